@@ -1,0 +1,110 @@
+package dev.observability;
+
+import dev.observability.spi.ObservabilityModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures and starts an {@link Observability} instance. Values set here win over system
+ * properties, which win over environment variables, which win over defaults.
+ *
+ * <p>Not thread-safe; use from one thread, then call {@link #start()}.
+ */
+public final class ObservabilityBuilder {
+
+  final Map<String, String> properties = new LinkedHashMap<>();
+  final List<MeterRegistry> meterRegistries = new ArrayList<>();
+  final List<ObservabilityModule> modules = new ArrayList<>();
+  boolean discoverModules = true;
+  @Nullable Map<String, String> systemProperties;
+  @Nullable Map<String, String> environment;
+
+  ObservabilityBuilder() {}
+
+  /** Sets the service name ({@code service.name}). */
+  public ObservabilityBuilder serviceName(String name) {
+    return property(CoreConfig.SERVICE_NAME.name(), name);
+  }
+
+  /** Sets the deployment environment ({@code service.environment}). */
+  public ObservabilityBuilder environment(String environment) {
+    return property(CoreConfig.SERVICE_ENVIRONMENT.name(), environment);
+  }
+
+  /** Sets the service version ({@code service.version}). */
+  public ObservabilityBuilder version(String version) {
+    return property(CoreConfig.SERVICE_VERSION.name(), version);
+  }
+
+  /**
+   * Sets any configuration key by its name (as listed in {@code docs/configuration.md}, such as
+   * {@code tracing.sample-ratio}). The value is validated at {@link #start()}.
+   */
+  public ObservabilityBuilder property(String key, String value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    properties.put(key, value);
+    return this;
+  }
+
+  /** Sets a configuration key to a typed value. */
+  public <T> ObservabilityBuilder property(ConfigKey<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    return property(key.name(), key.print(value));
+  }
+
+  /** Adds a registry of the host's to the instance's composite registry. */
+  public ObservabilityBuilder meterRegistry(MeterRegistry registry) {
+    meterRegistries.add(Objects.requireNonNull(registry, "registry"));
+    return this;
+  }
+
+  /** Adds a module explicitly, in addition to those found on the class path. */
+  public ObservabilityBuilder module(ObservabilityModule module) {
+    modules.add(Objects.requireNonNull(module, "module"));
+    return this;
+  }
+
+  /**
+   * Whether to find modules on the class path with {@link java.util.ServiceLoader} (default on).
+   */
+  public ObservabilityBuilder discoverModules(boolean discover) {
+    this.discoverModules = discover;
+    return this;
+  }
+
+  /**
+   * Reads system properties from {@code properties} instead of the process's. For tests and for
+   * hosts that keep configuration elsewhere.
+   */
+  public ObservabilityBuilder systemProperties(Map<String, String> properties) {
+    this.systemProperties = Map.copyOf(properties);
+    return this;
+  }
+
+  /**
+   * Reads environment variables from {@code environment} instead of the process's. For tests and
+   * for hosts that keep configuration elsewhere.
+   */
+  public ObservabilityBuilder environmentVariables(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+    return this;
+  }
+
+  /**
+   * Validates the configuration, starts every module and returns the running instance.
+   *
+   * @throws ConfigurationException listing every configuration problem
+   * @throws IllegalStateException when an instance is already running in this JVM, or a module
+   *     fails to start (its name is in the message)
+   */
+  public Observability start() {
+    return Observability.start(this);
+  }
+}

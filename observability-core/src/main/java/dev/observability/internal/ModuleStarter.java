@@ -1,0 +1,287 @@
+package dev.observability.internal;
+
+import dev.observability.ConfigurationException;
+import dev.observability.CoreConfig;
+import dev.observability.ObservabilityConfig;
+import dev.observability.ServiceInfo;
+import dev.observability.scrub.Scrubber;
+import dev.observability.spi.ModuleContext;
+import dev.observability.spi.ObservabilityModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/** Finds, validates and starts modules. */
+public final class ModuleStarter {
+
+  private ModuleStarter() {}
+
+  /** What the started modules produced. Immutable. */
+  public record Started(
+      List<String> names, Map<Class<?>, Object> features, OpenTelemetry openTelemetry) {
+
+    /** Nothing started. */
+    public static final Started EMPTY = new Started(List.of(), Map.of(), OpenTelemetry.noop());
+
+    /** A feature, if provided. */
+    public <T> Optional<T> find(Class<T> type) {
+      return Optional.ofNullable(type.cast(features.get(type)));
+    }
+  }
+
+  /**
+   * The explicit modules plus, when {@code discover} is set, those on the class path; sorted by
+   * order, then name.
+   *
+   * @throws ConfigurationException when two modules share a name or one cannot be loaded
+   */
+  public static List<ObservabilityModule> discover(
+      List<ObservabilityModule> explicit, boolean discover) {
+    List<ObservabilityModule> all = new ArrayList<>(explicit);
+    List<String> problems = new ArrayList<>();
+    if (discover) {
+      ServiceLoader<ObservabilityModule> loader =
+          ServiceLoader.load(ObservabilityModule.class, ModuleStarter.class.getClassLoader());
+      var iterator = loader.iterator();
+      while (true) {
+        try {
+          if (!iterator.hasNext()) {
+            break;
+          }
+          all.add(iterator.next());
+        } catch (ServiceConfigurationError e) {
+          problems.add("a module on the class path cannot be loaded: " + e.getMessage());
+        }
+      }
+    }
+    Map<String, ObservabilityModule> byName = new LinkedHashMap<>();
+    for (ObservabilityModule module : all) {
+      ObservabilityModule previous = byName.putIfAbsent(module.name(), module);
+      if (previous != null && previous.getClass() != module.getClass()) {
+        problems.add(
+            "two modules are named '"
+                + module.name()
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + module.getClass().getName());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    List<ObservabilityModule> sorted = new ArrayList<>(byName.values());
+    sorted.sort(
+        Comparator.comparingInt(ObservabilityModule::order)
+            .thenComparing(ObservabilityModule::name));
+    return sorted;
+  }
+
+  /**
+   * Drops the modules named in {@code modules.disabled}.
+   *
+   * @throws ConfigurationException when a disabled name matches no module
+   */
+  public static List<ObservabilityModule> select(
+      List<ObservabilityModule> modules, ObservabilityConfig config) {
+    Set<String> disabled = new LinkedHashSet<>(config.get(CoreConfig.MODULES_DISABLED));
+    List<ObservabilityModule> selected = new ArrayList<>();
+    for (ObservabilityModule module : modules) {
+      if (!disabled.remove(module.name())) {
+        selected.add(module);
+      }
+    }
+    return selected;
+  }
+
+  /**
+   * Runs every module's cross-key validation.
+   *
+   * @throws ConfigurationException listing every problem of every module
+   */
+  public static void validate(List<ObservabilityModule> modules, ObservabilityConfig config) {
+    List<String> problems = new ArrayList<>();
+    for (ObservabilityModule module : modules) {
+      try {
+        for (String problem : module.validate(config)) {
+          problems.add(module.name() + ": " + problem);
+        }
+      } catch (ConfigurationException e) {
+        for (String problem : e.problems()) {
+          problems.add(module.name() + ": " + problem);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+  }
+
+  /**
+   * Starts {@code modules} in order.
+   *
+   * @throws IllegalStateException naming the module that failed; the ones started before are closed
+   */
+  public static Started start(
+      List<ObservabilityModule> modules,
+      ObservabilityConfig config,
+      ServiceInfo service,
+      CompositeMeterRegistry meterRegistry,
+      ObservationRegistry observationRegistry,
+      Scrubber scrubber,
+      InternalErrors internalErrors,
+      Shutdown shutdown) {
+    Context context =
+        new Context(
+            config,
+            service,
+            meterRegistry,
+            observationRegistry,
+            scrubber,
+            internalErrors,
+            shutdown);
+    List<String> names = new ArrayList<>();
+    for (ObservabilityModule module : modules) {
+      context.current = module.name();
+      try {
+        module.start(context);
+      } catch (Exception | LinkageError e) {
+        shutdown.run();
+        throw new IllegalStateException(
+            "observability module '" + module.name() + "' failed to start: " + e.getMessage(), e);
+      }
+      names.add(module.name());
+    }
+    context.current = "core";
+    return new Started(List.copyOf(names), Map.copyOf(context.features), context.openTelemetry);
+  }
+
+  private static final class Context implements ModuleContext {
+    private final ObservabilityConfig config;
+    private final ServiceInfo service;
+    private final CompositeMeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
+    private final Scrubber scrubber;
+    private final InternalErrors internalErrors;
+    private final Shutdown shutdown;
+    private final Map<Class<?>, Object> features = new LinkedHashMap<>();
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private boolean openTelemetrySet;
+    private String current = "core";
+
+    Context(
+        ObservabilityConfig config,
+        ServiceInfo service,
+        CompositeMeterRegistry meterRegistry,
+        ObservationRegistry observationRegistry,
+        Scrubber scrubber,
+        InternalErrors internalErrors,
+        Shutdown shutdown) {
+      this.config = config;
+      this.service = service;
+      this.meterRegistry = meterRegistry;
+      this.observationRegistry = observationRegistry;
+      this.scrubber = scrubber;
+      this.internalErrors = internalErrors;
+      this.shutdown = shutdown;
+    }
+
+    @Override
+    public String moduleName() {
+      return current;
+    }
+
+    @Override
+    public ObservabilityConfig config() {
+      return config;
+    }
+
+    @Override
+    public ServiceInfo service() {
+      return service;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+      return meterRegistry;
+    }
+
+    @Override
+    public void addMeterRegistry(MeterRegistry registry) {
+      meterRegistry.add(Objects.requireNonNull(registry, "registry"));
+    }
+
+    @Override
+    public ObservationRegistry observationRegistry() {
+      return observationRegistry;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void addObservationHandler(ObservationHandler<?> handler) {
+      Objects.requireNonNull(handler, "handler");
+      observationRegistry
+          .observationConfig()
+          .observationHandler(
+              new SafeObservationHandler<Observation.Context>(
+                  (ObservationHandler) handler, current, internalErrors));
+    }
+
+    @Override
+    public Scrubber scrubber() {
+      return scrubber;
+    }
+
+    @Override
+    public OpenTelemetry openTelemetry() {
+      return openTelemetry;
+    }
+
+    @Override
+    public void setOpenTelemetry(OpenTelemetry openTelemetry) {
+      if (openTelemetrySet) {
+        throw new IllegalStateException("OpenTelemetry was already set by another module");
+      }
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      this.openTelemetrySet = true;
+    }
+
+    @Override
+    public <T> void provide(Class<T> type, T implementation) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(implementation, "implementation");
+      if (features.putIfAbsent(type, type.cast(implementation)) != null) {
+        throw new IllegalStateException(type.getName() + " is already provided by another module");
+      }
+    }
+
+    @Override
+    public <T> Optional<T> find(Class<T> type) {
+      return Optional.ofNullable(type.cast(features.get(type)));
+    }
+
+    @Override
+    public void onClose(AutoCloseable closeable) {
+      shutdown.add(Objects.requireNonNull(closeable, "closeable"));
+    }
+
+    @Override
+    public void reportInternalError(String component, Throwable error) {
+      internalErrors.record(component, error);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.observability.spi;
+
+import dev.observability.ObservabilityConfig;
+import dev.observability.ServiceInfo;
+import dev.observability.scrub.Scrubber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Optional;
+
+/**
+ * What a module receives when it starts: the validated configuration, the shared parts, and the
+ * ways to plug into the instance. Used only during {@link ObservabilityModule#start}, on the thread
+ * that calls {@code start()}.
+ */
+public interface ModuleContext {
+
+  /** The starting module's name. */
+  String moduleName();
+
+  /** The validated configuration. */
+  ObservabilityConfig config();
+
+  /** The service's name, environment and version. */
+  ServiceInfo service();
+
+  /** The instance's meter registry (a composite that every added registry joins). */
+  MeterRegistry meterRegistry();
+
+  /** Adds a registry to the instance's composite, such as the Prometheus registry. */
+  void addMeterRegistry(MeterRegistry registry);
+
+  /** The instance's observation registry. */
+  ObservationRegistry observationRegistry();
+
+  /**
+   * Adds a handler to the spine. It is wrapped so that anything it throws is caught, counted in
+   * {@code observability_internal_errors_total{component=<module name>}} and logged once.
+   */
+  void addObservationHandler(ObservationHandler<?> handler);
+
+  /** The instance's scrubber: the one policy every output must pass. */
+  Scrubber scrubber();
+
+  /** The OpenTelemetry instance: a no-op one until the tracing module sets its SDK. */
+  OpenTelemetry openTelemetry();
+
+  /** Sets the instance's OpenTelemetry; allowed once. */
+  void setOpenTelemetry(OpenTelemetry openTelemetry);
+
+  /**
+   * Offers a feature to users of the facade ({@code observability.require(type)}) and to modules
+   * that start later. A type can be provided once.
+   */
+  <T> void provide(Class<T> type, T implementation);
+
+  /** A feature provided by a module started earlier (or by core). */
+  <T> Optional<T> find(Class<T> type);
+
+  /** Registers something to close when the instance closes; closed in reverse order. */
+  void onClose(AutoCloseable closeable);
+
+  /** Reports a failure on a recording path: counted, logged once per component, then at debug. */
+  void reportInternalError(String component, Throwable error);
+}

@@ -1,0 +1,69 @@
+package dev.observability.spi;
+
+import dev.observability.ConfigKey;
+import dev.observability.ObservabilityConfig;
+import java.util.List;
+
+/**
+ * A module of the SDK, found with {@link java.util.ServiceLoader} when its jar is on the class
+ * path.
+ *
+ * <p>At {@code start()}, core collects every module's {@link #configKeys()}, resolves and validates
+ * them together with its own and with each module's {@link #validate(ObservabilityConfig)}, and
+ * fails with one {@link dev.observability.ConfigurationException} listing every problem. Then it
+ * starts the modules in ascending {@link #order()}; a module whose {@link #start(ModuleContext)}
+ * throws fails the whole start, with its name in the message, and the modules started before it are
+ * closed.
+ *
+ * <p>Handlers added through {@link ModuleContext#addObservationHandler} are called in module order
+ * when an observation starts or opens a scope, and in reverse order when it stops or closes a
+ * scope: tracing (200) opens a span before logging (400) reads its ids, and logging writes the
+ * access line before tracing ends the span.
+ *
+ * <p>Implementations need a public no-argument constructor.
+ */
+public interface ObservabilityModule {
+
+  /** Order of the metrics module. */
+  int ORDER_METRICS = 100;
+
+  /** Order of the tracing module. */
+  int ORDER_TRACING = 200;
+
+  /** Order of the errors module. */
+  int ORDER_ERRORS = 300;
+
+  /** Order of the logging module. */
+  int ORDER_LOGGING = 400;
+
+  /** Order of the health module. */
+  int ORDER_HEALTH = 500;
+
+  /** The module's short name, as used in {@code modules.disabled} and in error messages. */
+  String name();
+
+  /** Start order; lower starts first. */
+  int order();
+
+  /** The configuration keys this module reads. */
+  default List<ConfigKey<?>> configKeys() {
+    return List.of();
+  }
+
+  /**
+   * Checks rules that span several keys. Called before any module starts.
+   *
+   * @return one message per problem; empty when the configuration is valid
+   */
+  default List<String> validate(ObservabilityConfig config) {
+    return List.of();
+  }
+
+  /**
+   * Starts the module: builds its parts from {@code context.config()}, adds its observation
+   * handlers, provides its features and registers what must be closed.
+   *
+   * @throws Exception when the module cannot start; {@code start()} fails with this as its cause
+   */
+  void start(ModuleContext context) throws Exception;
+}
