@@ -20,6 +20,20 @@ public final class ObservationNames {
   /** Low-cardinality key a caller may set on a client observation to name its target route. */
   public static final String KEY_URI_TEMPLATE = "uri.template";
 
+  /**
+   * Key under which the tracing handler stores the observation's OpenTelemetry {@code Span} in the
+   * {@link Observation.Context} ({@code context.put(SPAN, span)}), so that handlers running after
+   * the scope closed (errors, access log) reach the span of the operation.
+   */
+  public static final Class<io.opentelemetry.api.trace.Span> SPAN =
+      io.opentelemetry.api.trace.Span.class;
+
+  /**
+   * Context key (a {@code String} value) under which the errors handler stores the id of the error
+   * event it sent for the operation, so that the access log line and the span can carry it.
+   */
+  public static final String ERROR_EVENT_ID = "observability.error.event_id";
+
   private ObservationNames() {}
 
   /**
