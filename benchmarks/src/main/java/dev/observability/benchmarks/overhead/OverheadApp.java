@@ -1,0 +1,214 @@
+package dev.observability.benchmarks.overhead;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app of the whole-service overhead benchmark: embedded Jetty 12 (ee10) on a loopback port with
+ * one small endpoint, the same in every set-up.
+ *
+ * <p>{@code GET /work} runs one child operation ({@link OverheadWork#child}), writes one log line
+ * through SLF4J and answers a small JSON object serialised with Jackson. {@code GET /admin/stats}
+ * reports the process figures of {@link OverheadStats} ({@code ?gc=1} collects first).
+ *
+ * <p>Flags: {@code --mode bare|sdk} (required), {@code --port N} (default 8080), {@code
+ * --error-every N} (sdk mode: report an error on every N-th request, 0 for none; default 100),
+ * {@code --hanging-health-check} (sdk mode: add a readiness check that never returns).
+ *
+ * <ul>
+ *   <li>{@code bare}: Jetty alone; the child is a plain call. The OpenTelemetry Java agent set-up
+ *       runs this mode with {@code -javaagent}.
+ *   <li>{@code sdk}: the SDK started from the environment ({@code Observability.start()}), the
+ *       servlet filter and the {@code /metrics} and {@code /health*} servlets; the child runs
+ *       inside {@code observe("child", ...)}.
+ * </ul>
+ */
+public final class OverheadApp {
+
+  private static final Logger log = LoggerFactory.getLogger(OverheadApp.class);
+
+  private OverheadApp() {}
+
+  /**
+   * Parsed command line.
+   *
+   * @param mode {@code bare} or {@code sdk}
+   * @param port the loopback port to listen on (0 for any)
+   * @param errorEvery report an error on every N-th request in sdk mode, 0 for none
+   * @param hangingHealthCheck add a readiness check that never returns (sdk mode)
+   */
+  record Options(String mode, int port, int errorEvery, boolean hangingHealthCheck) {
+
+    static Options parse(String[] args) {
+      String mode = "";
+      int port = 8080;
+      int errorEvery = 100;
+      boolean hanging = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--mode" -> mode = value(args, ++i, "--mode");
+          case "--port" -> port = number(args, ++i, "--port", 0, 65_535);
+          case "--error-every" ->
+              errorEvery = number(args, ++i, "--error-every", 0, Integer.MAX_VALUE);
+          case "--hanging-health-check" -> hanging = true;
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      if (!mode.equals("bare") && !mode.equals("sdk")) {
+        throw new IllegalArgumentException("--mode must be bare or sdk, not '" + mode + "'");
+      }
+      if (hanging && !mode.equals("sdk")) {
+        throw new IllegalArgumentException("--hanging-health-check needs --mode sdk");
+      }
+      return new Options(mode, port, errorEvery, hanging);
+    }
+
+    private static String value(String[] args, int index, String flag) {
+      if (index >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      return args[index];
+    }
+
+    private static int number(String[] args, int index, String flag, int min, int max) {
+      String text = value(args, index, flag);
+      try {
+        int number = Integer.parseInt(text);
+        if (number < min || number > max) {
+          throw new NumberFormatException();
+        }
+        return number;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            flag + " must be a whole number from " + min + " to " + max + ", not " + text);
+      }
+    }
+  }
+
+  /**
+   * Runs the app until the process is stopped.
+   *
+   * @param args see the class description
+   */
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(
+          "usage: OverheadApp --mode bare|sdk [--port N] [--error-every N]"
+              + " [--hanging-health-check]");
+      System.exit(2);
+      return;
+    }
+    OverheadStats stats = new OverheadStats();
+    OverheadInstrumentation instrumentation =
+        options.mode().equals("sdk")
+            ? OverheadSdk.start(options.hangingHealthCheck())
+            : OverheadInstrumentation.bare();
+
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(options.port());
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    instrumentation.install(context);
+    context.addServlet(
+        new ServletHolder(new WorkServlet(instrumentation, stats, options.errorEvery())), "/work");
+    context.addServlet(new ServletHolder(new StatsServlet(stats)), "/admin/stats");
+    server.setHandler(context);
+    server.setStopAtShutdown(false);
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.stop();
+                  } catch (Exception e) {
+                    System.err.println("stopping Jetty failed: " + e);
+                  } finally {
+                    instrumentation.close();
+                    stats.close();
+                    stopped.countDown();
+                  }
+                },
+                "overhead-app-shutdown"));
+    server.start();
+    System.out.println(
+        "overhead app (mode "
+            + options.mode()
+            + ") listening on http://127.0.0.1:"
+            + connector.getLocalPort()
+            + "/work");
+    stopped.await();
+  }
+
+  /** {@code GET /work}: the endpoint under load. */
+  static final class WorkServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final transient OverheadInstrumentation instrumentation;
+    private final transient OverheadStats stats;
+    private final int errorEvery;
+    private final transient AtomicLong sequence = new AtomicLong();
+
+    WorkServlet(OverheadInstrumentation instrumentation, OverheadStats stats, int errorEvery) {
+      this.instrumentation = instrumentation;
+      this.stats = stats;
+      this.errorEvery = errorEvery;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      long n = sequence.incrementAndGet();
+      OverheadWork.Item item = instrumentation.child(n);
+      if (errorEvery > 0 && n % errorEvery == 0) {
+        instrumentation.reportError(n);
+      }
+      log.info("served work request {} with item {}", n, item.name());
+      byte[] body = JSON.writeValueAsBytes(new OverheadWork.Response(n, item, "ok"));
+      resp.setStatus(200);
+      resp.setContentType("application/json");
+      resp.setContentLength(body.length);
+      resp.getOutputStream().write(body);
+      stats.served();
+    }
+  }
+
+  /** {@code GET /admin/stats[?gc=1]}: the process figures, one {@code name value} per line. */
+  static final class StatsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient OverheadStats stats;
+
+    StatsServlet(OverheadStats stats) {
+      this.stats = stats;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      byte[] body =
+          stats.render("1".equals(req.getParameter("gc"))).getBytes(StandardCharsets.US_ASCII);
+      resp.setStatus(200);
+      resp.setContentType("text/plain; charset=us-ascii");
+      resp.setContentLength(body.length);
+      resp.getOutputStream().write(body);
+    }
+  }
+}
