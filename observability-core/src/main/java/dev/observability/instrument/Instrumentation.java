@@ -1,0 +1,146 @@
+package dev.observability.instrument;
+
+import dev.observability.Observability;
+import dev.observability.instrument.internal.MethodInvoker;
+import dev.observability.instrument.internal.ProxyHandler;
+import dev.observability.instrument.internal.Subclasser;
+import dev.observability.internal.InternalErrors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Applies method annotations without an agent or a framework.
+ *
+ * <p>Honoured annotations: {@link Instrumented} (an observation: the modules' timer, span and error
+ * capture) and {@link Attribute}; Micrometer's {@code @Observed} (same as {@code @Instrumented}),
+ * {@code @Timed} and {@code @Counted} (a timer or counter of that name in the meter registry);
+ * OpenTelemetry's {@code @WithSpan} and {@code @SpanAttribute} (a span alone, when the
+ * OpenTelemetry annotations jar is on the class path). A method with {@code @Instrumented} or
+ * {@code @Observed} already gets a span; {@code @WithSpan} on it adds nothing.
+ *
+ * <p>Two ways to apply them:
+ *
+ * <ul>
+ *   <li>{@link #instrument(Class, Object)}: a {@link java.lang.reflect.Proxy} of an interface
+ *       around an implementation. Annotations may sit on the interface or on the implementation.
+ *       Calls the implementation makes on itself ({@code this.other()}) bypass the proxy and are
+ *       not recorded.
+ *   <li>{@link #subclass(Class, Object...)}: a subclass of a concrete class generated with Byte
+ *       Buddy (an optional dependency, {@code net.bytebuddy:byte-buddy}). Self-invocation is
+ *       recorded too. Final classes, and final, private or static annotated methods, cannot be
+ *       overridden and are rejected.
+ * </ul>
+ *
+ * <p>Annotations are read once per method, when the proxy or subclass is made; a malformed one (a
+ * tag without {@code =}) fails then, not at call time. A method returning a {@link
+ * java.util.concurrent.CompletionStage} is recorded until the stage completes, as failed if it
+ * completes exceptionally. The target's exceptions reach the caller unchanged; a failure of the
+ * recording itself is counted in {@code
+ * observability_internal_errors_total{component="instrument"}} and never reaches the caller.
+ *
+ * <p>Thread-safe; instrumented objects are as thread-safe as their targets.
+ */
+public final class Instrumentation {
+
+  private final MethodInvoker invoker;
+  private final ConcurrentMap<Class<?>, Class<?>> subclasses = new ConcurrentHashMap<>();
+
+  private Instrumentation(MethodInvoker invoker) {
+    this.invoker = invoker;
+  }
+
+  /** Instrumentation that records through {@code observability}'s registries and tracer. */
+  public static Instrumentation of(Observability observability) {
+    Objects.requireNonNull(observability, "observability");
+    return of(
+        observability.observationRegistry(),
+        observability.meterRegistry(),
+        observability.openTelemetry());
+  }
+
+  /**
+   * Instrumentation that records through the given parts, for hosts (and tests) that run the
+   * Observation API without the {@link Observability} facade.
+   *
+   * @param observations where {@code @Instrumented} and {@code @Observed} observations go
+   * @param meters where {@code @Timed} and {@code @Counted} meters are registered
+   * @param openTelemetry where {@code @WithSpan} spans go
+   */
+  public static Instrumentation of(
+      ObservationRegistry observations, MeterRegistry meters, OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(observations, "observations");
+    Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return new Instrumentation(
+        new MethodInvoker(
+            observations,
+            meters,
+            openTelemetry.getTracer("dev.observability.instrument"),
+            new InternalErrors(meters)));
+  }
+
+  /**
+   * Shorthand for {@code Instrumentation.of(observability).instrument(type, target)}.
+   *
+   * @throws IllegalArgumentException when {@code type} is not an interface or an annotation is
+   *     malformed
+   */
+  public static <T> T instrument(Class<T> type, T target, Observability observability) {
+    return of(observability).instrument(type, target);
+  }
+
+  /**
+   * Wraps {@code target} in a proxy of the interface {@code type} that records the annotated
+   * methods. Methods without annotations go straight to the target; {@code equals}, {@code
+   * hashCode} and {@code toString} are the target's.
+   *
+   * @throws IllegalArgumentException when {@code type} is not an interface or an annotation is
+   *     malformed
+   */
+  public <T> T instrument(Class<T> type, T target) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(target, "target");
+    return ProxyHandler.create(type, target, invoker);
+  }
+
+  /**
+   * Creates an instance of a generated subclass of {@code type} whose annotated methods record,
+   * calling the constructor of {@code type} that takes {@code constructorArgs}. The subclass is
+   * generated once per type and instrumentation.
+   *
+   * @throws IllegalStateException when Byte Buddy is not on the class path
+   * @throws IllegalArgumentException when {@code type} is final or sealed, an annotated method is
+   *     final, private or static, an annotation is malformed, or no accessible constructor takes
+   *     {@code constructorArgs}
+   */
+  public <T> T subclass(Class<T> type, Object... constructorArgs) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(constructorArgs, "constructorArgs");
+    if (!Subclasser.isAvailable()) {
+      throw new IllegalStateException(
+          "subclass(...) needs Byte Buddy on the class path (net.bytebuddy:byte-buddy); without"
+              + " it, instrument an interface with instrument(type, target)");
+    }
+    Class<?> generated = subclasses.computeIfAbsent(type, t -> Subclasser.generate(t, invoker));
+    return Subclasser.newInstance(generated.asSubclass(type), type, constructorArgs);
+  }
+
+  /**
+   * Shorthand for {@code Instrumentation.of(observability).subclass(type, constructorArgs)}.
+   *
+   * @throws IllegalStateException when Byte Buddy is not on the class path
+   * @throws IllegalArgumentException see {@link #subclass(Class, Object...)}
+   */
+  public static <T> T subclass(Observability observability, Class<T> type, Object... args) {
+    return of(observability).subclass(type, args);
+  }
+
+  /** Whether {@link #subclass(Class, Object...)} can work: Byte Buddy is on the class path. */
+  public static boolean isSubclassingAvailable() {
+    return Subclasser.isAvailable();
+  }
+}
