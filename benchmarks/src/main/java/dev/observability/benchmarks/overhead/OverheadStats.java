@@ -52,17 +52,21 @@ final class OverheadStats implements AutoCloseable {
   }
 
   /**
-   * Renders the figures as {@code name value} lines. With {@code gc}, runs a full collection first,
-   * so that {@code heap_used_bytes} is the live heap.
+   * Renders the figures as {@code name value} lines. With {@code gc}, runs a full collection after
+   * reading the counters and before reading the heap, so that {@code heap_used_bytes} is the live
+   * heap.
    */
   String render(boolean gc) {
+    // The counters first, so that the collection's own CPU falls outside the window they close.
+    long requests = served.sum();
+    long cpu = os.getProcessCpuTime();
+    long allocated = sample();
     if (gc) {
       System.gc();
     }
-    long allocated = sample();
     StringBuilder out = new StringBuilder(256);
-    line(out, "requests", served.sum());
-    line(out, "cpu_ns", os.getProcessCpuTime());
+    line(out, "requests", requests);
+    line(out, "cpu_ns", cpu);
     line(out, "allocated_bytes", allocated);
     line(out, "heap_used_bytes", memory.getHeapMemoryUsage().getUsed());
     line(out, "nonheap_used_bytes", memory.getNonHeapMemoryUsage().getUsed());

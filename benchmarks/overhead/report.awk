@@ -1,0 +1,124 @@
+# Summarises runs.tsv (written by run.sh) as Markdown. POSIX awk (mawk, gawk, busybox).
+#   awk -F'\t' -f report.awk -v part=setups -v setups="a b c c10" runs.tsv
+#   awk -F'\t' -f report.awk -v part=faults -v faults="otlp-refused ..." runs.tsv
+# Goals (issue 10): (b) throughput >= 0.9 x (a); added p50 latency and added allocation per
+# request <= 0.25 x the agent's; start-up added <= 150 ms; under every fault 0 unintended non-2xx
+# and p99 <= 1.2 x the healthy (b) run.
+
+NR == 1 {
+  for (i = 1; i <= NF; i++) col[$i] = i
+  next
+}
+{
+  s = $col["setup"]
+  n[s]++
+  for (name in col) v[s, name, n[s]] = $col[name]
+}
+
+function median(s, name,    k, m, i, j, t, a) {
+  m = n[s]
+  if (m == 0) return ""
+  for (i = 1; i <= m; i++) a[i] = v[s, name, i] + 0
+  for (i = 2; i <= m; i++) {
+    t = a[i]
+    for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
+    a[j + 1] = t
+  }
+  if (m % 2) return a[(m + 1) / 2]
+  return (a[m / 2] + a[m / 2 + 1]) / 2
+}
+function total(s, name,    i, t) {
+  t = 0
+  for (i = 1; i <= n[s]; i++) t += v[s, name, i]
+  return t
+}
+function fmt(x, digits) { return sprintf("%." digits "f", x) }
+function verdict(ok) { return ok ? "met" : "**missed**" }
+
+function setups_table(    list, k, s, m) {
+  m = split(setups, list, " ")
+  print "| set-up | runs | req/s | p50 ms | p99 ms | p50 ms, " light " | p99 ms, " light " | CPU s / 1k req | alloc KB / req | RSS MB | start-up ms | spans / 1k req | log B / req | non-2xx + socket errors |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (k = 1; k <= m; k++) {
+    s = list[k]
+    if (!(s in n)) continue
+    printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |\n", s, n[s],
+      fmt(median(s, "rps"), 0), fmt(median(s, "p50_ms"), 2), fmt(median(s, "p99_ms"), 2),
+      fmt(median(s, "light_p50_ms"), 3), fmt(median(s, "light_p99_ms"), 3),
+      fmt(median(s, "cpu_s_per_1k"), 4), fmt(median(s, "alloc_kb_per_req"), 1),
+      fmt(median(s, "rss_mb"), 0), fmt(median(s, "startup_ms"), 0),
+      fmt(median(s, "spans_per_1k"), 0), fmt(median(s, "log_b_per_req"), 0),
+      total(s, "non2xx") + total(s, "socket_errors")
+  }
+  if (!("a" in n) || !("b" in n)) return
+  print ""
+  print "Ratios (medians; (a) bare, (b) SDK, (c) agent at its default sampler, (c10) agent at 0.1):"
+  print ""
+  r = median("b", "rps") / median("a", "rps")
+  printf "- throughput (b)/(a): %s (goal >= 0.9: %s)\n", fmt(r, 3), verdict(r >= 0.9)
+  compare("p50 latency at " CONNECTIONS, "p50_ms", 3, " ms")
+  compare("p50 latency, " light, "light_p50_ms", 3, " ms")
+  compare("allocation per request", "alloc_kb_per_req", 1, " KB")
+  compare("CPU per 1,000 requests", "cpu_s_per_1k", 4, " s")
+  d = median("b", "startup_ms") - median("a", "startup_ms")
+  printf "- start-up added by (b): %s ms (goal <= 150 ms: %s)", fmt(d, 0), verdict(d <= 150)
+  if ("c" in n) printf "; by (c): %s ms", fmt(median("c", "startup_ms") - median("a", "startup_ms"), 0)
+  print ""
+}
+# One "added X: (b)-(a) vs (c)-(a)" line; the goal (<= 0.25 x the agent's) applies to p50 and
+# allocation.
+function compare(what, name, digits, unit,    db, dc, d10, line, goal) {
+  db = median("b", name) - median("a", name)
+  line = "- added " what ": (b)-(a) " fmt(db, digits) unit
+  goal = (name == "p50_ms" || name == "light_p50_ms" || name == "alloc_kb_per_req")
+  if ("c" in n) {
+    dc = median("c", name) - median("a", name)
+    line = line ", (c)-(a) " fmt(dc, digits) unit
+    if (dc > 0) {
+      line = line ", ratio " fmt(db / dc, 2)
+      if (goal) line = line " (goal <= 0.25: " verdict(db / dc <= 0.25) ")"
+    } else if (goal) {
+      line = line " (agent adds nothing measurable; goal not assessable)"
+    }
+  }
+  if ("c10" in n) {
+    d10 = median("c10", name) - median("a", name)
+    line = line "; (c10)-(a) " fmt(d10, digits) unit
+    if (d10 > 0) line = line ", ratio " fmt(db / d10, 2)
+  }
+  print line
+}
+
+function faults_table(    list, k, s, m, ref, p99, ratio, ok, errs) {
+  m = split(faults, list, " ")
+  if (!("b" in n)) {
+    print "No healthy (b) run to compare with: add b to SETUPS."
+    return
+  }
+  ref = median("b", "p99_ms")
+  print "Reference: healthy (b), median p99 " fmt(ref, 2) " ms over " n["b"] " run(s)."
+  print ""
+  print "| fault | runs | req/s | p99 ms | p99 / healthy (b) | unintended non-2xx + socket errors | heap after GC, before -> after run (MB) | /health/ready probes 200 / 503 / other | spans / 1k req | goals |"
+  print "|---|---:|---:|---:|---:|---:|---|---|---:|---|"
+  for (k = 1; k <= m; k++) {
+    s = list[k]
+    if (!(s in n)) continue
+    p99 = median(s, "p99_ms")
+    ratio = ref > 0 ? p99 / ref : 0
+    errs = total(s, "non2xx") + total(s, "socket_errors")
+    ok = (errs == 0 && ratio <= 1.2)
+    printf "| %s | %d | %s | %s | %s | %d | %s -> %s | %d / %d / %d | %s | %s |\n", s, n[s],
+      fmt(median(s, "rps"), 0), fmt(p99, 2), fmt(ratio, 2), errs,
+      fmt(median(s, "heap_before_mb"), 1), fmt(median(s, "heap_after_mb"), 1),
+      total(s, "health_ok"), total(s, "health_503"), total(s, "health_other"),
+      fmt(median(s, "spans_per_1k"), 0),
+      (errs == 0 ? "0 errors" : "**" errs " errors**") ", p99 " (ratio <= 1.2 ? "met" : "**missed**")
+  }
+}
+
+END {
+  light = (light_connections == "" ? "1" : light_connections) " conn"
+  if (CONNECTIONS == "") CONNECTIONS = "load"
+  if (part == "setups") setups_table()
+  else faults_table()
+}

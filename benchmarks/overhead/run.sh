@@ -1,0 +1,444 @@
+#!/usr/bin/env bash
+# Whole-service overhead and fault benchmark of the SDK (docs/performance.md, section
+# "Whole-service overhead and faults").
+#
+# Runs one small Jetty app (dev.observability.benchmarks.overhead.OverheadApp) under wrk on
+# loopback in these set-ups, alternating them over several rounds so that drift hits all alike:
+#   a    bare Jetty, no SDK, plain-text log line to a file
+#   b    the SDK: servlet filter + every module, JSON log to a file, spans to the loopback OTLP
+#        sink, errors on 1 request in ERROR_EVERY to the loopback Sentry ingest
+#   c    the OpenTelemetry Java agent on the bare app, spans to the same sink (its default
+#        sampler, parentbased_always_on); metrics and logs exporters off
+#   c10  as c with OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1
+# then fault runs of b under the same load:
+#   otlp-refused  OTLP endpoint is a loopback port with nothing listening
+#   otlp-hang     OTLP endpoint accepts connections and never answers
+#   sentry-down   SENTRY_DSN points to a loopback port with nothing listening
+#   health-hang   a readiness check that never returns; /health/ready probed once a second
+#
+# Needs a JDK (17+, with jcmd for the profile), Maven and wrk (Debian package `wrk`). Uses only
+# loopback. Every process it starts is stopped on exit. Settings are environment variables:
+#   WARMUP=15 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds
+#   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
+#   CONNECTIONS=16                         wrk connections of the main pass
+#   SETUPS="a b c c10"                     set-ups of the alternating rounds
+#   FAULTS="otlp-refused otlp-hang sentry-down health-hang"   ("" to skip)
+#   FAULT_ROUNDS=1                         rounds of the fault runs
+#   PROFILE=1                              one extra JFR-profiled run of b, summarised
+#   PIN=1 APP_CPUS=0 LOAD_CPUS=1           taskset: the app alone on APP_CPUS, wrk and the sink
+#                                          on LOAD_CPUS (PIN=0: no pinning)
+#   WRK_THREADS=1 (PIN=1) or 2 (PIN=0)
+#   JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"   JVM options of the app, the same in every set-up
+#   ERROR_EVERY=100                        b reports an error on every N-th request (0: none)
+#   BUILD=1                                build the benchmarks jar first (0: use the one there)
+#   PORT_BASE=18080                        app, sink, hanging sink and closed port: +0 .. +3
+#   LABEL=""                               a word for the results file name and header ("smoke")
+# Results: a Markdown report on stdout and in benchmarks/overhead/work/results-<date>.md, raw
+# per-run files under benchmarks/overhead/work/run-<date>/.
+set -euo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${WORK:-$HERE/work}
+
+WARMUP=${WARMUP:-15}
+DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-3}
+LIGHT_DURATION=${LIGHT_DURATION:-10}
+LIGHT_CONNECTIONS=${LIGHT_CONNECTIONS:-1}
+CONNECTIONS=${CONNECTIONS:-16}
+SETUPS=${SETUPS:-"a b c c10"}
+FAULTS=${FAULTS-"otlp-refused otlp-hang sentry-down health-hang"}
+FAULT_ROUNDS=${FAULT_ROUNDS:-1}
+PROFILE=${PROFILE:-1}
+PIN=${PIN:-1}
+APP_CPUS=${APP_CPUS:-0}
+LOAD_CPUS=${LOAD_CPUS:-1}
+if [[ $PIN == 1 ]]; then WRK_THREADS=${WRK_THREADS:-1}; else WRK_THREADS=${WRK_THREADS:-2}; fi
+JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
+ERROR_EVERY=${ERROR_EVERY:-100}
+BUILD=${BUILD:-1}
+PORT_BASE=${PORT_BASE:-18080}
+LABEL=${LABEL:-}
+
+APP_PORT=$PORT_BASE
+SINK_PORT=$((PORT_BASE + 1))
+HANG_PORT=$((PORT_BASE + 2))
+CLOSED_PORT=$((PORT_BASE + 3))
+JAR=$ROOT/benchmarks/target/benchmarks.jar
+PKG=dev.observability.benchmarks.overhead
+STAMP=$(date -u +%Y%m%d-%H%M%S)${LABEL:+-$LABEL}
+RUN_DIR=$WORK/run-$STAMP
+RESULTS=$WORK/results-$STAMP.md
+TSV=$RUN_DIR/runs.tsv
+
+# The app must see only the configuration this script gives it.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(OTEL|OBSERVABILITY|SENTRY)_' || true)
+unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes: every one started is remembered and stopped on exit.
+PIDS=()
+stop_pid() {
+  local pid=$1 i
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "process $pid did not stop within 15 s of SIGTERM; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  local keep=()
+  for i in "${PIDS[@]}"; do [[ $i == "$pid" ]] || keep+=("$i"); done
+  PIDS=("${keep[@]}")
+}
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ $PIN == 1 ]]; then
+  PIN_APP=(taskset -c "$APP_CPUS")
+  PIN_LOAD=(taskset -c "$LOAD_CPUS")
+else
+  PIN_APP=()
+  PIN_LOAD=()
+fi
+
+# ---------------------------------------------------------------------------------------------
+# HTTP over bash's /dev/tcp (no curl needed). http_get PORT PATH [TIMEOUT_S]: body on stdout,
+# status in HTTP_STATUS; returns 1 when the connection fails or the answer does not come in time.
+HTTP_STATUS=000
+http_get() {
+  local port=$1 path=$2 timeout=${3:-10} fd line
+  HTTP_STATUS=000
+  { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$path" "$port" >&"$fd" 2>/dev/null || {
+    exec {fd}>&-
+    return 1
+  }
+  if ! IFS= read -r -t "$timeout" -u "$fd" line; then
+    exec {fd}>&-
+    return 1
+  fi
+  line=${line#* }
+  HTTP_STATUS=${line%% *}
+  while IFS= read -r -t "$timeout" -u "$fd" line; do
+    line=${line%$'\r'}
+    [[ -z $line ]] && break
+  done
+  while IFS= read -r -t "$timeout" -u "$fd" line || [[ -n $line ]]; do
+    printf '%s\n' "${line%$'\r'}"
+  done
+  exec {fd}>&-
+  return 0
+}
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+port_free() { # PORT: true when nothing accepts connections on it
+  local fd
+  if { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
+    exec {fd}>&-
+    return 1
+  fi
+  return 0
+}
+# stat_of FILE NAME: the value of a "name value" line.
+stat_of() { awk -v n="$2" '$1 == n { print $2; found = 1 } END { if (!found) print 0 }' "$1"; }
+
+# ---------------------------------------------------------------------------------------------
+# Build and fetch.
+command -v java >/dev/null || die "java not found"
+command -v wrk >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
+if [[ $PIN == 1 ]]; then
+  command -v taskset >/dev/null || die "taskset not found (util-linux); or PIN=0"
+fi
+mkdir -p "$RUN_DIR" "$WORK/agent"
+cd "$ROOT"
+if [[ $BUILD == 1 ]]; then
+  command -v mvn >/dev/null || die "mvn not found"
+  log "building benchmarks/target/benchmarks.jar (mvn package -pl benchmarks -am)"
+  mvn -q -B -ntp -DskipTests package -pl benchmarks -am
+fi
+[[ -f $JAR ]] || die "$JAR missing: run with BUILD=1"
+
+AGENT_VERSION=$(sed -n 's:.*<opentelemetry-javaagent.version>\(.*\)</opentelemetry-javaagent.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+[[ -n $AGENT_VERSION ]] || die "opentelemetry-javaagent.version not found in pom.xml"
+AGENT_JAR=$WORK/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
+if [[ " $SETUPS " == *" c"* && ! -f $AGENT_JAR ]]; then
+  log "fetching io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION"
+  mvn -q -B -ntp -N dependency:copy \
+    -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION" \
+    -DoutputDirectory="$WORK/agent"
+fi
+
+for port in "$APP_PORT" "$SINK_PORT" "$HANG_PORT" "$CLOSED_PORT"; do
+  port_free "$port" || die "port $port is in use; set PORT_BASE"
+done
+
+# ---------------------------------------------------------------------------------------------
+# The sink that stays up for the whole run (OTLP traces and Sentry envelopes).
+start_sink() { # MODE PORT LOGFILE -> SINK_PID
+  "${PIN_LOAD[@]}" java -Xmx256m -cp "$JAR" "$PKG.OtlpSink" --mode "$1" --port "$2" >"$3" 2>&1 &
+  SINK_PID=$!
+  PIDS+=("$SINK_PID")
+  local i
+  for ((i = 0; i < 300; i++)); do
+    port_free "$2" || return 0
+    kill -0 "$SINK_PID" 2>/dev/null || die "sink (mode $1) exited: $(cat "$3")"
+    sleep 0.05
+  done
+  die "sink (mode $1) did not listen on port $2 within 15 s"
+}
+start_sink ok "$SINK_PORT" "$RUN_DIR/sink-ok.log"
+OK_SINK_PID=$SINK_PID
+
+# ---------------------------------------------------------------------------------------------
+# One run: start the set-up, warm up, measure, record a TSV row.
+# Columns of runs.tsv:
+COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other"
+echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
+
+configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
+  local what=$1
+  APP_ENV=()
+  APP_JVM=(${JAVA_OPTS})
+  APP_ARGS=(--port "$APP_PORT")
+  local sink="http://127.0.0.1:$SINK_PORT" dsn="http://overhead@127.0.0.1:$SINK_PORT/1"
+  case $what in
+    a) APP_JVM+=("-Dlogback.configurationFile=$HERE/logback-plain.xml")
+       APP_ARGS+=(--mode bare) ;;
+    c | c10)
+       APP_JVM+=("-javaagent:$AGENT_JAR" "-Dlogback.configurationFile=$HERE/logback-plain.xml")
+       APP_ENV+=(OTEL_SERVICE_NAME=overhead-agent "OTEL_EXPORTER_OTLP_ENDPOINT=$sink"
+         OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_METRICS_EXPORTER=none
+         OTEL_LOGS_EXPORTER=none)
+       if [[ $what == c10 ]]; then
+         APP_ENV+=(OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1)
+       fi
+       APP_ARGS+=(--mode bare) ;;
+    b | b-profile | otlp-refused | otlp-hang | sentry-down | health-hang)
+       case $what in
+         otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
+         otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
+         sentry-down) dsn="http://overhead@127.0.0.1:$CLOSED_PORT/1" ;;
+       esac
+       APP_JVM+=("-Dlogback.configurationFile=$HERE/logback-json.xml")
+       APP_ENV+=(OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=$sink"
+         OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1
+         "SENTRY_DSN=$dsn" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark)
+       APP_ARGS+=(--mode sdk --error-every "$ERROR_EVERY")
+       if [[ $what == health-hang ]]; then APP_ARGS+=(--hanging-health-check); fi ;;
+    *) die "unknown set-up or fault '$what'" ;;
+  esac
+}
+
+run_wrk() { # CONNECTIONS THREADS SECONDS OUTFILE
+  local threads=$2
+  if ((threads > $1)); then threads=$1; fi
+  "${PIN_LOAD[@]}" wrk -t"$threads" -c"$1" -d"${3}s" --timeout 5s --latency \
+    -s "$HERE/report.lua" "http://127.0.0.1:$APP_PORT/work" >"$4" 2>&1 || true
+  grep -q '^WRK ' "$4" || die "wrk failed: $(cat "$4")"
+}
+wrk_of() { # FILE KEY
+  grep '^WRK ' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'
+}
+
+probe_health() { # SECONDS OUTFILE: GET /health/ready once a second, "status ms" per line
+  local end=$((SECONDS + $1)) t0 status
+  while ((SECONDS < end)); do
+    t0=$(now_us)
+    if http_get "$APP_PORT" /health/ready 10 >/dev/null; then status=$HTTP_STATUS; else status=timeout; fi
+    echo "$status $((($(now_us) - t0) / 1000))" >>"$2"
+    sleep 1
+  done
+}
+
+run_one() { # KIND(setup|fault) NAME ROUND
+  local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid="" probe_pid=""
+  local base=$RUN_DIR/$label
+  configure "$name"
+  if [[ $name == otlp-hang ]]; then
+    start_sink hang "$HANG_PORT" "$base.sink-hang.log"
+    hang_pid=$SINK_PID
+  fi
+  local service_log=$base.service.log
+  log "run $label: starting"
+
+  local t0 t1 i
+  t0=$(now_us)
+  env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$service_log" \
+    -cp "$JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$base.app.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for ((i = 0; ; i++)); do
+    if http_get "$APP_PORT" /work 5 >/dev/null && [[ $HTTP_STATUS == 200 ]]; then break; fi
+    kill -0 "$pid" 2>/dev/null || die "app ($label) exited during start-up: $(tail -n 30 "$base.app.log")"
+    ((i < 12000)) || die "app ($label) served no 200 on /work within 120 s"
+    sleep 0.01
+  done
+  t1=$(now_us)
+  local startup_ms=$(((t1 - t0) / 1000))
+
+  run_wrk "$CONNECTIONS" "$WRK_THREADS" "$WARMUP" "$base.wrk-warmup.txt"
+  http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"
+  http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
+  http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
+  if [[ $name != a && $name != c && $name != c10 ]]; then
+    probe_health "$DURATION" "$base.health.txt" &
+    probe_pid=$!
+    PIDS+=("$probe_pid")
+  fi
+  if [[ $kind == profile ]]; then
+    jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
+  fi
+  run_wrk "$CONNECTIONS" "$WRK_THREADS" "$DURATION" "$base.wrk.txt"
+  if [[ $kind == profile ]]; then
+    jcmd "$pid" JFR.stop name=overhead >/dev/null
+  fi
+  http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-1.txt" || die "stats failed"
+  http_get "$SINK_PORT" /stats 10 >"$base.sink-1.txt" || die "sink stats failed"
+  if [[ -n $probe_pid ]]; then
+    wait "$probe_pid" || true
+    stop_pid "$probe_pid"
+  fi
+  if [[ $name != a && $name != c && $name != c10 ]]; then
+    http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed"
+  fi
+  local light_p50=0 light_p99=0
+  if ((LIGHT_DURATION > 0)); then
+    run_wrk "$LIGHT_CONNECTIONS" 1 "$LIGHT_DURATION" "$base.wrk-light.txt"
+    light_p50=$(wrk_of "$base.wrk-light.txt" p50_us)
+    light_p99=$(wrk_of "$base.wrk-light.txt" p99_us)
+  fi
+  http_get "$APP_PORT" /admin/stats 30 >"$base.stats-end.txt" || die "stats failed"
+  stop_pid "$pid"
+  if [[ -n $hang_pid ]]; then stop_pid "$hang_pid"; fi
+
+  # Keep the head and tail of the service log, not the whole (it grows by ~100 MB a run).
+  local log_bytes=0
+  if [[ -f $service_log ]]; then
+    log_bytes=$(stat -c %s "$service_log")
+    { head -n 5 "$service_log"; echo "..."; tail -n 5 "$service_log"; } >"$base.service-sample.log"
+    rm -f "$service_log"
+  fi
+
+  local s0=$base.stats-0.txt s1=$base.stats-1.txt
+  local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))
+  ((requests > 0)) || die "run $label served no requests"
+  local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0
+  total_requests=$(stat_of "$base.stats-end.txt" requests)
+  cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
+  alloc=$(($(stat_of "$s1" allocated_bytes) - $(stat_of "$s0" allocated_bytes)))
+  spans=$(($(stat_of "$base.sink-1.txt" spans) - $(stat_of "$base.sink-0.txt" spans)))
+  non2xx=$(wrk_of "$base.wrk.txt" non2xx)
+  sock=$(($(wrk_of "$base.wrk.txt" connect_errors) + $(wrk_of "$base.wrk.txt" read_errors) + $(wrk_of "$base.wrk.txt" write_errors) + $(wrk_of "$base.wrk.txt" timeouts)))
+  if [[ -f $base.health.txt ]]; then
+    health_ok=$(awk '$1 == 200' "$base.health.txt" | wc -l)
+    health_503=$(awk '$1 == 503' "$base.health.txt" | wc -l)
+    health_other=$(awk '$1 != 200 && $1 != 503' "$base.health.txt" | wc -l)
+  fi
+  awk -v OFS='\t' \
+    -v label="$label" -v setup="$name" -v round="$round" \
+    -v req="$(wrk_of "$base.wrk.txt" requests)" -v dur="$(wrk_of "$base.wrk.txt" duration_us)" \
+    -v p50="$(wrk_of "$base.wrk.txt" p50_us)" -v p99="$(wrk_of "$base.wrk.txt" p99_us)" \
+    -v lp50="$light_p50" -v lp99="$light_p99" \
+    -v cpu="$cpu" -v alloc="$alloc" -v served="$requests" \
+    -v rss="$(stat_of "$s1" rss_bytes)" -v startup="$startup_ms" -v non2xx="$non2xx" -v sock="$sock" \
+    -v hb="$(stat_of "$base.stats-before-gc.txt" heap_used_bytes)" -v ha="$(stat_of "$s1" heap_used_bytes)" \
+    -v spans="$spans" -v logb="$log_bytes" -v total="$total_requests" \
+    -v hok="$health_ok" -v h503="$health_503" -v hother="$health_other" \
+    'BEGIN {
+      print label, setup, round, sprintf("%.0f", req / (dur / 1e6)), sprintf("%.3f", p50 / 1000),
+        sprintf("%.3f", p99 / 1000), sprintf("%.3f", lp50 / 1000), sprintf("%.3f", lp99 / 1000),
+        sprintf("%.4f", cpu / served * 1000 / 1e9), sprintf("%.2f", alloc / served / 1024),
+        sprintf("%.0f", rss / 1048576), startup, non2xx, sock,
+        sprintf("%.1f", hb / 1048576), sprintf("%.1f", ha / 1048576),
+        sprintf("%.0f", spans / served * 1000), sprintf("%.0f", total > 0 ? logb / total : 0),
+        hok, h503, hother
+    }' >>"$TSV"
+  log "run $label: $(tail -n 1 "$TSV" | cut -f4-8 | tr '\t' ' ') (req/s p50 p99 light-p50 light-p99 ms)"
+}
+
+# ---------------------------------------------------------------------------------------------
+log "results will be in $RESULTS (raw: $RUN_DIR)"
+START_SECONDS=$SECONDS
+read -r -a SETUP_LIST <<<"$SETUPS"
+read -r -a FAULT_LIST <<<"$FAULTS"
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Rotate the order each round, so that no set-up always runs first or last.
+  n=${#SETUP_LIST[@]}
+  for ((k = 0; k < n; k++)); do
+    run_one setup "${SETUP_LIST[$(((k + r - 1) % n))]}" "$r"
+  done
+done
+for ((r = 1; r <= FAULT_ROUNDS; r++)); do
+  for fault in "${FAULT_LIST[@]}"; do
+    run_one fault "$fault" "$r"
+  done
+done
+if [[ $PROFILE == 1 ]]; then
+  if command -v jcmd >/dev/null; then
+    run_one profile b-profile 1
+    java -cp "$JAR" "$PKG.JfrSummary" "$RUN_DIR/b-profile.jfr" 15 >"$RUN_DIR/b-profile.md"
+  else
+    log "jcmd not found: no profile"
+  fi
+fi
+stop_pid "$OK_SINK_PID"
+ELAPSED=$((SECONDS - START_SECONDS))
+
+# ---------------------------------------------------------------------------------------------
+# Report.
+{
+  echo "# Whole-service overhead and faults${LABEL:+ ($LABEL)}"
+  echo
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
+  echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average at start of report: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- JDK: $(java -version 2>&1 | head -n 2 | tail -n 1)"
+  echo "- wrk: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2); OpenTelemetry Java agent $AGENT_VERSION"
+  echo "- settings: WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS"
+  echo "- wall time: ${ELAPSED} s"
+  echo
+  echo "## Per set-up (median over rounds)"
+  echo
+  awk -F'\t' -f "$HERE/report.awk" -v part=setups -v setups="$SETUPS" \
+    -v CONNECTIONS="$CONNECTIONS conn" -v light_connections="$LIGHT_CONNECTIONS" "$TSV"
+  if ((${#FAULT_LIST[@]} > 0)); then
+    echo
+    echo "## Faults of (b)"
+    echo
+    awk -F'\t' -f "$HERE/report.awk" -v part=faults -v faults="$FAULTS" "$TSV"
+    echo
+    echo "Non-zero \`observability_*\` samples on \`/metrics\` at the end of each run of (b) (round 1):"
+    echo
+    for what in b "${FAULT_LIST[@]}"; do
+      f=$RUN_DIR/$what-r1.metrics.txt
+      [[ -f $f ]] || continue
+      echo "- $what: $(grep -E '^observability_' "$f" | awk '$NF + 0 != 0 { printf "%s`%s %s`", sep, $1, $NF; sep = ", " }' || true)"
+    done
+  fi
+  echo
+  echo "## Every run"
+  echo
+  awk -F'\t' 'NR == 1 { h = "|"; s = "|"; for (i = 1; i <= NF; i++) { h = h " " $i " |"; s = s "---|" } print h; print s; next }
+    { l = "|"; for (i = 1; i <= NF; i++) l = l " " $i " |"; print l }' "$TSV"
+  if [[ -f $RUN_DIR/b-profile.md ]]; then
+    echo
+    echo "## JFR profile of (b) (one extra run, not in the tables above)"
+    echo
+    cat "$RUN_DIR/b-profile.md"
+  fi
+} >"$RESULTS"
+cat "$RESULTS"
+log "wrote $RESULTS"
