@@ -1,0 +1,234 @@
+package dev.observability.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.EncoderBase;
+import dev.observability.logging.internal.EncoderFailures;
+import dev.observability.logging.internal.JsonEventWriter;
+import dev.observability.logging.internal.LoggingRuntime;
+import dev.observability.logging.internal.ServiceFields;
+import dev.observability.logging.internal.StackTraceRenderer;
+import dev.observability.scrub.Scrubber;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Logback encoder that writes each event as one line of JSON, UTF-8, with the fields of the
+ * log-line contract ({@code docs/signals.md}): {@code timestamp}, {@code level}, {@code logger},
+ * {@code thread}, {@code service}, {@code environment}, {@code version}, {@code trace_id}, {@code
+ * span_id}, {@code request_id}, {@code message}, the SLF4J 2 key-values and MDC entries at top
+ * level with their JSON types kept, and {@code exception} as {@code {type, message, stacktrace}}.
+ *
+ * <p>The logging module builds one from the facade's configuration. It also works from {@code
+ * logback.xml}:
+ *
+ * <pre>{@code
+ * <appender name="JSON" class="ch.qos.logback.core.ConsoleAppender">
+ *   <encoder class="dev.observability.logging.JsonEncoder">
+ *     <maxEventSize>16384</maxEventSize>
+ *     <callerData>false</callerData>
+ *   </encoder>
+ * </appender>
+ * }</pre>
+ *
+ * <p>Without an explicit scrubber, service, environment or version, the encoder uses those of the
+ * running {@link dev.observability.Observability} instance, and before one runs the scrubber's
+ * defaults and {@code unknown_service:java}.
+ *
+ * <p>Every message, key-value, MDC value, exception message and stack trace passes through the
+ * scrubber. Output is bounded: a line is at most {@link #setMaxEventSize max event size} bytes and
+ * is then marked {@code "truncated":true}. Encoding never throws: a failure is reported to
+ * Logback's status manager and the event is written as a minimal valid line.
+ *
+ * <p>Configure through the setters, then {@link #start()}; after that, {@link #encode} is
+ * thread-safe and allocates little more than the returned array.
+ */
+public class JsonEncoder extends EncoderBase<ILoggingEvent> {
+
+  /** Default cap on one line, in bytes. */
+  public static final int DEFAULT_MAX_EVENT_SIZE = 16 * 1024;
+
+  /** Default number of frames printed per throwable. */
+  public static final int DEFAULT_MAX_STACK_FRAMES = 64;
+
+  /** Default number of throwables of a cause chain printed. */
+  public static final int DEFAULT_MAX_CAUSES = 10;
+
+  /** Default cap on the stack trace text, in characters. */
+  public static final int DEFAULT_MAX_STACK_TRACE_LENGTH = 8 * 1024;
+
+  private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+  private boolean callerData;
+  private int maxStackFrames = DEFAULT_MAX_STACK_FRAMES;
+  private int maxCauses = DEFAULT_MAX_CAUSES;
+  private int maxStackTraceLength = DEFAULT_MAX_STACK_TRACE_LENGTH;
+  private @Nullable String service;
+  private @Nullable String environment;
+  private @Nullable String version;
+  private @Nullable Scrubber scrubber;
+
+  private volatile @Nullable JsonEventWriter writer;
+  private volatile @Nullable ServiceFields fixedService;
+  private final EncoderFailures failures = new EncoderFailures(this);
+  private volatile boolean warnedUnscrubbed;
+
+  /** Creates an encoder with the defaults; configure it with the setters, then start it. */
+  public JsonEncoder() {}
+
+  /**
+   * Sets the cap on one line in bytes, newline included (default 16 KiB, at least 2 KiB).
+   *
+   * @throws IllegalArgumentException when below 2048
+   */
+  public void setMaxEventSize(int bytes) {
+    if (bytes < JsonEventWriter.MIN_EVENT_SIZE) {
+      throw new IllegalArgumentException(
+          "maxEventSize must be at least " + JsonEventWriter.MIN_EVENT_SIZE + ", was " + bytes);
+    }
+    this.maxEventSize = bytes;
+  }
+
+  /** The cap on one line, in bytes. */
+  public int getMaxEventSize() {
+    return maxEventSize;
+  }
+
+  /**
+   * Whether to write the caller fields {@code module} (class), {@code function} (method) and {@code
+   * line} (default off: they cost a stack walk per event).
+   */
+  public void setCallerData(boolean callerData) {
+    this.callerData = callerData;
+  }
+
+  /** Whether caller fields are written. */
+  public boolean isCallerData() {
+    return callerData;
+  }
+
+  /** Sets how many frames are printed per throwable (default 64). */
+  public void setMaxStackFrames(int frames) {
+    this.maxStackFrames = requirePositive(frames, "maxStackFrames");
+  }
+
+  /** Sets how many throwables of a cause chain are printed (default 10). */
+  public void setMaxCauses(int causes) {
+    this.maxCauses = requirePositive(causes, "maxCauses");
+  }
+
+  /** Sets the cap on the stack trace text in characters (default 8192). */
+  public void setMaxStackTraceLength(int chars) {
+    this.maxStackTraceLength = requirePositive(chars, "maxStackTraceLength");
+  }
+
+  /** Sets the {@code service} field; without it the running instance's service name is used. */
+  public void setService(String service) {
+    this.service = Objects.requireNonNull(service, "service");
+    this.fixedService = null;
+  }
+
+  /** Sets the {@code environment} field. */
+  public void setEnvironment(String environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    this.fixedService = null;
+  }
+
+  /** Sets the {@code version} field. */
+  public void setVersion(String version) {
+    this.version = Objects.requireNonNull(version, "version");
+    this.fixedService = null;
+  }
+
+  /**
+   * Sets the scrubber; without it the running instance's is used (or the scrubber's defaults when
+   * none runs).
+   */
+  public void setScrubber(Scrubber scrubber) {
+    this.scrubber = Objects.requireNonNull(scrubber, "scrubber");
+  }
+
+  /** How many events could not be encoded normally and were written as a minimal line. */
+  public long getFailureCount() {
+    return failures.count();
+  }
+
+  @Override
+  public void start() {
+    writer = newWriter();
+    super.start();
+  }
+
+  private JsonEventWriter newWriter() {
+    return new JsonEventWriter(
+        maxEventSize,
+        callerData,
+        new StackTraceRenderer(maxStackFrames, maxCauses, maxStackTraceLength));
+  }
+
+  @Override
+  public byte @Nullable [] headerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte @Nullable [] footerBytes() {
+    return null;
+  }
+
+  /**
+   * Encodes one event as a JSON line ending in a newline. Never throws (except {@link
+   * VirtualMachineError}).
+   */
+  @Override
+  public byte[] encode(ILoggingEvent event) {
+    try {
+      JsonEventWriter w = writer;
+      if (w == null) {
+        w = newWriter();
+        writer = w;
+      }
+      return w.encode(event, scrubber(), serviceFields());
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      return failures.failed(event, t, serviceFields(), maxEventSize);
+    }
+  }
+
+  private Scrubber scrubber() {
+    Scrubber s = scrubber;
+    if (s != null) {
+      return s;
+    }
+    if (!warnedUnscrubbed && LoggingRuntime.unscrubbed()) {
+      warnedUnscrubbed = true;
+      addWarn(
+          "No Observability instance is running and the scrubber's defaults are not available:"
+              + " log lines are written unscrubbed until Observability.start()");
+    }
+    return LoggingRuntime.scrubber();
+  }
+
+  private ServiceFields serviceFields() {
+    if (service == null && environment == null && version == null) {
+      return LoggingRuntime.service();
+    }
+    ServiceFields fixed = fixedService;
+    if (fixed == null) {
+      ServiceFields running = LoggingRuntime.service();
+      fixed =
+          new ServiceFields(
+              service != null ? service : running.name(),
+              environment != null ? environment : running.environment(),
+              version != null ? version : running.version());
+      fixedService = fixed;
+    }
+    return fixed;
+  }
+
+  private static int requirePositive(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+    return value;
+  }
+}

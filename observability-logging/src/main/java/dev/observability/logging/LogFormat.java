@@ -1,0 +1,9 @@
+package dev.observability.logging;
+
+/** The format of the console lines the module installs ({@code logging.format}). */
+public enum LogFormat {
+  /** One JSON object per line ({@link JsonEncoder}); the default. */
+  JSON,
+  /** Human-readable lines for local development ({@link TextEncoder}). */
+  TEXT
+}

@@ -1,0 +1,361 @@
+package dev.observability.logging.internal;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A growable UTF-8 byte buffer that writes JSON string content escaped by construction: quotes,
+ * backslashes, every control character below U+0020, U+2028 and U+2029 are escaped; a lone
+ * surrogate becomes U+FFFD; everything else is encoded as UTF-8 directly. The output is therefore
+ * always valid UTF-8 and never holds a raw line break.
+ *
+ * <p>Encoders keep one per thread and reuse it; a buffer that grew past {@link #RETAIN_LIMIT} is
+ * shrunk after use so that one huge event does not pin memory. Not thread-safe.
+ */
+public final class JsonBuffer {
+
+  /** Capacity kept between events; larger buffers are replaced after use. */
+  public static final int RETAIN_LIMIT = 64 * 1024;
+
+  private static final int INITIAL = 1024;
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** 0: plain; &gt;0: two-byte escape with this letter; -1: six-byte {@code \\u00XX}. */
+  private static final byte[] ESCAPES = new byte[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ESCAPES[c] = -1;
+    }
+    ESCAPES['"'] = '"';
+    ESCAPES['\\'] = '\\';
+    ESCAPES['\n'] = 'n';
+    ESCAPES['\r'] = 'r';
+    ESCAPES['\t'] = 't';
+    ESCAPES['\b'] = 'b';
+    ESCAPES['\f'] = 'f';
+  }
+
+  private static final int SEEN_ARRAY = 16;
+
+  byte[] buf = new byte[INITIAL];
+  int pos;
+
+  /** Set while an encoder uses this buffer, so that a re-entrant call takes a fresh one. */
+  boolean inUse;
+
+  /** The per-event writing state, reused between events. */
+  final JsonEventWriter.Pass pass = new JsonEventWriter.Pass(this);
+
+  /** Scratch space for stack traces, reused between events. */
+  StringBuilder scratch = new StringBuilder(512);
+
+  private String[] seen = new String[SEEN_ARRAY];
+  private int seenCount;
+  private @org.jspecify.annotations.Nullable Set<String> seenSet;
+
+  private long cachedSecond = Long.MIN_VALUE;
+  private final byte[] cachedPrefix = new byte[20];
+
+  /** Empties the buffer for a new event. */
+  public void reset() {
+    pos = 0;
+    if (seenSet != null) {
+      seenSet = null;
+    }
+    for (int i = 0; i < seenCount; i++) {
+      seen[i] = null;
+    }
+    seenCount = 0;
+  }
+
+  /** Drops storage that grew past {@link #RETAIN_LIMIT}. */
+  public void trim() {
+    if (buf.length > RETAIN_LIMIT) {
+      buf = new byte[INITIAL];
+    }
+    if (scratch.capacity() > RETAIN_LIMIT) {
+      scratch = new StringBuilder(512);
+    }
+    if (seen.length > SEEN_ARRAY) {
+      seen = new String[SEEN_ARRAY];
+    }
+  }
+
+  /** The number of bytes written. */
+  public int size() {
+    return pos;
+  }
+
+  /** Cuts the buffer back to {@code size} bytes (to roll back a field that does not fit). */
+  public void truncate(int size) {
+    pos = size;
+  }
+
+  /** A copy of the bytes written. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+
+  private void ensure(int extra) {
+    if (buf.length - pos < extra) {
+      grow(extra);
+    }
+  }
+
+  private void grow(int extra) {
+    long wanted = Math.max((long) buf.length * 2, (long) pos + extra);
+    if (wanted > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("log event too large to encode");
+    }
+    buf = Arrays.copyOf(buf, (int) wanted);
+  }
+
+  /** Writes one ASCII byte. */
+  public void write(char c) {
+    ensure(1);
+    buf[pos++] = (byte) c;
+  }
+
+  /** Writes pre-encoded bytes. */
+  public void write(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, pos, bytes.length);
+    pos += bytes.length;
+  }
+
+  /** Writes a decimal integer. */
+  public void writeLong(long value) {
+    ensure(20);
+    if (value == Long.MIN_VALUE) {
+      write(Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return;
+    }
+    if (value < 0) {
+      buf[pos++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    int end = pos + digits;
+    for (int i = end - 1; i >= pos; i--) {
+      buf[i] = (byte) ('0' + (value % 10));
+      value /= 10;
+    }
+    pos = end;
+  }
+
+  /** Writes {@code s} escaped, without a length limit. */
+  public void writeEscaped(CharSequence s) {
+    writeEscaped(s, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Writes {@code s} escaped, stopping before the output would exceed {@code maxBytes} bytes (never
+   * inside an escape sequence or a UTF-8 sequence).
+   *
+   * @return whether {@code s} was cut
+   */
+  public boolean writeEscaped(CharSequence s, int maxBytes) {
+    int len = s.length();
+    long stop = (long) pos + Math.max(0, maxBytes);
+    byte[] b = buf;
+    int p = pos;
+    for (int i = 0; i < len; i++) {
+      if (b.length - p < 8) {
+        pos = p;
+        grow(Math.min(len - i, 1 << 16) + 8);
+        b = buf;
+      }
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        byte esc = ESCAPES[c];
+        if (esc == 0) {
+          if (p + 1 > stop) {
+            pos = p;
+            return true;
+          }
+          b[p++] = (byte) c;
+        } else if (esc > 0) {
+          if (p + 2 > stop) {
+            pos = p;
+            return true;
+          }
+          b[p++] = '\\';
+          b[p++] = esc;
+        } else {
+          if (p + 6 > stop) {
+            pos = p;
+            return true;
+          }
+          p = unicodeEscape(b, p, c);
+        }
+      } else if (c < 0x800) {
+        if (p + 2 > stop) {
+          pos = p;
+          return true;
+        }
+        b[p++] = (byte) (0xC0 | (c >> 6));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < len
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (p + 4 > stop) {
+            pos = p;
+            return true;
+          }
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          b[p++] = (byte) (0xF0 | (cp >> 18));
+          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          b[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          // A lone surrogate cannot be encoded as UTF-8: replace it with U+FFFD.
+          if (p + 3 > stop) {
+            pos = p;
+            return true;
+          }
+          b[p++] = (byte) 0xEF;
+          b[p++] = (byte) 0xBF;
+          b[p++] = (byte) 0xBD;
+        }
+      } else if (c == '\u2028' || c == '\u2029') {
+        // Valid in JSON, but line terminators for JavaScript and some log shippers.
+        if (p + 6 > stop) {
+          pos = p;
+          return true;
+        }
+        p = unicodeEscape(b, p, c);
+      } else {
+        if (p + 3 > stop) {
+          pos = p;
+          return true;
+        }
+        b[p++] = (byte) (0xE0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    pos = p;
+    return false;
+  }
+
+  private static int unicodeEscape(byte[] b, int p, char c) {
+    b[p++] = '\\';
+    b[p++] = 'u';
+    b[p++] = HEX[(c >> 12) & 0xF];
+    b[p++] = HEX[(c >> 8) & 0xF];
+    b[p++] = HEX[(c >> 4) & 0xF];
+    b[p++] = HEX[c & 0xF];
+    return p;
+  }
+
+  /**
+   * Writes {@code epochMillis} as ISO-8601 UTC with millisecond precision ({@code
+   * 2026-11-26T07:33:00.123Z}). The date-time part is cached per second.
+   */
+  public void writeTimestamp(long epochMillis) {
+    long second = Math.floorDiv(epochMillis, 1000L);
+    int millis = (int) Math.floorMod(epochMillis, 1000L);
+    if (second != cachedSecond) {
+      if (!fillPrefix(second)) {
+        write(
+            java.time.Instant.ofEpochMilli(epochMillis)
+                .toString()
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return;
+      }
+      cachedSecond = second;
+    }
+    ensure(24);
+    System.arraycopy(cachedPrefix, 0, buf, pos, 20);
+    pos += 20;
+    buf[pos++] = (byte) ('0' + millis / 100);
+    buf[pos++] = (byte) ('0' + (millis / 10) % 10);
+    buf[pos++] = (byte) ('0' + millis % 10);
+    buf[pos++] = 'Z';
+  }
+
+  private boolean fillPrefix(long epochSecond) {
+    long days = Math.floorDiv(epochSecond, 86_400L);
+    int secOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+    // Civil date from days since the epoch (H. Hinnant's algorithm).
+    long z = days + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    long year = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    if (month <= 2) {
+      year++;
+    }
+    if (year < 0 || year > 9999) {
+      return false;
+    }
+    byte[] b = cachedPrefix;
+    int y = (int) year;
+    b[0] = (byte) ('0' + y / 1000);
+    b[1] = (byte) ('0' + (y / 100) % 10);
+    b[2] = (byte) ('0' + (y / 10) % 10);
+    b[3] = (byte) ('0' + y % 10);
+    b[4] = '-';
+    b[5] = (byte) ('0' + month / 10);
+    b[6] = (byte) ('0' + month % 10);
+    b[7] = '-';
+    b[8] = (byte) ('0' + day / 10);
+    b[9] = (byte) ('0' + day % 10);
+    b[10] = 'T';
+    int h = secOfDay / 3600;
+    int m = (secOfDay / 60) % 60;
+    int s = secOfDay % 60;
+    b[11] = (byte) ('0' + h / 10);
+    b[12] = (byte) ('0' + h % 10);
+    b[13] = ':';
+    b[14] = (byte) ('0' + m / 10);
+    b[15] = (byte) ('0' + m % 10);
+    b[16] = ':';
+    b[17] = (byte) ('0' + s / 10);
+    b[18] = (byte) ('0' + s % 10);
+    b[19] = '.';
+    return true;
+  }
+
+  /** Whether {@code key} was already written as a field name of the current event. */
+  boolean seen(String key) {
+    if (seenSet != null) {
+      return seenSet.contains(key);
+    }
+    for (int i = 0; i < seenCount; i++) {
+      if (seen[i].equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records that {@code key} was written as a field name of the current event. */
+  void markSeen(String key) {
+    if (seenSet != null) {
+      seenSet.add(key);
+      return;
+    }
+    if (seenCount == seen.length) {
+      if (seenCount >= 64) {
+        Set<String> set = new HashSet<>(Arrays.asList(seen).subList(0, seenCount));
+        set.add(key);
+        seenSet = set;
+        return;
+      }
+      seen = Arrays.copyOf(seen, seenCount * 2);
+    }
+    seen[seenCount++] = key;
+  }
+}

@@ -1,0 +1,542 @@
+package dev.observability.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import dev.observability.scrub.Scrubber;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Writes one Logback event as one line of JSON (see {@code docs/signals.md} for the fields).
+ *
+ * <p>The line is built in a per-thread {@link JsonBuffer} and copied once into the returned array.
+ * When it would exceed {@code maxEventSize} bytes, it is written again with budgets that cut, in
+ * this order, the stack trace, the exception message, the message and then the key-value and MDC
+ * fields, and is marked {@code "truncated":true}; the correlation fields are never cut. If even
+ * that does not fit, a minimal line (every field short, no key-values) is written.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class JsonEventWriter {
+
+  /** The smallest accepted size cap: the minimal line always fits in it. */
+  public static final int MIN_EVENT_SIZE = 2048;
+
+  private static final int MINIMAL_FIELD = 128;
+  private static final int MINIMAL_MESSAGE = 512;
+  private static final int MAX_KEY_LENGTH = 256;
+  private static final int MAX_NUMBER_LENGTH = 256;
+
+  private static final ThreadLocal<JsonBuffer> BUFFERS = ThreadLocal.withInitial(JsonBuffer::new);
+
+  private static final byte[] TIMESTAMP = ascii("{\"timestamp\":\"");
+  private static final byte[] LOGGER = ascii("\",\"logger\":\"");
+  private static final byte[] THREAD = ascii("\",\"thread\":\"");
+  private static final byte[] TRACE_ID = ascii(",\"trace_id\":\"");
+  private static final byte[] SPAN_ID = ascii(",\"span_id\":\"");
+  private static final byte[] REQUEST_ID = ascii(",\"request_id\":\"");
+  private static final byte[] MODULE = ascii(",\"module\":\"");
+  private static final byte[] FUNCTION = ascii("\",\"function\":\"");
+  private static final byte[] LINE = ascii("\",\"line\":");
+  private static final byte[] MESSAGE = ascii(",\"message\":\"");
+  private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
+  private static final byte[] EXCEPTION = ascii(",\"exception\":{\"type\":\"");
+  private static final byte[] EX_MESSAGE = ascii("\",\"message\":\"");
+  private static final byte[] STACKTRACE = ascii("\",\"stacktrace\":\"");
+  private static final byte[] END = ascii("}\n");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
+  private static final byte[] LEVEL_TRACE = ascii("\",\"level\":\"TRACE");
+  private static final byte[] LEVEL_DEBUG = ascii("\",\"level\":\"DEBUG");
+  private static final byte[] LEVEL_INFO = ascii("\",\"level\":\"INFO");
+  private static final byte[] LEVEL_WARN = ascii("\",\"level\":\"WARN");
+  private static final byte[] LEVEL_ERROR = ascii("\",\"level\":\"ERROR");
+  private static final byte[] LEVEL_OTHER = ascii("\",\"level\":\"");
+
+  private final int maxEventSize;
+  private final boolean callerData;
+  private final StackTraceRenderer stackTraces;
+
+  /**
+   * Creates a writer.
+   *
+   * @param maxEventSize the cap on one line in bytes, newline included; at least {@link
+   *     #MIN_EVENT_SIZE}
+   * @param callerData whether to write {@code module}, {@code function} and {@code line}
+   * @param stackTraces how to render exceptions
+   */
+  public JsonEventWriter(int maxEventSize, boolean callerData, StackTraceRenderer stackTraces) {
+    if (maxEventSize < MIN_EVENT_SIZE) {
+      throw new IllegalArgumentException(
+          "max event size must be at least " + MIN_EVENT_SIZE + " bytes, was " + maxEventSize);
+    }
+    this.maxEventSize = maxEventSize;
+    this.callerData = callerData;
+    this.stackTraces = stackTraces;
+  }
+
+  /** The cap on one line, in bytes. */
+  public int maxEventSize() {
+    return maxEventSize;
+  }
+
+  /** Whether caller fields are written. */
+  public boolean callerData() {
+    return callerData;
+  }
+
+  /**
+   * Encodes {@code event} as one JSON line ending in {@code \n}, at most {@link #maxEventSize()}
+   * bytes long.
+   *
+   * @throws RuntimeException when the event cannot be read; the caller writes a minimal line
+   */
+  public byte[] encode(ILoggingEvent event, Scrubber scrubber, ServiceFields service) {
+    JsonBuffer shared = BUFFERS.get();
+    // A key-value's toString() may itself log: never let a nested call reuse the busy buffer.
+    JsonBuffer b = shared.inUse ? new JsonBuffer() : shared;
+    b.inUse = true;
+    try {
+      return encode(event, scrubber, service, b);
+    } finally {
+      b.inUse = false;
+      b.trim();
+    }
+  }
+
+  private byte[] encode(
+      ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
+    Pass pass = b.pass;
+    pass.begin(this, event, scrubber, service);
+    try {
+      return encode(event, pass, b);
+    } finally {
+      pass.end();
+    }
+  }
+
+  private byte[] encode(ILoggingEvent event, Pass pass, JsonBuffer b) {
+    pass.prepare();
+    pass.fullLimits(maxEventSize);
+    pass.write(false);
+    if (b.size() <= maxEventSize) {
+      return b.toByteArray();
+    }
+    pass.cutLimits(b.size() - maxEventSize + TRUNCATED.length);
+    pass.write(true);
+    if (b.size() <= maxEventSize) {
+      return b.toByteArray();
+    }
+    pass.minimalLimits();
+    pass.write(true);
+    if (b.size() <= maxEventSize) {
+      return b.toByteArray();
+    }
+    // Unreachable with the minimum cap; kept so that the cap holds whatever happens.
+    b.reset();
+    b.write(TIMESTAMP);
+    b.writeTimestamp(event.getTimeStamp());
+    b.write(levelBytes(event.getLevel()));
+    b.write('"');
+    b.write(MESSAGE);
+    b.write(ascii("event too large\""));
+    b.write(TRUNCATED);
+    b.write(END);
+    return b.toByteArray();
+  }
+
+  /** The writing of one event: prepared values, then one or more attempts under limits. */
+  static final class Pass implements BiConsumer<String, String> {
+    private final JsonBuffer b;
+    private @Nullable JsonEventWriter writer;
+    private @Nullable ILoggingEvent event;
+    private @Nullable Scrubber scrubber;
+    private @Nullable ServiceFields service;
+
+    private String message = "";
+    private @Nullable IThrowableProxy throwable;
+    private @Nullable String exceptionMessage;
+    private @Nullable Map<String, String> mdc;
+    private @Nullable String traceId;
+    private @Nullable String spanId;
+    private @Nullable String requestId;
+
+    // Limits of the current attempt, in bytes of output.
+    private int maxField;
+    private int maxMessage;
+    private int maxExceptionMessage;
+    private int maxStack;
+    private int maxDynamic;
+    private boolean minimalService;
+    private boolean writeDynamic;
+    private boolean writeStack;
+
+    // Sizes measured by the first attempt.
+    private int messageBytes;
+    private int exceptionMessageBytes;
+    private int stackBytes;
+    private int dynamicBytes;
+
+    // State of the dynamic-field loop.
+    private int dynamicStart;
+    private boolean dynamicFull;
+
+    Pass(JsonBuffer b) {
+      this.b = b;
+    }
+
+    void begin(
+        JsonEventWriter writer, ILoggingEvent event, Scrubber scrubber, ServiceFields service) {
+      this.writer = writer;
+      this.event = event;
+      this.scrubber = scrubber;
+      this.service = service;
+      message = "";
+      throwable = null;
+      exceptionMessage = null;
+      mdc = null;
+      traceId = null;
+      spanId = null;
+      requestId = null;
+      messageBytes = 0;
+      exceptionMessageBytes = 0;
+      stackBytes = 0;
+      dynamicBytes = 0;
+    }
+
+    /** Drops references to the event so that the per-thread buffer does not retain it. */
+    void end() {
+      writer = null;
+      event = null;
+      scrubber = null;
+      service = null;
+      throwable = null;
+      mdc = null;
+      message = "";
+      exceptionMessage = null;
+      traceId = null;
+      spanId = null;
+      requestId = null;
+    }
+
+    void prepare() {
+      ILoggingEvent event = this.event;
+      Scrubber scrubber = this.scrubber;
+      assert event != null && scrubber != null && writer != null;
+      String formatted = event.getFormattedMessage();
+      message = formatted == null ? "" : scrubber.scrub(formatted);
+      mdc = event.getMDCPropertyMap();
+      if (mdc != null) {
+        traceId = mdc.get(Fields.TRACE_ID);
+        spanId = mdc.get(Fields.SPAN_ID);
+        requestId = mdc.get(Fields.REQUEST_ID);
+      }
+      if (traceId == null) {
+        SpanContext span = Span.current().getSpanContext();
+        if (span.isValid()) {
+          traceId = span.getTraceId();
+          spanId = span.getSpanId();
+        }
+      }
+      throwable = event.getThrowableProxy();
+      StringBuilder scratch = b.scratch;
+      scratch.setLength(0);
+      if (throwable != null) {
+        String exMessage = StackTraceRenderer.message(throwable);
+        exceptionMessage = exMessage == null ? null : scrubber.scrub(exMessage);
+        writer.stackTraces.render(throwable, scrubber, scratch);
+      }
+    }
+
+    void fullLimits(int cap) {
+      maxField = cap;
+      maxMessage = cap;
+      maxExceptionMessage = cap;
+      maxStack = cap;
+      // Dynamic fields past a few times the cap will be cut anyway: stop measuring there.
+      maxDynamic = 4 * cap;
+      minimalService = false;
+      writeDynamic = true;
+      writeStack = true;
+    }
+
+    void cutLimits(int over) {
+      int cut = Math.min(over, stackBytes);
+      maxStack = stackBytes - cut;
+      over -= cut;
+      cut = Math.min(over, exceptionMessageBytes);
+      maxExceptionMessage = exceptionMessageBytes - cut;
+      over -= cut;
+      cut = Math.min(over, messageBytes);
+      maxMessage = messageBytes - cut;
+      over -= cut;
+      maxDynamic = Math.max(0, dynamicBytes - over);
+    }
+
+    void minimalLimits() {
+      maxField = MINIMAL_FIELD;
+      maxMessage = MINIMAL_MESSAGE;
+      maxExceptionMessage = MINIMAL_FIELD;
+      maxStack = 0;
+      maxDynamic = 0;
+      minimalService = true;
+      writeDynamic = false;
+      writeStack = false;
+    }
+
+    void write(boolean truncated) {
+      ILoggingEvent event = this.event;
+      ServiceFields service = this.service;
+      assert event != null && service != null && writer != null;
+      b.reset();
+      b.write(TIMESTAMP);
+      b.writeTimestamp(event.getTimeStamp());
+      b.write(levelBytes(event.getLevel()));
+      if (!isStandard(event.getLevel())) {
+        b.writeEscaped(String.valueOf(event.getLevel()), MINIMAL_FIELD);
+      }
+      b.write(LOGGER);
+      b.writeEscaped(nonNull(event.getLoggerName()), maxField);
+      b.write(THREAD);
+      b.writeEscaped(nonNull(event.getThreadName()), maxField);
+      b.write('"');
+      b.write(minimalService ? service.minimal() : service.full());
+      if (traceId != null) {
+        b.write(TRACE_ID);
+        b.writeEscaped(traceId, maxField);
+        b.write('"');
+        if (spanId != null) {
+          b.write(SPAN_ID);
+          b.writeEscaped(spanId, maxField);
+          b.write('"');
+        }
+      }
+      if (requestId != null) {
+        b.write(REQUEST_ID);
+        b.writeEscaped(requestId, maxField);
+        b.write('"');
+      }
+      if (writer.callerData) {
+        writeCaller(event);
+      }
+      b.write(MESSAGE);
+      int start = b.size();
+      b.writeEscaped(message, maxMessage);
+      messageBytes = b.size() - start;
+      b.write('"');
+      if (truncated) {
+        b.write(TRUNCATED);
+      }
+      if (writeDynamic) {
+        start = b.size();
+        writeDynamicFields(event);
+        dynamicBytes = b.size() - start;
+      }
+      IThrowableProxy t = throwable;
+      if (t != null) {
+        b.write(EXCEPTION);
+        b.writeEscaped(nonNull(t.getClassName()), maxField);
+        if (exceptionMessage != null) {
+          b.write(EX_MESSAGE);
+          start = b.size();
+          b.writeEscaped(exceptionMessage, maxExceptionMessage);
+          exceptionMessageBytes = b.size() - start;
+        }
+        if (writeStack) {
+          b.write(STACKTRACE);
+          start = b.size();
+          b.writeEscaped(b.scratch, maxStack);
+          stackBytes = b.size() - start;
+        }
+        b.write('"');
+        b.write('}');
+      }
+      b.write(END);
+    }
+
+    private void writeCaller(ILoggingEvent event) {
+      StackTraceElement[] caller = event.getCallerData();
+      if (caller == null || caller.length == 0 || caller[0] == null) {
+        return;
+      }
+      StackTraceElement frame = caller[0];
+      b.write(MODULE);
+      b.writeEscaped(nonNull(frame.getClassName()), maxField);
+      b.write(FUNCTION);
+      b.writeEscaped(nonNull(frame.getMethodName()), maxField);
+      b.write(LINE);
+      b.writeLong(frame.getLineNumber());
+    }
+
+    private void writeDynamicFields(ILoggingEvent event) {
+      dynamicStart = b.size();
+      dynamicFull = false;
+      List<KeyValuePair> pairs = event.getKeyValuePairs();
+      if (pairs != null) {
+        for (int i = 0, n = pairs.size(); i < n && !dynamicFull; i++) {
+          KeyValuePair pair = pairs.get(i);
+          if (pair != null) {
+            field(pair.key == null ? "null" : pair.key, pair.value, Fields.KEY_VALUE_PREFIX, false);
+          }
+        }
+      }
+      Map<String, String> m = mdc;
+      if (m != null && !m.isEmpty() && !dynamicFull) {
+        m.forEach(this);
+      }
+    }
+
+    /** One MDC entry. */
+    @Override
+    public void accept(@Nullable String key, @Nullable String value) {
+      if (key == null
+          || dynamicFull
+          || key.equals(Fields.TRACE_ID)
+          || key.equals(Fields.SPAN_ID)
+          || key.equals(Fields.REQUEST_ID)) {
+        return;
+      }
+      field(key, value, Fields.MDC_PREFIX, true);
+    }
+
+    private void field(String key, @Nullable Object value, String prefix, boolean mdcValue) {
+      if (key.length() > MAX_KEY_LENGTH) {
+        return;
+      }
+      String name = Keys.sanitize(key);
+      if (Fields.isReserved(name) || b.seen(name)) {
+        name = prefix + name;
+        if (Fields.isReserved(name) || b.seen(name)) {
+          return;
+        }
+      }
+      int mark = b.size();
+      b.write(',');
+      b.write('"');
+      b.writeEscaped(name);
+      b.write('"');
+      b.write(':');
+      if (mdcValue) {
+        if (value == null) {
+          b.write(NULL);
+        } else {
+          b.write('"');
+          b.writeEscaped(scrubber().scrubValue(key, (String) value), maxField);
+          b.write('"');
+        }
+      } else {
+        writeValue(key, value);
+      }
+      if (b.size() - dynamicStart > maxDynamic) {
+        b.truncate(mark);
+        // Past the measuring bound there is no point in trying further fields.
+        dynamicFull = mark - dynamicStart >= maxDynamic;
+        return;
+      }
+      b.markSeen(name);
+    }
+
+    private Scrubber scrubber() {
+      Scrubber s = scrubber;
+      assert s != null;
+      return s;
+    }
+
+    private void writeValue(String key, @Nullable Object value) {
+      Scrubber scrubber = scrubber();
+      if (value == null) {
+        b.write(NULL);
+        return;
+      }
+      if (value instanceof String s) {
+        writeString(scrubber.scrubValue(key, s));
+        return;
+      }
+      if (scrubber.isSensitiveKey(key)) {
+        writeString(scrubber.mask());
+        return;
+      }
+      if (value instanceof Boolean bool) {
+        b.write(bool ? TRUE : FALSE);
+      } else if (value instanceof Integer
+          || value instanceof Long
+          || value instanceof Short
+          || value instanceof Byte
+          || value instanceof AtomicInteger
+          || value instanceof AtomicLong) {
+        b.writeLong(((Number) value).longValue());
+      } else if (value instanceof Double || value instanceof Float) {
+        double d = ((Number) value).doubleValue();
+        if (Double.isFinite(d)) {
+          b.write(ascii(value.toString()));
+        } else {
+          writeString(value.toString());
+        }
+      } else if (value instanceof BigInteger || value instanceof BigDecimal) {
+        String text = value.toString();
+        if (text.length() <= MAX_NUMBER_LENGTH) {
+          b.write(ascii(text));
+        } else {
+          writeString(text);
+        }
+      } else {
+        String text;
+        try {
+          text = String.valueOf(value);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+          text = "<toString() of " + value.getClass().getName() + " failed>";
+        }
+        writeString(scrubber.scrubValue(key, text));
+      }
+    }
+
+    private void writeString(String s) {
+      b.write('"');
+      b.writeEscaped(s, maxField);
+      b.write('"');
+    }
+  }
+
+  private static boolean isStandard(@Nullable Level level) {
+    return level == Level.INFO
+        || level == Level.DEBUG
+        || level == Level.WARN
+        || level == Level.ERROR
+        || level == Level.TRACE;
+  }
+
+  private static byte[] levelBytes(@Nullable Level level) {
+    if (level == Level.INFO) {
+      return LEVEL_INFO;
+    } else if (level == Level.DEBUG) {
+      return LEVEL_DEBUG;
+    } else if (level == Level.WARN) {
+      return LEVEL_WARN;
+    } else if (level == Level.ERROR) {
+      return LEVEL_ERROR;
+    } else if (level == Level.TRACE) {
+      return LEVEL_TRACE;
+    }
+    return LEVEL_OTHER;
+  }
+
+  private static String nonNull(@Nullable String s) {
+    return s == null ? "" : s;
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,237 @@
+package dev.observability.logging.internal;
+
+import dev.observability.HttpServerObservationContext;
+import dev.observability.ObservationNames;
+import dev.observability.logging.LogVolumeFilter;
+import dev.observability.scrub.Scrubber;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationView;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * The logging module's part of the spine.
+ *
+ * <ul>
+ *   <li>While an observation's scope is open, the MDC holds {@code trace_id} and {@code span_id} of
+ *       its span (the one the tracing handler stored under {@link ObservationNames#SPAN}, else the
+ *       current OpenTelemetry span) and {@code request_id} of the request it belongs to. Closing
+ *       the scope restores the values that were there before, so nested observations unwind
+ *       correctly.
+ *   <li>When an HTTP server observation stops, one access-log line is written through the logger
+ *       {@code dev.observability.access}: message {@code "request completed"} with {@code method},
+ *       {@code path} (query string scrubbed), {@code route}, {@code status}, {@code duration_ms},
+ *       and {@code sentry_event_id} and {@code error} when there was one. Its ids are put
+ *       explicitly, since the scope is already closed then. 5xx responses are logged at WARN, the
+ *       rest at INFO.
+ * </ul>
+ *
+ * <p>Thread-safe: scope state is kept per thread.
+ */
+public final class LoggingObservationHandler implements ObservationHandler<Observation.Context> {
+
+  /** The message of every access-log line. */
+  public static final String ACCESS_MESSAGE = "request completed";
+
+  private static final int MAX_SCOPE_DEPTH = 256;
+  private static final int MAX_PARENT_WALK = 64;
+  private static final String START_NANOS = "observability.logging.start-nanos";
+  private static final String SCOPE_SPAN = "observability.logging.span-context";
+
+  private final boolean accessLog;
+  private final Scrubber scrubber;
+  private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
+  private final ThreadLocal<ScopeStack> scopes = ThreadLocal.withInitial(ScopeStack::new);
+
+  /** Creates the handler. */
+  public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
+    this.accessLog = accessLog;
+    this.scrubber = scrubber;
+  }
+
+  @Override
+  public boolean supportsContext(Observation.Context context) {
+    return true;
+  }
+
+  @Override
+  public void onStart(Observation.Context context) {
+    if (accessLog && context instanceof HttpServerObservationContext) {
+      context.put(START_NANOS, System.nanoTime());
+    }
+  }
+
+  @Override
+  public void onScopeOpened(Observation.Context context) {
+    ScopeStack stack = scopes.get();
+    String[] previous = {
+      MDC.get(Fields.TRACE_ID), MDC.get(Fields.SPAN_ID), MDC.get(Fields.REQUEST_ID)
+    };
+    if (!stack.push(previous)) {
+      return;
+    }
+    SpanContext span = storedSpan(context);
+    if (span == null) {
+      span = Span.current().getSpanContext();
+      if (span.isValid()) {
+        context.put(SCOPE_SPAN, span);
+      }
+    }
+    if (span != null && span.isValid()) {
+      MDC.put(Fields.TRACE_ID, span.getTraceId());
+      MDC.put(Fields.SPAN_ID, span.getSpanId());
+    }
+    String requestId = requestId(context);
+    if (requestId != null) {
+      MDC.put(Fields.REQUEST_ID, requestId);
+    }
+  }
+
+  @Override
+  public void onScopeClosed(Observation.Context context) {
+    String[] previous = scopes.get().pop();
+    if (previous != null) {
+      restore(Fields.TRACE_ID, previous[0]);
+      restore(Fields.SPAN_ID, previous[1]);
+      restore(Fields.REQUEST_ID, previous[2]);
+    }
+  }
+
+  @Override
+  public void onStop(Observation.Context context) {
+    if (accessLog && context instanceof HttpServerObservationContext http) {
+      writeAccessLine(http);
+    }
+  }
+
+  private void writeAccessLine(HttpServerObservationContext http) {
+    int status = http.getStatus();
+    boolean serverError = status >= 500;
+    if (serverError ? !access.isWarnEnabled() : !access.isInfoEnabled()) {
+      return;
+    }
+    String[] previous = {
+      MDC.get(Fields.TRACE_ID), MDC.get(Fields.SPAN_ID), MDC.get(Fields.REQUEST_ID)
+    };
+    try {
+      SpanContext span = storedSpan(http);
+      if (span == null) {
+        span = http.get(SCOPE_SPAN);
+      }
+      if (span != null && span.isValid()) {
+        MDC.put(Fields.TRACE_ID, span.getTraceId());
+        MDC.put(Fields.SPAN_ID, span.getSpanId());
+      } else {
+        MDC.remove(Fields.TRACE_ID);
+        MDC.remove(Fields.SPAN_ID);
+      }
+      if (!http.getRequestId().isEmpty()) {
+        MDC.put(Fields.REQUEST_ID, http.getRequestId());
+      } else {
+        MDC.remove(Fields.REQUEST_ID);
+      }
+      LoggingEventBuilder line = serverError ? access.atWarn() : access.atInfo();
+      line.setMessage(ACCESS_MESSAGE)
+          .addKeyValue("method", scrubber.scrub(cap(http.getMethod(), 32)))
+          .addKeyValue("path", AccessPaths.scrubbed(http.getPath(), http.getQuery(), scrubber));
+      String route = http.getRoute();
+      if (route != null) {
+        line.addKeyValue("route", scrubber.scrub(route));
+      }
+      line.addKeyValue("status", status);
+      Long start = http.get(START_NANOS);
+      if (start != null) {
+        long nanos = System.nanoTime() - start;
+        line.addKeyValue("duration_ms", Math.round(nanos / 1_000.0) / 1_000.0);
+      }
+      String eventId = errorEventId(http);
+      if (eventId != null) {
+        line.addKeyValue("sentry_event_id", eventId);
+      }
+      Throwable error = http.getError();
+      if (error != null) {
+        line.addKeyValue("error", error.getClass().getName());
+      }
+      line.log();
+    } finally {
+      restore(Fields.TRACE_ID, previous[0]);
+      restore(Fields.SPAN_ID, previous[1]);
+      restore(Fields.REQUEST_ID, previous[2]);
+    }
+  }
+
+  private static String cap(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static void restore(String key, @Nullable String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+
+  /** The span the tracing handler stored for this observation or its nearest ancestor. */
+  private static @Nullable SpanContext storedSpan(Observation.Context context) {
+    Observation.ContextView current = context;
+    for (int depth = 0; current != null && depth < MAX_PARENT_WALK; depth++) {
+      Span span = current.get(ObservationNames.SPAN);
+      if (span != null) {
+        return span.getSpanContext();
+      }
+      ObservationView parent = current.getParentObservation();
+      current = parent == null ? null : parent.getContextView();
+    }
+    return null;
+  }
+
+  /** The request id of the HTTP request this observation belongs to, or null. */
+  private static @Nullable String requestId(Observation.Context context) {
+    Observation.ContextView current = context;
+    for (int depth = 0; current != null && depth < MAX_PARENT_WALK; depth++) {
+      if (current instanceof HttpServerObservationContext http) {
+        String id = http.getRequestId();
+        return id.isEmpty() ? null : id;
+      }
+      ObservationView parent = current.getParentObservation();
+      current = parent == null ? null : parent.getContextView();
+    }
+    return null;
+  }
+
+  private static @Nullable String errorEventId(Observation.Context context) {
+    Object id = context.get(ObservationNames.ERROR_EVENT_ID);
+    return id == null ? null : id.toString();
+  }
+
+  /** Previous MDC values per open scope on one thread, bounded. */
+  private static final class ScopeStack {
+    private final ArrayDeque<String[]> saved = new ArrayDeque<>();
+    private int overflow;
+
+    boolean push(String[] previous) {
+      if (saved.size() >= MAX_SCOPE_DEPTH) {
+        overflow++;
+        return false;
+      }
+      saved.push(previous);
+      return true;
+    }
+
+    String @Nullable [] pop() {
+      if (overflow > 0) {
+        overflow--;
+        return null;
+      }
+      return saved.poll();
+    }
+  }
+}
