@@ -1,0 +1,134 @@
+package dev.observability.metrics;
+
+import dev.observability.ConfigKey;
+import dev.observability.ScrapeEndpoint;
+import dev.observability.metrics.internal.CardinalityGuard;
+import dev.observability.metrics.internal.HttpServerMetricsHandler;
+import dev.observability.metrics.internal.MethodMetricsHandler;
+import dev.observability.metrics.internal.MetricsHttpServer;
+import dev.observability.metrics.internal.MetricsSettings;
+import dev.observability.metrics.internal.OperationMetricsHandler;
+import dev.observability.metrics.internal.PrometheusScrapeEndpoint;
+import dev.observability.metrics.internal.SdkMetrics;
+import dev.observability.spi.ModuleContext;
+import dev.observability.spi.ObservabilityModule;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metrics module (order 100): a Prometheus registry joined to the facade's composite registry,
+ * the golden-signal HTTP server meters, method and operation timers, JVM and process meters, the
+ * {@link ScrapeEndpoint} for {@code /metrics} and, when {@code metrics.server.port} is set, a
+ * standalone endpoint on the JDK HTTP server. It provides {@link Metrics} and {@link
+ * ScrapeEndpoint} to the facade.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; has a public no-argument constructor for {@code
+ * Observability.builder().module(new MetricsModule())}. Started once, by core, on one thread.
+ */
+public final class MetricsModule implements ObservabilityModule {
+
+  /** The module's name, as in {@code modules.disabled}. */
+  public static final String NAME = "metrics";
+
+  /** Creates the module; core starts it. */
+  public MetricsModule() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int order() {
+    return ORDER_METRICS;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return MetricsConfig.ALL;
+  }
+
+  @Override
+  public void start(ModuleContext context) throws IOException {
+    MetricsSettings settings = MetricsSettings.from(context.config());
+    // A registry of its own (not the process-wide default) so that instances started one after
+    // another in one JVM never share collectors.
+    PrometheusMeterRegistry prometheus =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+    List<Tag> commonTags = new ArrayList<>();
+    settings.commonTags().forEach((k, v) -> commonTags.add(Tag.of(k, v)));
+    prometheus.config().commonTags(commonTags);
+    context.addMeterRegistry(prometheus);
+    context.onClose(prometheus::close);
+
+    MeterRegistry registry = context.meterRegistry();
+    Clock clock = prometheus.config().clock();
+    CardinalityGuard guard =
+        new CardinalityGuard(registry, context.scrubber(), settings.maxTagValues());
+
+    if (settings.jvm()) {
+      new JvmMemoryMetrics().bindTo(registry);
+      JvmGcMetrics gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+      context.onClose(gc);
+      new JvmThreadMetrics().bindTo(registry);
+      new ClassLoaderMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new FileDescriptorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+    }
+
+    context.addObservationHandler(new HttpServerMetricsHandler(registry, clock, settings, guard));
+    if (settings.observations()) {
+      context.addObservationHandler(new MethodMetricsHandler(registry, clock, settings, guard));
+      context.addObservationHandler(new OperationMetricsHandler(registry, clock, settings, guard));
+    }
+
+    PrometheusScrapeEndpoint endpoint =
+        new PrometheusScrapeEndpoint(prometheus, context::reportInternalError);
+    context.provide(ScrapeEndpoint.class, endpoint);
+    SdkMetrics metrics =
+        new SdkMetrics(registry, clock, settings, guard, context::reportInternalError);
+    context.provide(Metrics.class, metrics);
+
+    if (settings.serverPort() >= 0) {
+      MetricsHttpServer server;
+      try {
+        server =
+            MetricsHttpServer.start(
+                settings.serverHost(),
+                settings.serverPort(),
+                endpoint,
+                context::reportInternalError);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException(
+            "cannot serve /metrics on "
+                + settings.serverHost()
+                + ":"
+                + settings.serverPort()
+                + " ("
+                + e
+                + "); free the port, or set metrics.server.port to another port (0 for any, -1"
+                + " for none) or metrics.server.host to a local address",
+            e);
+      }
+      context.onClose(server);
+      metrics.serverAddress(server.address());
+    }
+  }
+}

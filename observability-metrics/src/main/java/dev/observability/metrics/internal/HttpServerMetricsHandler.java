@@ -1,0 +1,208 @@
+package dev.observability.metrics.internal;
+
+import dev.observability.HttpServerObservationContext;
+import dev.observability.metrics.MetricsConvention;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
+
+/**
+ * Records the golden signals of inbound HTTP requests: {@code http_requests_in_flight} (+1 at
+ * start, -1 at stop), and at stop {@code http_request_duration_seconds{method,endpoint}} and {@code
+ * http_requests_total{method,endpoint,status}}.
+ *
+ * <p>The endpoint is the route template when the context has one, else the path through {@link
+ * PathNormalizer}; either way it passes the endpoint {@link TagLimiter}. Meters are cached by
+ * (endpoint, method, status), so once a series exists recording it allocates nothing (with a route
+ * template; a raw path that needs normalising allocates the normalised string).
+ *
+ * <p>Thread-safe; called on the request's thread.
+ */
+public final class HttpServerMetricsHandler
+    implements ObservationHandler<HttpServerObservationContext> {
+
+  /** Context key of the per-request {@link Sample}. */
+  private static final Object SAMPLE_KEY = new Object();
+
+  private static final Function<Object, Sample> NEW_SAMPLE = k -> new Sample();
+
+  /** Index of the {@code UNKNOWN} status: one past 100..599. */
+  private static final int UNKNOWN_STATUS_INDEX = 500;
+
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Duration[] buckets;
+  private final TagLimiter endpoints;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, Endpoint> byEndpoint = new ConcurrentHashMap<>();
+  private final Endpoint overflowEndpoint;
+
+  /** Start time of one request, kept in its context. */
+  static final class Sample {
+    long startNanos;
+    boolean active;
+  }
+
+  /**
+   * Creates the handler and registers {@code http_requests_in_flight}.
+   *
+   * @param registry where meters are registered (the facade's composite)
+   * @param clock the monotonic clock that times requests
+   * @param settings bucket bounds and the endpoint cap
+   * @param guard the guard that caps endpoint values
+   */
+  public HttpServerMetricsHandler(
+      MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
+    this.registry = registry;
+    this.clock = clock;
+    this.buckets = settings.httpBucketArray();
+    this.endpoints =
+        guard.limiter(
+            MetricsConvention.HTTP_METER, MetricsConvention.TAG_ENDPOINT, settings.maxEndpoints());
+    this.overflowEndpoint = new Endpoint(MetricsConvention.OVERFLOW);
+    Gauge.builder(MetricsConvention.HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
+        .description("HTTP server requests being served")
+        .register(registry);
+  }
+
+  @Override
+  public boolean supportsContext(Observation.Context context) {
+    return context instanceof HttpServerObservationContext;
+  }
+
+  @Override
+  public void onStart(HttpServerObservationContext context) {
+    Sample sample = context.computeIfAbsent(SAMPLE_KEY, NEW_SAMPLE);
+    sample.startNanos = clock.monotonicTime();
+    if (!sample.active) {
+      sample.active = true;
+      inFlight.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void onStop(HttpServerObservationContext context) {
+    Sample sample = context.get(SAMPLE_KEY);
+    if (sample == null || !sample.active) {
+      return;
+    }
+    sample.active = false;
+    inFlight.decrementAndGet();
+    long duration = clock.monotonicTime() - sample.startNanos;
+
+    String route = context.getRoute();
+    String key = route != null ? route : PathNormalizer.normalize(context.getPath());
+    Endpoint endpoint = byEndpoint.get(key);
+    if (endpoint == null) {
+      endpoint = admit(key);
+    }
+    Series series = endpoint.series(MetricsConvention.methodIndex(context.getMethod()));
+    series.timer.record(duration, TimeUnit.NANOSECONDS);
+    series.counter(statusIndex(context.getStatus(), context.getError() != null)).increment();
+  }
+
+  /** Requests being served now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  private Endpoint admit(String key) {
+    String label = endpoints.apply(key);
+    if (!endpoints.isKnown(key)) {
+      return overflowEndpoint;
+    }
+    return byEndpoint.computeIfAbsent(key, k -> new Endpoint(label));
+  }
+
+  private static int statusIndex(int status, boolean error) {
+    if (status >= 100 && status <= 599) {
+      return status - 100;
+    }
+    return error ? 400 : UNKNOWN_STATUS_INDEX;
+  }
+
+  private static String statusValue(int index) {
+    return index == UNKNOWN_STATUS_INDEX
+        ? MetricsConvention.UNKNOWN_STATUS
+        : MetricsConvention.status(index + 100, null);
+  }
+
+  /** The series of one endpoint value, by method. */
+  private final class Endpoint {
+    private final String label;
+    private final AtomicReferenceArray<Series> byMethod =
+        new AtomicReferenceArray<>(MetricsConvention.METHOD_COUNT);
+
+    Endpoint(String label) {
+      this.label = label;
+    }
+
+    Series series(int methodIndex) {
+      Series series = byMethod.get(methodIndex);
+      if (series == null) {
+        series = new Series(MetricsConvention.methodValue(methodIndex), label);
+        if (!byMethod.compareAndSet(methodIndex, null, series)) {
+          series = byMethod.get(methodIndex);
+        }
+      }
+      return series;
+    }
+  }
+
+  /** The timer of one (method, endpoint) and its counters by status. */
+  private final class Series {
+    private final String method;
+    private final String endpoint;
+    private final Timer timer;
+
+    /** Counters by status index / 100 (1xx .. 5xx, unknown), then by index % 100. */
+    private final AtomicReferenceArray<AtomicReferenceArray<Counter>> counters =
+        new AtomicReferenceArray<>(6);
+
+    Series(String method, String endpoint) {
+      this.method = method;
+      this.endpoint = endpoint;
+      this.timer =
+          Timer.builder(MetricsConvention.HTTP_REQUEST_DURATION)
+              .description("Duration of HTTP server requests")
+              .tag(MetricsConvention.TAG_METHOD, method)
+              .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
+              .serviceLevelObjectives(buckets)
+              .register(registry);
+    }
+
+    Counter counter(int statusIndex) {
+      int group = statusIndex / 100;
+      AtomicReferenceArray<Counter> row = counters.get(group);
+      if (row == null) {
+        counters.compareAndSet(group, null, new AtomicReferenceArray<>(100));
+        row = counters.get(group);
+      }
+      int slot = statusIndex % 100;
+      Counter counter = row.get(slot);
+      if (counter == null) {
+        counter =
+            Counter.builder(MetricsConvention.HTTP_REQUESTS)
+                .description("HTTP server requests")
+                .tag(MetricsConvention.TAG_METHOD, method)
+                .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
+                .tag(MetricsConvention.TAG_STATUS, statusValue(statusIndex))
+                .register(registry);
+        if (!row.compareAndSet(slot, null, counter)) {
+          counter = row.get(slot);
+        }
+      }
+      return counter;
+    }
+  }
+}
