@@ -1,0 +1,208 @@
+package dev.observability.tracing;
+
+import dev.observability.ConfigKey;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The configuration keys the tracing module reads. Each is set through the builder, a system
+ * property ({@code observability.} + name), an {@code OBSERVABILITY_*} variable or, where named,
+ * the standard OpenTelemetry variable; {@code docs/configuration.md} lists them all.
+ *
+ * <p>Immutable constants; thread-safe.
+ */
+public final class TracingConfig {
+
+  /** Exporter names accepted by {@link #EXPORTER}. */
+  public static final Set<String> EXPORTERS = Set.of("otlp", "logging", "console", "none");
+
+  /** Which exporters receive kept spans. */
+  public static final ConfigKey<List<String>> EXPORTER =
+      ConfigKey.stringList("tracing.exporter", List.of())
+          .withStandardEnvironmentVariables("OTEL_TRACES_EXPORTER")
+          .validate(
+              list -> list.stream().allMatch(e -> EXPORTERS.contains(e.toLowerCase(Locale.ROOT))),
+              "must be otlp, logging or none (comma-separated)")
+          .describedAs(
+              "Span exporters: otlp, logging (one scrubbed log line per span) or none. Default:"
+                  + " otlp when an OTLP endpoint is configured, else none.");
+
+  /** The OTLP base endpoint; {@code /v1/traces} is appended for http/protobuf. */
+  public static final ConfigKey<String> OTLP_ENDPOINT =
+      ConfigKey.string("tracing.otlp.endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
+          .validate(TracingConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs(
+              "OTLP base endpoint, e.g. http://collector:4318; /v1/traces is appended for"
+                  + " http/protobuf.");
+
+  /** The OTLP traces endpoint, used as it is. */
+  public static final ConfigKey<String> OTLP_TRACES_ENDPOINT =
+      ConfigKey.string("tracing.otlp.traces-endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+          .validate(TracingConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs("OTLP traces endpoint, used as it is; wins over tracing.otlp.endpoint.");
+
+  /** The OTLP protocol. */
+  public static final ConfigKey<String> OTLP_PROTOCOL =
+      ConfigKey.string("tracing.otlp.protocol", "http/protobuf")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+          .validate(
+              p -> p.equals("http/protobuf") || p.equals("grpc"), "must be http/protobuf or grpc")
+          .describedAs(
+              "OTLP protocol: http/protobuf (JDK HttpClient) or grpc (needs a gRPC sender such as"
+                  + " opentelemetry-exporter-sender-okhttp on the class path).");
+
+  /**
+   * Headers sent with every export, as {@code key=value} pairs (values percent-encoded). Read as
+   * text and parsed by the module, so that an invalid value is never echoed in an error message.
+   */
+  public static final ConfigKey<String> OTLP_HEADERS =
+      ConfigKey.string("tracing.otlp.headers", null)
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS")
+          .describedAs(
+              "Headers for every export (e.g. api-key=...), comma-separated key=value pairs."
+                  + " Values are never logged.");
+
+  /** The timeout of one export request. */
+  public static final ConfigKey<Duration> OTLP_TIMEOUT =
+      ConfigKey.duration("tracing.otlp.timeout", Duration.ofSeconds(10), Duration.ofMinutes(5))
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
+          .describedAs("Timeout of one OTLP export request (a bare number is milliseconds).");
+
+  /** The compression of export requests. */
+  public static final ConfigKey<String> OTLP_COMPRESSION =
+      ConfigKey.string("tracing.otlp.compression", "none")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
+          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+          .describedAs("Compression of OTLP requests: gzip or none.");
+
+  /** Whether failed exports are retried with backoff. */
+  public static final ConfigKey<Boolean> OTLP_RETRY =
+      ConfigKey.bool("tracing.otlp.retry", true)
+          .describedAs(
+              "Retry retryable export failures (up to 5 attempts, exponential backoff), on the"
+                  + " export thread.");
+
+  /** The share of healthy traces kept. */
+  public static final ConfigKey<Double> SAMPLE_RATIO =
+      ConfigKey.ratio("tracing.sample-ratio", 0.1)
+          .describedAs(
+              "Share of traces kept that no other policy keeps, decided from the trace id so"
+                  + " every service agrees.");
+
+  /** The duration above which a local root is kept. */
+  public static final ConfigKey<Duration> LATENCY_THRESHOLD =
+      ConfigKey.duration("tracing.latency-threshold", Duration.ofSeconds(1), Duration.ofHours(1))
+          .describedAs("A trace whose local root lasts longer than this is kept.");
+
+  /** Whether a sampled inbound parent keeps the fragment. */
+  public static final ConfigKey<Boolean> RESPECT_PARENT_SAMPLED =
+      ConfigKey.bool("tracing.respect-parent-sampled", true)
+          .describedAs("Keep a fragment whose inbound traceparent has the sampled flag.");
+
+  /** Cap on trace fragments buffered while waiting for their local root. */
+  public static final ConfigKey<Integer> MAX_BUFFERED_TRACES =
+      ConfigKey.integer("tracing.max-buffered-traces", 2048, 1, 1_000_000)
+          .describedAs("Most trace fragments buffered at once while their local root runs.");
+
+  /** Cap on the spans buffered for one trace fragment. */
+  public static final ConfigKey<Integer> MAX_SPANS_PER_TRACE =
+      ConfigKey.integer("tracing.max-spans-per-trace", 1000, 1, 1_000_000)
+          .describedAs("Most spans buffered for one trace fragment.");
+
+  /** Cap on the spans buffered in all. */
+  public static final ConfigKey<Integer> MAX_BUFFERED_SPANS =
+      ConfigKey.integer("tracing.max-buffered-spans", 10_000, 1, 10_000_000)
+          .describedAs("Most spans buffered at once, over all fragments.");
+
+  /** How long a fragment waits for its local root. */
+  public static final ConfigKey<Duration> FRAGMENT_TTL =
+      ConfigKey.duration("tracing.fragment-ttl", Duration.ofSeconds(30), Duration.ofHours(1))
+          .describedAs(
+              "A fragment whose local root has not ended after this long is decided on what it"
+                  + " holds (error, else ratio).");
+
+  /** How many decided trace ids are remembered for spans that end late. */
+  public static final ConfigKey<Integer> DECISION_CACHE_SIZE =
+      ConfigKey.integer("tracing.decision-cache-size", 16_384, 16, 1 << 24)
+          .describedAs(
+              "Decided trace ids remembered so that spans ending after their root follow the"
+                  + " decision (rounded up to a power of two).");
+
+  /** Whether HTTP responses carry the server span's {@code traceparent}. */
+  public static final ConfigKey<Boolean> RESPONSE_TRACEPARENT =
+      ConfigKey.bool("tracing.response-traceparent", true)
+          .describedAs("Write the server span's traceparent on HTTP responses.");
+
+  /** Capacity of the export queue. */
+  public static final ConfigKey<Integer> EXPORT_MAX_QUEUE_SIZE =
+      ConfigKey.integer("tracing.export.max-queue-size", 2048, 1, 1_000_000)
+          .withStandardEnvironmentVariables("OTEL_BSP_MAX_QUEUE_SIZE")
+          .describedAs("Kept spans waiting for export; beyond it spans are dropped and counted.");
+
+  /** Spans per export request. */
+  public static final ConfigKey<Integer> EXPORT_MAX_BATCH_SIZE =
+      ConfigKey.integer("tracing.export.max-batch-size", 512, 1, 1_000_000)
+          .withStandardEnvironmentVariables("OTEL_BSP_MAX_EXPORT_BATCH_SIZE")
+          .describedAs("Most spans in one export request.");
+
+  /** Longest wait before a partial batch is exported. */
+  public static final ConfigKey<Duration> EXPORT_SCHEDULE_DELAY =
+      ConfigKey.duration(
+              "tracing.export.schedule-delay", Duration.ofSeconds(5), Duration.ofMinutes(10))
+          .withStandardEnvironmentVariables("OTEL_BSP_SCHEDULE_DELAY")
+          .describedAs("Longest time a kept span waits before its batch is exported.");
+
+  /** How long the export thread waits for one export. */
+  public static final ConfigKey<Duration> EXPORT_TIMEOUT =
+      ConfigKey.duration("tracing.export.timeout", Duration.ofSeconds(30), Duration.ofMinutes(10))
+          .withStandardEnvironmentVariables("OTEL_BSP_EXPORT_TIMEOUT")
+          .describedAs("How long the export thread waits for one export before moving on.");
+
+  /** Every key of the module. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          EXPORTER,
+          OTLP_ENDPOINT,
+          OTLP_TRACES_ENDPOINT,
+          OTLP_PROTOCOL,
+          OTLP_HEADERS,
+          OTLP_TIMEOUT,
+          OTLP_COMPRESSION,
+          OTLP_RETRY,
+          SAMPLE_RATIO,
+          LATENCY_THRESHOLD,
+          RESPECT_PARENT_SAMPLED,
+          MAX_BUFFERED_TRACES,
+          MAX_SPANS_PER_TRACE,
+          MAX_BUFFERED_SPANS,
+          FRAGMENT_TTL,
+          DECISION_CACHE_SIZE,
+          RESPONSE_TRACEPARENT,
+          EXPORT_MAX_QUEUE_SIZE,
+          EXPORT_MAX_BATCH_SIZE,
+          EXPORT_SCHEDULE_DELAY,
+          EXPORT_TIMEOUT);
+
+  private TracingConfig() {}
+
+  private static boolean isHttpUrl(String value) {
+    try {
+      URI uri = new URI(value.trim());
+      String scheme = uri.getScheme();
+      return scheme != null
+          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.observability.tracing.internal;
+
+import io.opentelemetry.api.common.AttributeKey;
+import java.net.URI;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Naming of spans and attributes, after the OpenTelemetry HTTP semantic conventions (stable since
+ * 1.23): attribute keys, method normalisation and span names. Kept apart from the code that records
+ * them.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class HttpSemconv {
+
+  /** {@code http.request.method}. */
+  public static final AttributeKey<String> HTTP_REQUEST_METHOD =
+      AttributeKey.stringKey("http.request.method");
+
+  /** {@code http.request.method_original}, set when the method was normalised to {@code _OTHER}. */
+  public static final AttributeKey<String> HTTP_REQUEST_METHOD_ORIGINAL =
+      AttributeKey.stringKey("http.request.method_original");
+
+  /** {@code http.route}. */
+  public static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+
+  /** {@code http.response.status_code}. */
+  public static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE =
+      AttributeKey.longKey("http.response.status_code");
+
+  /** {@code url.path}. */
+  public static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+
+  /** {@code url.query} (scrubbed at export). */
+  public static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
+
+  /** {@code url.scheme}. */
+  public static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+
+  /** {@code url.full} of outbound calls, without user info (query scrubbed at export). */
+  public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+
+  /** {@code url.template} of outbound calls, when the caller names the target route. */
+  public static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
+
+  /** {@code server.address}. */
+  public static final AttributeKey<String> SERVER_ADDRESS =
+      AttributeKey.stringKey("server.address");
+
+  /** {@code server.port}. */
+  public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+
+  /** {@code client.address}. */
+  public static final AttributeKey<String> CLIENT_ADDRESS =
+      AttributeKey.stringKey("client.address");
+
+  /** {@code user_agent.original}. */
+  public static final AttributeKey<String> USER_AGENT_ORIGINAL =
+      AttributeKey.stringKey("user_agent.original");
+
+  /** {@code network.protocol.version}. */
+  public static final AttributeKey<String> NETWORK_PROTOCOL_VERSION =
+      AttributeKey.stringKey("network.protocol.version");
+
+  /** {@code error.type}: the exception class, or the status code for an error response. */
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  /** {@code code.function.name} of instrumented methods: {@code fully.qualified.Class.method}. */
+  public static final AttributeKey<String> CODE_FUNCTION_NAME =
+      AttributeKey.stringKey("code.function.name");
+
+  /** The id of the error event the errors module sent for the operation. */
+  public static final AttributeKey<String> ERROR_EVENT_ID =
+      AttributeKey.stringKey("error.event_id");
+
+  /** The value that replaces a method outside the known set. */
+  public static final String OTHER_METHOD = "_OTHER";
+
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
+
+  private HttpSemconv() {}
+
+  /** The method as the attribute carries it: itself when known (case-sensitive), else _OTHER. */
+  public static String method(String method) {
+    return KNOWN_METHODS.contains(method) ? method : OTHER_METHOD;
+  }
+
+  /**
+   * The HTTP span name: {@code "{method} {target}"}, or {@code "{method}"} without a target, where
+   * {@code _OTHER} is written {@code HTTP}.
+   */
+  public static String spanName(String normalisedMethod, @Nullable String target) {
+    String method = OTHER_METHOD.equals(normalisedMethod) ? "HTTP" : normalisedMethod;
+    return target == null || target.isEmpty() ? method : method + ' ' + target;
+  }
+
+  /** The URI without user info and fragment, for {@code url.full}. */
+  public static String urlFull(URI uri) {
+    if (uri.getRawUserInfo() == null && uri.getRawFragment() == null) {
+      return uri.toString();
+    }
+    StringBuilder sb = new StringBuilder();
+    if (uri.getScheme() != null) {
+      sb.append(uri.getScheme()).append("://");
+    }
+    if (uri.getHost() != null) {
+      sb.append(uri.getHost());
+    }
+    if (uri.getPort() >= 0) {
+      sb.append(':').append(uri.getPort());
+    }
+    if (uri.getRawPath() != null) {
+      sb.append(uri.getRawPath());
+    }
+    if (uri.getRawQuery() != null) {
+      sb.append('?').append(uri.getRawQuery());
+    }
+    return sb.toString();
+  }
+
+  /** The port of {@code uri}, or the scheme's default; -1 when unknown. */
+  public static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    String scheme = uri.getScheme();
+    if ("http".equalsIgnoreCase(scheme)) {
+      return 80;
+    }
+    if ("https".equalsIgnoreCase(scheme)) {
+      return 443;
+    }
+    return -1;
+  }
+}

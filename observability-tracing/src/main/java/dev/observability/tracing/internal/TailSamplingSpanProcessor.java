@@ -1,0 +1,566 @@
+package dev.observability.tracing.internal;
+
+import dev.observability.tracing.SamplingPolicy;
+import dev.observability.tracing.internal.TracingMetrics.DropReason;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Error-biased tail sampling, in process. Every span is recorded (see {@link ErrorBiasedSampler});
+ * this processor buffers the ended spans of each local trace fragment (keyed by trace id) until the
+ * fragment's local root ends (a span without parent, or with a remote parent), then decides:
+ *
+ * <ol>
+ *   <li>{@link SamplingPolicy#ERROR}: a span of the fragment has status ERROR or an {@code
+ *       exception} event, or the root has {@code http.response.status_code >= 500};
+ *   <li>{@link SamplingPolicy#LATENCY}: the root lasted longer than the latency threshold;
+ *   <li>{@link SamplingPolicy#PARENT}: the root's remote parent was sampled (when respected);
+ *   <li>{@link SamplingPolicy#RATIO}: the trace id falls within the ratio ({@link TraceIdRatio});
+ *   <li>otherwise the fragment is dropped (counted as a decision, not as dropped spans: it was
+ *       never meant to be exported).
+ * </ol>
+ *
+ * <p>A kept fragment goes to the {@link ExportPipeline}; its root carries the policy. The decision
+ * is remembered in a bounded {@link DecisionCache}, so spans that end after their root follow it
+ * (an error span still exports, and turns the decision to kept).
+ *
+ * <p><b>Bounds.</b> At most {@code maxBufferedTraces} fragments, {@code maxSpansPerTrace} spans per
+ * fragment and {@code maxBufferedSpans} spans in all are buffered. A span that cannot be buffered
+ * is decided alone, at once: exported when it is an error (and its fragment or trace is marked so
+ * that the root is kept as an error) or when its sampled flag says the ratio or the parent will
+ * keep the trace anyway; otherwise dropped and counted as {@code buffer_full}. Buffered fragments
+ * are never evicted to make room. A fragment whose root has not ended {@code fragmentTtl} after its
+ * first span was buffered expires: it is decided on what it holds (error, else its sampled flag)
+ * and, if not kept, its spans count as {@code expired}. At shutdown every fragment is decided that
+ * way.
+ *
+ * <p>Thread-safe. {@link #onEnd} runs on the thread that ends the span: it takes one snapshot of
+ * the span, a few atomic operations and, for spans with a parent, one map lookup; it never blocks
+ * on I/O and never throws (failures go to the error sink).
+ */
+public final class TailSamplingSpanProcessor implements SpanProcessor {
+
+  private static final String EXCEPTION_EVENT = "exception";
+
+  private final ExportPipeline pipeline;
+  private final TracingMetrics metrics;
+  private final Consumer<Throwable> errors;
+  private final TraceIdRatio ratio;
+  private final long latencyThresholdNanos;
+  private final boolean respectParentSampled;
+  private final int maxBufferedTraces;
+  private final int maxSpansPerTrace;
+  private final int maxBufferedSpans;
+  private final long fragmentTtlNanos;
+  private final Clock clock;
+  private final DecisionCache decisions;
+  private final ConcurrentHashMap<String, Fragment> fragments = new ConcurrentHashMap<>();
+  private final AtomicInteger bufferedTraces = new AtomicInteger();
+  private final AtomicInteger bufferedSpans = new AtomicInteger();
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private final @Nullable ScheduledExecutorService sweeper;
+
+  private TailSamplingSpanProcessor(Builder builder) {
+    this.pipeline = builder.pipeline;
+    this.metrics = builder.metrics;
+    this.errors = builder.errors;
+    this.ratio = new TraceIdRatio(builder.ratio);
+    this.latencyThresholdNanos = builder.latencyThreshold.toNanos();
+    this.respectParentSampled = builder.respectParentSampled;
+    this.maxBufferedTraces = builder.maxBufferedTraces;
+    this.maxSpansPerTrace = builder.maxSpansPerTrace;
+    this.maxBufferedSpans = builder.maxBufferedSpans;
+    this.fragmentTtlNanos = builder.fragmentTtl.toNanos();
+    this.clock = builder.clock;
+    this.decisions = new DecisionCache(builder.decisionCacheSize);
+    if (builder.sweep) {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = new Thread(r, "observability-tracing-sweeper");
+                t.setDaemon(true);
+                return t;
+              });
+      executor.setRemoveOnCancelPolicy(true);
+      long period =
+          Math.max(
+              TimeUnit.MILLISECONDS.toNanos(100),
+              Math.min(fragmentTtlNanos / 4, TimeUnit.SECONDS.toNanos(5)));
+      executor.scheduleWithFixedDelay(this::sweepSafely, period, period, TimeUnit.NANOSECONDS);
+      this.sweeper = executor;
+    } else {
+      this.sweeper = null;
+    }
+  }
+
+  /** A builder that sends kept spans to {@code pipeline} and counts in {@code metrics}. */
+  public static Builder builder(ExportPipeline pipeline, TracingMetrics metrics) {
+    return new Builder(pipeline, metrics);
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+  @Override
+  public boolean isStartRequired() {
+    return false;
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    if (shutdown.get()) {
+      return;
+    }
+    try {
+      end(span.toSpanData());
+    } catch (RuntimeException e) {
+      errors.accept(e);
+    }
+  }
+
+  private void end(SpanData data) {
+    String traceId = data.getSpanContext().getTraceId();
+    boolean error = hasError(data);
+    SpanContext parent = data.getParentSpanContext();
+    if (!parent.isValid() || parent.isRemote()) {
+      endRoot(data, traceId, error, parent);
+    } else {
+      endChild(data, traceId, error);
+    }
+  }
+
+  private void endRoot(SpanData root, String traceId, boolean error, SpanContext parent) {
+    Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
+    SamplingPolicy policy;
+    List<SpanData> children = List.of();
+    if (fragment != null) {
+      synchronized (fragment) {
+        policy = policy(root, traceId, error || fragment.error, parent);
+        fragment.decide(policy != null);
+        children = fragment.take();
+      }
+      bufferedTraces.decrementAndGet();
+      bufferedSpans.addAndGet(-children.size());
+    } else {
+      policy = policy(root, traceId, error, parent);
+    }
+    decisions.record(traceId, policy != null);
+    if (policy == null) {
+      metrics.droppedByRatio();
+      return;
+    }
+    metrics.kept(policy);
+    for (int i = 0; i < children.size(); i++) {
+      pipeline.export(new KeptSpan(children.get(i), null));
+    }
+    pipeline.export(new KeptSpan(root, policy));
+  }
+
+  private @Nullable SamplingPolicy policy(
+      SpanData root, String traceId, boolean error, SpanContext parent) {
+    if (error || isServerError(root)) {
+      return SamplingPolicy.ERROR;
+    }
+    if (root.getEndEpochNanos() - root.getStartEpochNanos() > latencyThresholdNanos) {
+      return SamplingPolicy.LATENCY;
+    }
+    if (respectParentSampled && parent.isValid() && parent.isRemote() && parent.isSampled()) {
+      return SamplingPolicy.PARENT;
+    }
+    if (ratio.keeps(traceId)) {
+      return SamplingPolicy.RATIO;
+    }
+    if (decisions.hasErrorMark(traceId)) {
+      return SamplingPolicy.ERROR;
+    }
+    return null;
+  }
+
+  private void endChild(SpanData span, String traceId, boolean error) {
+    int decided = decisions.lookup(traceId);
+    if (decided == DecisionCache.KEPT) {
+      pipeline.export(new KeptSpan(span, null));
+      return;
+    }
+    if (decided == DecisionCache.DROPPED) {
+      if (error) {
+        decisions.record(traceId, true);
+        pipeline.export(new KeptSpan(span, null));
+      }
+      return;
+    }
+    Fragment fragment = fragments.get(traceId);
+    boolean created = false;
+    if (fragment == null) {
+      if (bufferedTraces.incrementAndGet() > maxBufferedTraces) {
+        bufferedTraces.decrementAndGet();
+        overflow(span, traceId, error, false);
+        return;
+      }
+      Fragment fresh = new Fragment(clock.nanoTime());
+      fragment = fragments.putIfAbsent(traceId, fresh);
+      if (fragment == null) {
+        fragment = fresh;
+        created = true;
+      } else {
+        bufferedTraces.decrementAndGet();
+      }
+    }
+    boolean buffered = false;
+    boolean follow = false;
+    boolean keep = false;
+    synchronized (fragment) {
+      if (fragment.decided) {
+        follow = true;
+        keep = fragment.keep || error;
+      } else if (fragment.size() < maxSpansPerTrace && reserveSpan()) {
+        fragment.add(span, error);
+        buffered = true;
+      } else if (error) {
+        fragment.error = true;
+      }
+    }
+    if (follow) {
+      if (keep) {
+        pipeline.export(new KeptSpan(span, null));
+      }
+    } else if (!buffered) {
+      overflow(span, traceId, error, true);
+    }
+    if (created) {
+      // A root may have decided between the cache lookup above and the insert: resolve the new
+      // fragment by that decision rather than leave it to expire.
+      int late = decisions.lookup(traceId);
+      if (late != DecisionCache.UNKNOWN) {
+        resolve(traceId, fragment, late == DecisionCache.KEPT);
+      }
+    }
+  }
+
+  private boolean reserveSpan() {
+    if (bufferedSpans.incrementAndGet() > maxBufferedSpans) {
+      bufferedSpans.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** A span that no buffer can hold, decided alone. */
+  private void overflow(SpanData span, String traceId, boolean error, boolean fragmentMarked) {
+    if (error) {
+      if (!fragmentMarked) {
+        decisions.markError(traceId);
+      }
+      pipeline.export(new KeptSpan(span, null));
+    } else if (span.getSpanContext().isSampled()) {
+      // The sampler set the flag from the ratio or a sampled parent: the root will be kept.
+      pipeline.export(new KeptSpan(span, null));
+    } else {
+      metrics.spansDropped(DropReason.BUFFER_FULL, 1);
+    }
+  }
+
+  private void resolve(String traceId, Fragment fragment, boolean keep) {
+    if (!fragments.remove(traceId, fragment)) {
+      return;
+    }
+    bufferedTraces.decrementAndGet();
+    List<SpanData> spans;
+    boolean kept;
+    synchronized (fragment) {
+      if (fragment.decided) {
+        return;
+      }
+      kept = keep || fragment.error;
+      fragment.decide(kept);
+      spans = fragment.take();
+    }
+    bufferedSpans.addAndGet(-spans.size());
+    if (kept) {
+      for (int i = 0; i < spans.size(); i++) {
+        pipeline.export(new KeptSpan(spans.get(i), null));
+      }
+    }
+  }
+
+  /**
+   * Decides every fragment older than the TTL. Runs on the sweeper thread; public for tests that
+   * drive the clock.
+   *
+   * @return the number of fragments expired
+   */
+  public int sweep() {
+    long now = clock.nanoTime();
+    int expired = 0;
+    for (Map.Entry<String, Fragment> entry : fragments.entrySet()) {
+      if (now - entry.getValue().createdNanos >= fragmentTtlNanos
+          && expire(entry.getKey(), entry.getValue())) {
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  private void sweepSafely() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      errors.accept(e);
+    }
+  }
+
+  private boolean expire(String traceId, Fragment fragment) {
+    if (!fragments.remove(traceId, fragment)) {
+      return false;
+    }
+    bufferedTraces.decrementAndGet();
+    List<SpanData> spans;
+    SamplingPolicy policy;
+    synchronized (fragment) {
+      if (fragment.decided) {
+        return false;
+      }
+      spans = fragment.take();
+      if (fragment.error || decisions.hasErrorMark(traceId)) {
+        policy = SamplingPolicy.ERROR;
+      } else if (!spans.isEmpty() && spans.get(0).getSpanContext().isSampled()) {
+        policy = ratio.keeps(traceId) ? SamplingPolicy.RATIO : SamplingPolicy.PARENT;
+      } else {
+        policy = null;
+      }
+      fragment.decide(policy != null);
+    }
+    bufferedSpans.addAndGet(-spans.size());
+    decisions.record(traceId, policy != null);
+    if (policy == null) {
+      metrics.droppedExpired();
+      metrics.spansDropped(DropReason.EXPIRED, spans.size());
+      return true;
+    }
+    metrics.kept(policy);
+    for (int i = 0; i < spans.size(); i++) {
+      pipeline.export(new KeptSpan(spans.get(i), null));
+    }
+    return true;
+  }
+
+  private static boolean hasError(SpanData data) {
+    if (data.getStatus().getStatusCode() == StatusCode.ERROR) {
+      return true;
+    }
+    List<EventData> events = data.getEvents();
+    for (int i = 0; i < events.size(); i++) {
+      if (EXCEPTION_EVENT.equals(events.get(i).getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isServerError(SpanData root) {
+    Long status = root.getAttributes().get(HttpSemconv.HTTP_RESPONSE_STATUS_CODE);
+    return status != null && status >= 500;
+  }
+
+  /** Spans buffered now, over all fragments. */
+  public int bufferedSpans() {
+    return bufferedSpans.get();
+  }
+
+  /** Fragments buffered now. */
+  public int bufferedTraces() {
+    return bufferedTraces.get();
+  }
+
+  /** Exports the kept spans that wait in the export queue (undecided fragments stay). */
+  @Override
+  public CompletableResultCode forceFlush() {
+    return pipeline.forceFlush();
+  }
+
+  /**
+   * Stops the sweeper, decides every buffered fragment as if it expired, then flushes and stops the
+   * export pipeline. Idempotent.
+   */
+  @Override
+  public CompletableResultCode shutdown() {
+    if (!shutdown.compareAndSet(false, true)) {
+      return CompletableResultCode.ofSuccess();
+    }
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    try {
+      for (Map.Entry<String, Fragment> entry : fragments.entrySet()) {
+        expire(entry.getKey(), entry.getValue());
+      }
+    } catch (RuntimeException e) {
+      errors.accept(e);
+    }
+    return pipeline.shutdown();
+  }
+
+  /** The spans of one local trace fragment, guarded by its own monitor. */
+  private static final class Fragment {
+    final long createdNanos;
+    private @Nullable ArrayList<SpanData> spans = new ArrayList<>(8);
+    boolean error;
+    boolean decided;
+    boolean keep;
+
+    Fragment(long createdNanos) {
+      this.createdNanos = createdNanos;
+    }
+
+    int size() {
+      return spans == null ? 0 : spans.size();
+    }
+
+    void add(SpanData span, boolean isError) {
+      Objects.requireNonNull(spans).add(span);
+      error |= isError;
+    }
+
+    void decide(boolean kept) {
+      decided = true;
+      keep = kept;
+    }
+
+    List<SpanData> take() {
+      List<SpanData> taken = spans == null ? List.of() : spans;
+      spans = null;
+      return taken;
+    }
+  }
+
+  /**
+   * Configures a {@link TailSamplingSpanProcessor}. Defaults match the module's configuration
+   * defaults. Not thread-safe.
+   */
+  public static final class Builder {
+    private final ExportPipeline pipeline;
+    private final TracingMetrics metrics;
+    private Consumer<Throwable> errors = e -> {};
+    private double ratio = 0.1;
+    private Duration latencyThreshold = Duration.ofSeconds(1);
+    private boolean respectParentSampled = true;
+    private int maxBufferedTraces = 2048;
+    private int maxSpansPerTrace = 1000;
+    private int maxBufferedSpans = 10_000;
+    private Duration fragmentTtl = Duration.ofSeconds(30);
+    private int decisionCacheSize = 16_384;
+    private Clock clock = Clock.getDefault();
+    private boolean sweep = true;
+
+    private Builder(ExportPipeline pipeline, TracingMetrics metrics) {
+      this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Receives failures caught on the recording path. */
+    public Builder errors(Consumer<Throwable> errors) {
+      this.errors = Objects.requireNonNull(errors, "errors");
+      return this;
+    }
+
+    /** Share of otherwise-unremarkable traces kept, from the trace id. */
+    public Builder ratio(double ratio) {
+      new TraceIdRatio(ratio);
+      this.ratio = ratio;
+      return this;
+    }
+
+    /** A root that lasts longer than this is kept. */
+    public Builder latencyThreshold(Duration threshold) {
+      this.latencyThreshold = Objects.requireNonNull(threshold, "threshold");
+      return this;
+    }
+
+    /** Whether a sampled remote parent keeps the fragment. */
+    public Builder respectParentSampled(boolean respect) {
+      this.respectParentSampled = respect;
+      return this;
+    }
+
+    /** Cap on buffered fragments. */
+    public Builder maxBufferedTraces(int max) {
+      this.maxBufferedTraces = positive(max);
+      return this;
+    }
+
+    /** Cap on the spans of one fragment. */
+    public Builder maxSpansPerTrace(int max) {
+      this.maxSpansPerTrace = positive(max);
+      return this;
+    }
+
+    /** Cap on buffered spans in all. */
+    public Builder maxBufferedSpans(int max) {
+      this.maxBufferedSpans = positive(max);
+      return this;
+    }
+
+    /** How long a fragment waits for its root. */
+    public Builder fragmentTtl(Duration ttl) {
+      this.fragmentTtl = Objects.requireNonNull(ttl, "ttl");
+      return this;
+    }
+
+    /** Decided trace ids remembered for late spans. */
+    public Builder decisionCacheSize(int size) {
+      this.decisionCacheSize = positive(size);
+      return this;
+    }
+
+    /** The clock that stamps fragments, the same the tracer provider uses. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Whether a daemon thread expires fragments (off for tests that call {@link #sweep()}). */
+    public Builder sweep(boolean sweep) {
+      this.sweep = sweep;
+      return this;
+    }
+
+    /** Builds the processor and starts its sweeper thread. */
+    public TailSamplingSpanProcessor build() {
+      return new TailSamplingSpanProcessor(this);
+    }
+
+    private static int positive(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("must be positive: " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.observability.tracing.internal;
+
+/**
+ * The ratio decision from the trace id alone, computed exactly as OpenTelemetry's {@code
+ * TraceIdRatioBasedSampler} does (the trace id's lower 8 bytes, as a signed long, against {@code
+ * ratio * Long.MAX_VALUE}), so that every service of a trace, ours or any OpenTelemetry SDK with
+ * the same ratio, keeps or drops it alike.
+ *
+ * <p>Immutable and thread-safe; allocation-free.
+ */
+public final class TraceIdRatio {
+
+  private final double ratio;
+  private final long idUpperBound;
+
+  /** A decision that keeps {@code ratio} (in [0, 1]) of trace ids. */
+  public TraceIdRatio(double ratio) {
+    if (!(ratio >= 0.0 && ratio <= 1.0)) {
+      throw new IllegalArgumentException("ratio must be between 0 and 1: " + ratio);
+    }
+    this.ratio = ratio;
+    if (ratio == 0.0) {
+      this.idUpperBound = Long.MIN_VALUE;
+    } else if (ratio == 1.0) {
+      this.idUpperBound = Long.MAX_VALUE;
+    } else {
+      this.idUpperBound = (long) (ratio * Long.MAX_VALUE);
+    }
+  }
+
+  /** The configured ratio. */
+  public double ratio() {
+    return ratio;
+  }
+
+  /** Whether a trace with this (32 lower-case hex digits) id falls within the ratio. */
+  public boolean keeps(String traceId) {
+    return Math.abs(randomPart(traceId)) < idUpperBound;
+  }
+
+  /** The trace id's lower 8 bytes as a long; 0 for an id that is not 32 hex digits. */
+  static long randomPart(String traceId) {
+    if (traceId.length() != 32) {
+      return 0;
+    }
+    long value = 0;
+    for (int i = 16; i < 32; i++) {
+      int digit = Character.digit(traceId.charAt(i), 16);
+      if (digit < 0) {
+        return 0;
+      }
+      value = (value << 4) | digit;
+    }
+    return value;
+  }
+}

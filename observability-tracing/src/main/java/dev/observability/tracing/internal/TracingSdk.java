@@ -1,0 +1,254 @@
+package dev.observability.tracing.internal;
+
+import dev.observability.ServiceInfo;
+import dev.observability.scrub.Scrubber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.common.ComponentLoader;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenTelemetry SDK the tracing module builds: resource from the service, W3C trace-context and
+ * baggage propagation, the error-biased sampler, and (when an exporter is configured) the
+ * tail-sampling processor feeding the export pipeline. Not registered as the global OpenTelemetry:
+ * hosts reach it through the facade.
+ *
+ * <p>Thread-safe. {@link #close()} flushes and stops within the shutdown timeout and is idempotent.
+ */
+public final class TracingSdk implements AutoCloseable {
+
+  private static final Logger logger = LoggerFactory.getLogger(TracingSdk.class);
+
+  /** The instrumentation scope of the spans the handler creates. */
+  public static final String SCOPE = "dev.observability.tracing";
+
+  private static final String JDK_SENDER =
+      "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
+
+  private final OpenTelemetrySdk sdk;
+  private final TextMapPropagator propagator;
+  private final @Nullable TailSamplingSpanProcessor processor;
+  private final TracingSettings settings;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TracingSdk(
+      OpenTelemetrySdk sdk,
+      TextMapPropagator propagator,
+      @Nullable TailSamplingSpanProcessor processor,
+      TracingSettings settings) {
+    this.sdk = sdk;
+    this.propagator = propagator;
+    this.processor = processor;
+    this.settings = settings;
+  }
+
+  /**
+   * Builds the SDK.
+   *
+   * @param settings validated settings
+   * @param service the resource's service name, version and environment
+   * @param scrubber applied to every exported span
+   * @param registry where the module's own meters go
+   * @param errors receives failures caught on recording and export paths
+   * @param clock the SDK's clock (the default clock outside tests)
+   */
+  public static TracingSdk create(
+      TracingSettings settings,
+      ServiceInfo service,
+      Scrubber scrubber,
+      MeterRegistry registry,
+      Consumer<Throwable> errors,
+      Clock clock) {
+    TextMapPropagator propagator =
+        TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    TracingMetrics metrics = new TracingMetrics(registry);
+    SdkTracerProviderBuilder tracerProvider =
+        SdkTracerProvider.builder()
+            .setClock(clock)
+            .setResource(resource(service))
+            .setSampler(
+                new ErrorBiasedSampler(
+                    new TraceIdRatio(settings.sampleRatio()), settings.respectParentSampled()));
+    TailSamplingSpanProcessor processor = null;
+    SpanExporter exporter = exporter(settings);
+    if (exporter != null) {
+      ExportPipeline pipeline =
+          new ExportPipeline(
+              exporter,
+              scrubber,
+              metrics,
+              errors,
+              settings.exportQueueSize(),
+              settings.exportBatchSize(),
+              settings.exportScheduleDelay(),
+              settings.exportTimeout());
+      processor =
+          TailSamplingSpanProcessor.builder(pipeline, metrics)
+              .errors(errors)
+              .ratio(settings.sampleRatio())
+              .latencyThreshold(settings.latencyThreshold())
+              .respectParentSampled(settings.respectParentSampled())
+              .maxBufferedTraces(settings.maxBufferedTraces())
+              .maxSpansPerTrace(settings.maxSpansPerTrace())
+              .maxBufferedSpans(settings.maxBufferedSpans())
+              .fragmentTtl(settings.fragmentTtl())
+              .decisionCacheSize(settings.decisionCacheSize())
+              .clock(clock)
+              .build();
+      tracerProvider.addSpanProcessor(processor);
+      TailSamplingSpanProcessor buffer = processor;
+      TracingMetrics.registerBufferGauges(registry, buffer::bufferedSpans, buffer::bufferedTraces);
+    } else {
+      TracingMetrics.registerBufferGauges(registry, () -> 0, () -> 0);
+      if (settings.exporterFromDefault()) {
+        logger.info(
+            "tracing: no OTLP endpoint is configured (tracing.otlp.endpoint or"
+                + " OTEL_EXPORTER_OTLP_ENDPOINT), so spans are recorded (trace ids reach logs and"
+                + " downstream calls) but not exported; set an endpoint, or tracing.exporter ="
+                + " logging");
+      }
+    }
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(tracerProvider.build())
+            .setPropagators(ContextPropagators.create(propagator))
+            .build();
+    if (logger.isDebugEnabled()) {
+      logger.debug(
+          "tracing: exporters {}, OTLP endpoint {} ({}), sample ratio {}, latency threshold {}",
+          settings.exporters(),
+          settings.exporters().contains("otlp") ? settings.otlpEndpoint() : "-",
+          settings.grpc() ? "grpc" : "http/protobuf",
+          settings.sampleRatio(),
+          settings.latencyThreshold());
+    }
+    return new TracingSdk(sdk, propagator, processor, settings);
+  }
+
+  private static Resource resource(ServiceInfo service) {
+    AttributesBuilder attributes = Attributes.builder();
+    service.resourceAttributes().forEach(attributes::put);
+    attributes.put("service.name", service.name());
+    attributes.put("service.version", service.version());
+    attributes.put("deployment.environment.name", service.environment());
+    return Resource.getDefault().merge(Resource.create(attributes.build()));
+  }
+
+  private static @Nullable SpanExporter exporter(TracingSettings settings) {
+    List<SpanExporter> exporters = new ArrayList<>();
+    for (String name : settings.exporters()) {
+      if (name.equals("otlp")) {
+        exporters.add(settings.grpc() ? grpcExporter(settings) : httpExporter(settings));
+      } else if (name.equals("logging")) {
+        exporters.add(new LoggingSpanExporter());
+      }
+    }
+    if (exporters.isEmpty()) {
+      return null;
+    }
+    return exporters.size() == 1 ? exporters.get(0) : SpanExporter.composite(exporters);
+  }
+
+  private static SpanExporter httpExporter(TracingSettings settings) {
+    OtlpHttpSpanExporterBuilder builder =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(settings.otlpEndpoint())
+            .setTimeout(settings.otlpTimeout())
+            .setCompression(settings.gzip() ? "gzip" : "none")
+            .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
+            .setMeterProvider(MeterProvider::noop)
+            .setComponentLoader(new JdkSenderFirst());
+    settings.otlpHeaders().forEach(builder::addHeader);
+    return builder.build();
+  }
+
+  private static SpanExporter grpcExporter(TracingSettings settings) {
+    OtlpGrpcSpanExporterBuilder builder =
+        OtlpGrpcSpanExporter.builder()
+            .setEndpoint(settings.otlpEndpoint())
+            .setTimeout(settings.otlpTimeout())
+            .setCompression(settings.gzip() ? "gzip" : "none")
+            .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
+            .setMeterProvider(MeterProvider::noop);
+    settings.otlpHeaders().forEach(builder::addHeader);
+    return builder.build();
+  }
+
+  /** The SDK; the facade's {@code openTelemetry()}. */
+  public OpenTelemetrySdk openTelemetry() {
+    return sdk;
+  }
+
+  /** W3C trace-context and baggage. */
+  public TextMapPropagator propagator() {
+    return propagator;
+  }
+
+  /** The tail-sampling processor, or null when no exporter is configured. */
+  public @Nullable TailSamplingSpanProcessor processor() {
+    return processor;
+  }
+
+  /**
+   * Decides buffered fragments, exports what was kept and stops the SDK, waiting at most the
+   * shutdown timeout. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    sdk.shutdown().join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Loads service providers as usual, except that among HTTP senders the JDK one wins when present,
+   * so a gRPC sender added for grpc (OkHttp provides both) does not take over http/protobuf.
+   */
+  private static final class JdkSenderFirst implements ComponentLoader {
+    private final ComponentLoader delegate =
+        ComponentLoader.forClassLoader(TracingSdk.class.getClassLoader());
+
+    @Override
+    public <T> Iterable<T> load(Class<T> type) {
+      List<T> all = new ArrayList<>();
+      delegate.load(type).forEach(all::add);
+      if (type != HttpSenderProvider.class) {
+        return all;
+      }
+      List<T> jdk = new ArrayList<>();
+      for (T provider : all) {
+        if (provider.getClass().getName().equals(JDK_SENDER)) {
+          jdk.add(provider);
+        }
+      }
+      return jdk.isEmpty() ? all : jdk;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Implementation of the tracing module: the span handler of the Observation spine, the error-biased
+ * sampler and tail-sampling span processor, the export pipeline. Not public API: it may change in
+ * any release.
+ */
+@NullMarked
+package dev.observability.tracing.internal;
+
+import org.jspecify.annotations.NullMarked;

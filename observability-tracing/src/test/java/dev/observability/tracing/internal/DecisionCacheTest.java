@@ -1,0 +1,73 @@
+package dev.observability.tracing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.trace.IdGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DecisionCacheTest {
+
+  private final IdGenerator ids = IdGenerator.random();
+
+  @Test
+  void lookup_returnsRecordedDecision() {
+    DecisionCache cache = new DecisionCache(1024);
+    String kept = ids.generateTraceId();
+    String dropped = ids.generateTraceId();
+    cache.record(kept, true);
+    cache.record(dropped, false);
+
+    assertThat(cache.lookup(kept)).isEqualTo(DecisionCache.KEPT);
+    assertThat(cache.lookup(dropped)).isEqualTo(DecisionCache.DROPPED);
+    assertThat(cache.lookup(ids.generateTraceId())).isEqualTo(DecisionCache.UNKNOWN);
+  }
+
+  @Test
+  void record_laterDecisionForSameTrace_replacesEarlierOne() {
+    DecisionCache cache = new DecisionCache(16);
+    String traceId = ids.generateTraceId();
+    cache.record(traceId, false);
+    cache.record(traceId, true);
+
+    assertThat(cache.lookup(traceId)).isEqualTo(DecisionCache.KEPT);
+  }
+
+  @Test
+  void capacity_isRoundedUpToPowerOfTwo() {
+    assertThat(new DecisionCache(16_384).capacity()).isEqualTo(16_384);
+    assertThat(new DecisionCache(10_000).capacity()).isEqualTo(16_384);
+    assertThat(new DecisionCache(1).capacity()).isEqualTo(16);
+  }
+
+  @Test
+  void record_manyMoreTracesThanSlots_memoryStaysBoundedAndRecentOnesAreMostlyFound() {
+    DecisionCache cache = new DecisionCache(1024);
+    List<String> traces = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      String traceId = ids.generateTraceId();
+      traces.add(traceId);
+      cache.record(traceId, i % 2 == 0);
+    }
+    int found = 0;
+    for (String traceId : traces.subList(traces.size() - 100, traces.size())) {
+      if (cache.lookup(traceId) != DecisionCache.UNKNOWN) {
+        found++;
+      }
+    }
+    assertThat(cache.capacity()).isEqualTo(1024);
+    // 100 recent ids in 1,024 slots: a handful may collide, most are still there.
+    assertThat(found).isGreaterThan(80);
+  }
+
+  @Test
+  void markError_isRememberedPerTrace() {
+    DecisionCache cache = new DecisionCache(64);
+    String traceId = ids.generateTraceId();
+    cache.markError(traceId);
+
+    assertThat(cache.hasErrorMark(traceId)).isTrue();
+    assertThat(cache.hasErrorMark(ids.generateTraceId())).isFalse();
+  }
+}

@@ -1,0 +1,579 @@
+package dev.observability.tracing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.observability.scrub.Scrubber;
+import dev.observability.tracing.SamplingPolicy;
+import dev.observability.tracing.TestClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TailSamplingSpanProcessorTest {
+
+  private final TestClock clock = new TestClock();
+  private final List<Sdk> sdks = new ArrayList<>();
+
+  /** One tracer provider with our sampler and processor, exporting into memory. */
+  private final class Sdk {
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final InMemorySpanExporter exporter = new InMemorySpanExporter();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    final ExportPipeline pipeline;
+    final TailSamplingSpanProcessor processor;
+    final SdkTracerProvider provider;
+    final Tracer tracer;
+
+    Sdk(double ratio, int queueSize, Consumer<TailSamplingSpanProcessor.Builder> custom) {
+      this(ratio, queueSize, custom, Scrubber.noop());
+    }
+
+    Sdk(
+        double ratio,
+        int queueSize,
+        Consumer<TailSamplingSpanProcessor.Builder> custom,
+        Scrubber scrubber) {
+      TracingMetrics metrics = new TracingMetrics(registry);
+      pipeline =
+          new ExportPipeline(
+              exporter,
+              scrubber,
+              metrics,
+              errors::add,
+              queueSize,
+              Math.min(512, queueSize),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(30));
+      TailSamplingSpanProcessor.Builder builder =
+          TailSamplingSpanProcessor.builder(pipeline, metrics)
+              .errors(errors::add)
+              .ratio(ratio)
+              .latencyThreshold(Duration.ofMillis(50))
+              .clock(clock)
+              .sweep(false);
+      custom.accept(builder);
+      processor = builder.build();
+      provider =
+          SdkTracerProvider.builder()
+              .setClock(clock)
+              .setSampler(new ErrorBiasedSampler(new TraceIdRatio(ratio), true))
+              .addSpanProcessor(processor)
+              .build();
+      tracer = provider.get("test");
+      sdks.add(this);
+    }
+
+    List<SpanData> flushed() {
+      assertThat(processor.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      return exporter.spans();
+    }
+
+    double decided(String decision, String policy) {
+      var counter =
+          registry
+              .find(TracingMetrics.TRACES_DECIDED)
+              .tag("decision", decision)
+              .tag("policy", policy)
+              .counter();
+      return counter == null ? 0 : counter.count();
+    }
+
+    double dropped(TracingMetrics.DropReason reason) {
+      var counter =
+          registry.find(TracingMetrics.SPANS_DROPPED).tag("reason", reason.tag()).counter();
+      return counter == null ? 0 : counter.count();
+    }
+
+    Span root(String name) {
+      return tracer.spanBuilder(name).setNoParent().setSpanKind(SpanKind.SERVER).startSpan();
+    }
+
+    Span child(Span parent, String name) {
+      return tracer.spanBuilder(name).setParent(Context.root().with(parent)).startSpan();
+    }
+  }
+
+  private Sdk sdk(double ratio) {
+    return new Sdk(ratio, 2048, b -> {});
+  }
+
+  @AfterEach
+  void shutdown() {
+    for (Sdk sdk : sdks) {
+      sdk.exporter.respondWith(CompletableResultCode::ofSuccess);
+      sdk.provider.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(sdk.errors).isEmpty();
+    }
+  }
+
+  private static Set<String> names(List<SpanData> spans) {
+    return spans.stream().map(SpanData::getName).collect(Collectors.toSet());
+  }
+
+  private static String policyOf(List<SpanData> spans, String name) {
+    return spans.stream()
+        .filter(s -> s.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getAttributes()
+        .get(SamplingPolicy.ATTRIBUTE);
+  }
+
+  @Test
+  void errorChild_keepsWholeFragment_rootCarriesErrorPolicy() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /orders");
+    Span ok = sdk.child(root, "load");
+    ok.end();
+    Span failing = sdk.child(root, "charge");
+    failing.setStatus(StatusCode.ERROR);
+    failing.end();
+    root.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("GET /orders", "load", "charge");
+    assertThat(policyOf(exported, "GET /orders")).isEqualTo("error");
+    assertThat(policyOf(exported, "load")).isNull();
+    assertThat(sdk.decided("kept", "error")).isEqualTo(1);
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+  }
+
+  @Test
+  void exceptionEventWithoutErrorStatus_countsAsError() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("job");
+    Span child = sdk.child(root, "step");
+    child.recordException(new IllegalStateException("boom"));
+    child.end();
+    root.end();
+
+    assertThat(names(sdk.flushed())).containsExactlyInAnyOrder("job", "step");
+  }
+
+  @Test
+  void serverRootWith5xx_isKept_5xxWithoutErrorStatusToo() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /a");
+    root.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
+    root.end();
+    Span notFound = sdk.root("GET /b");
+    notFound.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 404L);
+    notFound.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactly("GET /a");
+    assertThat(sdk.decided("kept", "error")).isEqualTo(1);
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(1);
+  }
+
+  @Test
+  void slowRoot_isKept_withLatencyPolicy() {
+    Sdk sdk = sdk(0.0);
+    Span slow = sdk.root("slow");
+    clock.advance(Duration.ofMillis(51));
+    slow.end();
+    Span fast = sdk.root("fast");
+    clock.advance(Duration.ofMillis(49));
+    fast.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactly("slow");
+    assertThat(policyOf(exported, "slow")).isEqualTo("latency");
+  }
+
+  @Test
+  void sampledRemoteParent_isKept_withParentPolicy_unlessNotRespected() {
+    Sdk respecting = sdk(0.0);
+    Sdk ignoring = new Sdk(0.0, 2048, b -> b.respectParentSampled(false));
+    IdGenerator ids = IdGenerator.random();
+    Context parent =
+        Context.root()
+            .with(
+                Span.wrap(
+                    SpanContext.createFromRemoteParent(
+                        ids.generateTraceId(),
+                        ids.generateSpanId(),
+                        TraceFlags.getSampled(),
+                        TraceState.getDefault())));
+    respecting.tracer.spanBuilder("inbound").setParent(parent).startSpan().end();
+    ignoring.tracer.spanBuilder("inbound").setParent(parent).startSpan().end();
+
+    assertThat(policyOf(respecting.flushed(), "inbound")).isEqualTo("parent");
+    assertThat(ignoring.flushed()).isEmpty();
+  }
+
+  @Test
+  void ratioOne_keepsEverything_ratioZero_dropsUnremarkableTraces() {
+    Sdk all = sdk(1.0);
+    Sdk none = sdk(0.0);
+    for (int i = 0; i < 20; i++) {
+      all.root("r").end();
+      none.root("r").end();
+    }
+
+    assertThat(all.flushed()).hasSize(20);
+    assertThat(all.decided("kept", "ratio")).isEqualTo(20);
+    assertThat(none.flushed()).isEmpty();
+    assertThat(none.decided("dropped", "ratio")).isEqualTo(20);
+    // Sampled-out spans were never meant to be exported: not counted as dropped spans.
+    assertThat(none.dropped(TracingMetrics.DropReason.BUFFER_FULL)).isZero();
+  }
+
+  @Test
+  void twoInstances_givenSameTraceIds_decideAlike_andAsOpenTelemetryRatioSamplerDoes() {
+    Sdk first = sdk(0.1);
+    Sdk second = sdk(0.1);
+    Sampler reference = Sampler.traceIdRatioBased(0.1);
+    IdGenerator ids = IdGenerator.random();
+    Set<String> expected = new HashSet<>();
+    for (int i = 0; i < 2_000; i++) {
+      String traceId = ids.generateTraceId();
+      // An unsampled caller: only the ratio decides.
+      Context parent =
+          Context.root()
+              .with(
+                  Span.wrap(
+                      SpanContext.createFromRemoteParent(
+                          traceId,
+                          ids.generateSpanId(),
+                          TraceFlags.getDefault(),
+                          TraceState.getDefault())));
+      for (Sdk sdk : List.of(first, second)) {
+        Span root = sdk.tracer.spanBuilder("GET /x").setParent(parent).startSpan();
+        sdk.child(root, "db").end();
+        root.end();
+      }
+      if (reference
+              .shouldSample(
+                  Context.root(), traceId, "x", SpanKind.SERVER, Attributes.empty(), List.of())
+              .getDecision()
+          == SamplingDecision.RECORD_AND_SAMPLE) {
+        expected.add(traceId);
+      }
+    }
+
+    Set<String> keptByFirst =
+        first.flushed().stream().map(SpanData::getTraceId).collect(Collectors.toSet());
+    Set<String> keptBySecond =
+        second.flushed().stream().map(SpanData::getTraceId).collect(Collectors.toSet());
+    assertThat(keptByFirst).isEqualTo(keptBySecond).isEqualTo(expected);
+    assertThat(first.flushed()).hasSize(2 * expected.size());
+    // 2,000 draws at 10%: 99.9% binomial interval is 200 +/- 44.
+    assertThat(expected.size()).isBetween(156, 244);
+  }
+
+  @Test
+  void sampler_setsSampledFlagFromRatio_recordsEverySpan_childrenInheritFlag() {
+    Sdk keepAll = sdk(1.0);
+    Sdk keepNone = sdk(0.0);
+    Span sampled = keepAll.root("a");
+    Span unsampled = keepNone.root("b");
+    Span child = keepNone.child(unsampled, "c");
+
+    assertThat(sampled.getSpanContext().isSampled()).isTrue();
+    assertThat(unsampled.getSpanContext().isSampled()).isFalse();
+    assertThat(unsampled.isRecording()).isTrue();
+    assertThat(unsampled.getSpanContext().isValid()).isTrue();
+    assertThat(child.getSpanContext().isSampled()).isFalse();
+    child.end();
+    unsampled.end();
+    sampled.end();
+  }
+
+  @Test
+  void lateChild_ofKeptTrace_isExported() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /slow-child");
+    Span late = sdk.child(root, "async-write");
+    root.setStatus(StatusCode.ERROR);
+    root.end();
+    late.end();
+
+    assertThat(names(sdk.flushed())).containsExactlyInAnyOrder("GET /slow-child", "async-write");
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+  }
+
+  @Test
+  void lateChild_ofDroppedTrace_isDropped_butALateErrorIsStillExported() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /x");
+    Span late = sdk.child(root, "late");
+    Span lateError = sdk.child(root, "late-error");
+    root.end();
+    late.end();
+    lateError.setStatus(StatusCode.ERROR);
+    lateError.end();
+
+    assertThat(names(sdk.flushed())).containsExactly("late-error");
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+  }
+
+  @Test
+  void maxSpansPerTrace_extraSpansAreDecidedAlone_errorsStillKeepTheTrace() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.maxSpansPerTrace(3));
+    Span root = sdk.root("batch");
+    for (int i = 0; i < 4; i++) {
+      sdk.child(root, "item-" + i).end();
+    }
+    Span failing = sdk.child(root, "item-error");
+    failing.setStatus(StatusCode.ERROR);
+    failing.end();
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(3);
+    root.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported))
+        .containsExactlyInAnyOrder("batch", "item-0", "item-1", "item-2", "item-error");
+    assertThat(policyOf(exported, "batch")).isEqualTo("error");
+    assertThat(sdk.dropped(TracingMetrics.DropReason.BUFFER_FULL)).isEqualTo(1);
+  }
+
+  @Test
+  void maxSpansPerTrace_sampledOverflowSpans_areExportedAtOnce() {
+    Sdk sdk = new Sdk(1.0, 2048, b -> b.maxSpansPerTrace(1));
+    Span root = sdk.root("r");
+    sdk.child(root, "buffered").end();
+    sdk.child(root, "overflow").end();
+    root.end();
+
+    assertThat(names(sdk.flushed())).containsExactlyInAnyOrder("r", "buffered", "overflow");
+    assertThat(sdk.dropped(TracingMetrics.DropReason.BUFFER_FULL)).isZero();
+  }
+
+  @Test
+  void maxBufferedTraces_newFragmentsAreDecidedAlone_andAnErrorMarksItsTraceKept() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.maxBufferedTraces(2));
+    Span first = sdk.root("first");
+    Span second = sdk.root("second");
+    Span third = sdk.root("third");
+    Span fourth = sdk.root("fourth");
+    sdk.child(first, "first-child").end();
+    sdk.child(second, "second-child").end();
+    sdk.child(third, "third-child").end();
+    Span fourthChild = sdk.child(fourth, "fourth-child");
+    fourthChild.recordException(new RuntimeException("db down"));
+    fourthChild.end();
+
+    assertThat(sdk.processor.bufferedTraces()).isEqualTo(2);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.BUFFER_FULL)).isEqualTo(1);
+    first.end();
+    second.end();
+    third.end();
+    fourth.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("fourth-child", "fourth");
+    assertThat(policyOf(exported, "fourth")).isEqualTo("error");
+  }
+
+  @Test
+  void maxBufferedSpans_bufferNeverExceedsCap_andDropsAreCounted() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.maxBufferedSpans(5));
+    List<Span> roots = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Span root = sdk.root("r" + t);
+      roots.add(root);
+      for (int i = 0; i < 3; i++) {
+        sdk.child(root, "c").end();
+        assertThat(sdk.processor.bufferedSpans()).isLessThanOrEqualTo(5);
+      }
+    }
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(5);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.BUFFER_FULL)).isEqualTo(7);
+    roots.forEach(Span::end);
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+  }
+
+  @Test
+  void fragmentWhoseRootNeverEnds_expiresAfterTtl_droppedAndCounted() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(30)));
+    Span root = sdk.root("never-ends");
+    sdk.child(root, "a").end();
+    sdk.child(root, "b").end();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(sdk.processor.sweep()).isZero();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(sdk.processor.sweep()).isEqualTo(1);
+
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(2);
+    assertThat(sdk.decided("dropped", "expired")).isEqualTo(1);
+    // A span ending afterwards follows the recorded decision.
+    sdk.child(root, "c").end();
+    assertThat(sdk.flushed()).isEmpty();
+  }
+
+  @Test
+  void expiredFragmentWithError_isKept() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(1)));
+    Span root = sdk.root("never-ends");
+    Span failing = sdk.child(root, "failing");
+    failing.setStatus(StatusCode.ERROR, "timeout");
+    failing.end();
+    clock.advance(Duration.ofSeconds(2));
+    sdk.processor.sweep();
+
+    assertThat(names(sdk.flushed())).containsExactly("failing");
+    assertThat(sdk.decided("kept", "error")).isEqualTo(1);
+  }
+
+  @Test
+  void shutdown_decidesBufferedFragments_andExportsTheKeptOnes() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("open");
+    Span failing = sdk.child(root, "failing");
+    failing.setStatus(StatusCode.ERROR);
+    failing.end();
+    sdk.child(sdk.root("other"), "fine").end();
+
+    sdk.provider.shutdown().join(10, TimeUnit.SECONDS);
+
+    assertThat(names(sdk.exporter.spans())).containsExactly("failing");
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(1);
+  }
+
+  @Test
+  void exportQueueFull_dropsAreCounted_queueStaysUnderCap() {
+    Sdk sdk = new Sdk(1.0, 4, b -> {});
+    List<CompletableResultCode> pending = new CopyOnWriteArrayList<>();
+    sdk.exporter.respondWith(
+        () -> {
+          CompletableResultCode result = new CompletableResultCode();
+          pending.add(result);
+          return result;
+        });
+    for (int i = 0; i < 200; i++) {
+      sdk.root("r").end();
+      assertThat(sdk.pipeline.queued()).isLessThanOrEqualTo(4);
+    }
+
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPORT_QUEUE_FULL)).isGreaterThan(150);
+    sdk.exporter.respondWith(CompletableResultCode::ofSuccess);
+    pending.forEach(CompletableResultCode::succeed);
+  }
+
+  @Test
+  void exportFailure_countsTheSpansAsExportFailed() {
+    Sdk sdk = sdk(1.0);
+    sdk.exporter.respondWith(CompletableResultCode::ofFailure);
+    for (int i = 0; i < 5; i++) {
+      sdk.root("r").end();
+    }
+    sdk.processor.forceFlush().join(10, TimeUnit.SECONDS);
+
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPORT_FAILED)).isEqualTo(5);
+  }
+
+  @Test
+  void exporterThatThrows_neverReachesTheCaller_spansCountedAsExportFailed() {
+    Sdk sdk = sdk(1.0);
+    sdk.exporter.respondWith(
+        () -> {
+          throw new IllegalStateException("exporter bug");
+        });
+    assertThatCode(() -> sdk.root("r").end()).doesNotThrowAnyException();
+    sdk.processor.forceFlush().join(10, TimeUnit.SECONDS);
+
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPORT_FAILED)).isEqualTo(1);
+    assertThat(sdk.errors).hasSize(1);
+    sdk.errors.clear();
+  }
+
+  @Test
+  void exportedSpans_areScrubbed_attributesEventsStatusAndName() {
+    Scrubber masksHunter2 = new MaskingScrubber();
+    Sdk sdk = new Sdk(0.0, 2048, b -> {}, masksHunter2);
+    Span root = sdk.root("GET /login hunter2");
+    root.setAttribute("url.query", "user=bob&password=hunter2");
+    root.setAttribute("password", "anything");
+    root.setAttribute("http.response.status_code", 500L);
+    root.recordException(new IllegalArgumentException("bad password=hunter2"));
+    root.setStatus(StatusCode.ERROR, "failed with hunter2");
+    root.end();
+
+    SpanData exported = sdk.flushed().get(0);
+    assertThat(exported.getName()).isEqualTo("GET /login ***");
+    assertThat(exported.getAttributes().get(HttpSemconv.URL_QUERY))
+        .isEqualTo("user=bob&password=***");
+    assertThat(
+            exported
+                .getAttributes()
+                .get(io.opentelemetry.api.common.AttributeKey.stringKey("password")))
+        .isEqualTo("***");
+    assertThat(exported.getStatus().getDescription()).isEqualTo("failed with ***");
+    Attributes exception = exported.getEvents().get(0).getAttributes();
+    assertThat(
+            exception.get(io.opentelemetry.api.common.AttributeKey.stringKey("exception.message")))
+        .isEqualTo("bad password=***");
+    assertThat(
+            exception.get(
+                io.opentelemetry.api.common.AttributeKey.stringKey("exception.stacktrace")))
+        .contains("bad password=***")
+        .doesNotContain("hunter2");
+    assertThat(exported.getAttributes().get(SamplingPolicy.ATTRIBUTE)).isEqualTo("error");
+  }
+
+  @Test
+  void onEnd_spanWhoseSnapshotFails_neverThrows_andIsReported() {
+    Sdk sdk = sdk(1.0);
+    assertThatCode(() -> sdk.processor.onEnd(new BrokenSpan())).doesNotThrowAnyException();
+
+    assertThat(sdk.errors).hasSize(1);
+    sdk.errors.clear();
+  }
+
+  /** A test scrubber: masks "hunter2" in text and every value of the key "password". */
+  static final class MaskingScrubber implements Scrubber {
+    @Override
+    public String scrub(String text) {
+      return text.contains("hunter2") ? text.replace("hunter2", mask()) : text;
+    }
+
+    @Override
+    public void scrubTo(CharSequence text, StringBuilder out) {
+      out.append(scrub(text.toString()));
+    }
+
+    @Override
+    public boolean isSensitiveKey(String key) {
+      return key.equals("password");
+    }
+
+    @Override
+    public String scrubValue(String key, String value) {
+      return isSensitiveKey(key) ? mask() : scrub(value);
+    }
+
+    @Override
+    public String mask() {
+      return "***";
+    }
+  }
+}
