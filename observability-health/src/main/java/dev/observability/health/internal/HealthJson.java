@@ -4,6 +4,7 @@ import dev.observability.health.HealthCheck;
 import dev.observability.health.HealthConfig;
 import dev.observability.health.HealthReport;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -68,8 +69,36 @@ public final class HealthJson {
     return json.endObject().endObject().toString();
   }
 
-  /** ISO-8601 UTC with milliseconds. */
+  /** ISO-8601 UTC with milliseconds: {@code 2025-01-01T12:00:00.000Z}. */
   static String timestamp(Instant instant) {
-    return TIMESTAMP.format(instant);
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) {
+      return TIMESTAMP.format(instant);
+    }
+    // DateTimeFormatter costs more than the rest of a cached health response together.
+    char[] c = new char[24];
+    digits(c, 0, year, 4);
+    c[4] = '-';
+    digits(c, 5, t.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, t.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, t.getHour(), 2);
+    c[13] = ':';
+    digits(c, 14, t.getMinute(), 2);
+    c[16] = ':';
+    digits(c, 17, t.getSecond(), 2);
+    c[19] = '.';
+    digits(c, 20, instant.getNano() / 1_000_000, 3);
+    c[23] = 'Z';
+    return new String(c);
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 }
