@@ -6,6 +6,11 @@ package dev.observability.scrub;
  * <p>One policy serves every output of the SDK. Implementations are immutable and thread-safe;
  * every method runs in time linear in its input, never throws on any input, and is idempotent
  * (scrubbing scrubbed text changes nothing).
+ *
+ * <p>The instance of a running SDK is {@code Observability.scrubber()} (or {@code
+ * ModuleContext.scrubber()} inside a module), built from the {@code scrub.*} configuration. {@link
+ * #defaults()} is the same policy with default settings, and {@link #builder()} builds others. What
+ * the default policy masks, and what it leaves alone, is listed in {@code docs/scrubbing.md}.
  */
 public interface Scrubber {
 
@@ -15,10 +20,18 @@ public interface Scrubber {
    */
   String scrub(String text);
 
-  /** Appends {@code text}, scrubbed, to {@code out}. */
+  /**
+   * Appends {@code text}, scrubbed, to {@code out}. For encoders that build their output in a
+   * {@link StringBuilder}: nothing is allocated when nothing matched. {@code text} must not be
+   * {@code out} itself (if it is, it is copied first).
+   */
   void scrubTo(CharSequence text, StringBuilder out);
 
-  /** Whether {@code key} names sensitive data (a password, token, cookie, ...). */
+  /**
+   * Whether {@code key} names sensitive data (a password, token, cookie, ...). Case and separators
+   * do not matter: {@code apiKey}, {@code api_key}, {@code API-KEY} and {@code x-api-key} are
+   * alike. Allocates nothing.
+   */
   boolean isSensitiveKey(String key);
 
   /**
@@ -29,6 +42,19 @@ public interface Scrubber {
 
   /** The mask that replaces secrets. */
   String mask();
+
+  /**
+   * The default policy: default sensitive keys, every built-in value detector, e-mail addresses
+   * left alone, mask {@code [REDACTED]}, nothing counted. A shared instance.
+   */
+  static Scrubber defaults() {
+    return ScrubberBuilder.DefaultHolder.INSTANCE;
+  }
+
+  /** A builder for a scrubber with extra keys, an allow list, extra patterns, or another mask. */
+  static ScrubberBuilder builder() {
+    return new ScrubberBuilder();
+  }
 
   /** A scrubber that changes nothing; for tests and benchmarks only. */
   static Scrubber noop() {
