@@ -13,6 +13,7 @@ import dev.observability.metrics.internal.SdkMetrics;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -73,6 +75,18 @@ public final class MetricsModule implements ObservabilityModule {
     List<Tag> commonTags = new ArrayList<>();
     settings.commonTags().forEach((k, v) -> commonTags.add(Tag.of(k, v)));
     prometheus.config().commonTags(commonTags);
+    // Two of Micrometer's process meters break Prometheus naming rules (promtool check metrics):
+    // a counter in nanoseconds, and a gauge whose name ends in _count.
+    prometheus
+        .config()
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+              }
+            });
     context.addMeterRegistry(prometheus);
     context.onClose(prometheus::close);
 

@@ -35,6 +35,9 @@ public final class SdkMetrics implements Metrics {
   private static final String COMPONENT = "metrics";
   private static final String DB_QUERY_METER = "db_query_duration_seconds";
 
+  /** HELP text of the host's meters, which the helpers take no description for. */
+  static final String HOST_DESCRIPTION = "Recorded by the service through its Metrics helpers";
+
   private final MeterRegistry registry;
   private final Clock clock;
   private final MetricsSettings settings;
@@ -109,7 +112,7 @@ public final class SdkMetrics implements Metrics {
   public Counter counter(String name, String... tags) {
     Tags guarded = guarded(name, tags);
     try {
-      return Counter.builder(name).tags(guarded).register(registry);
+      return Counter.builder(name).description(HOST_DESCRIPTION).tags(guarded).register(registry);
     } catch (RuntimeException e) {
       errors.accept(COMPONENT, e);
       return new NoopCounter(new Meter.Id(name, guarded, null, null, Meter.Type.COUNTER));
@@ -121,6 +124,7 @@ public final class SdkMetrics implements Metrics {
     Tags guarded = guarded(name, tags);
     try {
       return Gauge.builder(name, value, SdkMetrics::read)
+          .description(HOST_DESCRIPTION)
           .tags(guarded)
           .strongReference(true)
           .register(registry);
@@ -140,6 +144,7 @@ public final class SdkMetrics implements Metrics {
     Tags guarded = guarded(name, tags);
     try {
       return DistributionSummary.builder(name)
+          .description(HOST_DESCRIPTION)
           .tags(guarded)
           .serviceLevelObjectives(buckets.clone())
           .register(registry);
@@ -155,6 +160,7 @@ public final class SdkMetrics implements Metrics {
     Tags guarded = guarded(name, tags);
     try {
       return Timer.builder(name)
+          .description(HOST_DESCRIPTION)
           .tags(guarded)
           .serviceLevelObjectives(httpBuckets)
           .register(registry);
