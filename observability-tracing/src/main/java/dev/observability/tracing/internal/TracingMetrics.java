@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *       {@code export_queue_full}, {@code export_failed};
  *   <li>{@code observability_spans_exported_total}: spans the exporter accepted;
  *   <li>{@code observability_spans_buffered}, {@code observability_traces_buffered}: gauges of the
- *       tail-sampling buffer.
+ *       tail-sampling buffer; {@code observability_spans_queued}: kept spans waiting for export.
  * </ul>
  *
  * <p>Thread-safe.
@@ -41,6 +41,9 @@ public final class TracingMetrics {
 
   /** Meter name of the buffered-fragments gauge. */
   public static final String TRACES_BUFFERED = "observability.traces.buffered";
+
+  /** Meter name of the export-queue gauge. */
+  public static final String SPANS_QUEUED = "observability.spans.queued";
 
   /** Why spans were dropped: the {@code reason} tag. */
   public enum DropReason {
@@ -100,14 +103,20 @@ public final class TracingMetrics {
         .register(registry);
   }
 
-  /** Registers the buffer gauges, reading {@code spans} and {@code traces}. */
+  /** Registers the buffer gauges, reading {@code spans}, {@code traces} and {@code queued}. */
   public static void registerBufferGauges(
-      MeterRegistry registry, Supplier<Number> spans, Supplier<Number> traces) {
+      MeterRegistry registry,
+      Supplier<Number> spans,
+      Supplier<Number> traces,
+      Supplier<Number> queued) {
     Gauge.builder(SPANS_BUFFERED, spans)
         .description("Spans buffered by the tail sampler, waiting for their trace's decision")
         .register(registry);
     Gauge.builder(TRACES_BUFFERED, traces)
         .description("Trace fragments buffered by the tail sampler")
+        .register(registry);
+    Gauge.builder(SPANS_QUEUED, queued)
+        .description("Kept spans waiting in the export queue")
         .register(registry);
   }
 

@@ -8,6 +8,7 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -138,15 +139,10 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     if (!method.equals(original)) {
       builder.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, original);
     }
-    setIfPresent(builder, HttpSemconv.URL_QUERY, http.getQuery());
-    setIfPresent(builder, HttpSemconv.URL_SCHEME, http.getScheme());
-    setIfPresent(builder, HttpSemconv.SERVER_ADDRESS, http.getServerAddress());
-    if (http.getServerPort() > 0) {
-      builder.setAttribute(HttpSemconv.SERVER_PORT, (long) http.getServerPort());
+    String query = http.getQuery();
+    if (query != null && !query.isEmpty()) {
+      builder.setAttribute(HttpSemconv.URL_QUERY, query);
     }
-    setIfPresent(builder, HttpSemconv.CLIENT_ADDRESS, http.getClientAddress());
-    setIfPresent(builder, HttpSemconv.USER_AGENT_ORIGINAL, http.getUserAgent());
-    setIfPresent(builder, HttpSemconv.NETWORK_PROTOCOL_VERSION, http.getProtocolVersion());
     return builder.startSpan();
   }
 
@@ -175,11 +171,15 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   }
 
   private static void setIfPresent(
-      SpanBuilder builder,
-      io.opentelemetry.api.common.AttributeKey<String> key,
-      @Nullable String value) {
+      SpanBuilder builder, AttributeKey<String> key, @Nullable String value) {
     if (value != null && !value.isEmpty()) {
       builder.setAttribute(key, value);
+    }
+  }
+
+  private static void setIfPresent(Span span, AttributeKey<String> key, @Nullable String value) {
+    if (value != null && !value.isEmpty()) {
+      span.setAttribute(key, value);
     }
   }
 
@@ -248,6 +248,15 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
         span.setAttribute(HttpSemconv.HTTP_ROUTE, route);
         span.updateName(HttpSemconv.spanName(HttpSemconv.method(http.getMethod()), route));
       }
+      // Connection details are set by the instrumentation as it learns them: read them at the end.
+      setIfPresent(span, HttpSemconv.URL_SCHEME, http.getScheme());
+      setIfPresent(span, HttpSemconv.SERVER_ADDRESS, http.getServerAddress());
+      if (http.getServerPort() > 0) {
+        span.setAttribute(HttpSemconv.SERVER_PORT, (long) http.getServerPort());
+      }
+      setIfPresent(span, HttpSemconv.CLIENT_ADDRESS, http.getClientAddress());
+      setIfPresent(span, HttpSemconv.USER_AGENT_ORIGINAL, http.getUserAgent());
+      setIfPresent(span, HttpSemconv.NETWORK_PROTOCOL_VERSION, http.getProtocolVersion());
       int status = http.getStatus();
       if (status > 0) {
         span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, (long) status);

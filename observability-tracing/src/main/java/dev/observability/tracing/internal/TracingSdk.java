@@ -9,6 +9,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.common.ComponentLoader;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -20,8 +21,11 @@ import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,9 +127,13 @@ public final class TracingSdk implements AutoCloseable {
               .build();
       tracerProvider.addSpanProcessor(processor);
       TailSamplingSpanProcessor buffer = processor;
-      TracingMetrics.registerBufferGauges(registry, buffer::bufferedSpans, buffer::bufferedTraces);
+      TracingMetrics.registerBufferGauges(
+          registry, buffer::bufferedSpans, buffer::bufferedTraces, pipeline::queued);
     } else {
-      TracingMetrics.registerBufferGauges(registry, () -> 0, () -> 0);
+      // Without any processor the SDK hands out a no-op tracer: spans would have no ids for logs
+      // and no context to propagate. This one only keeps the SDK recording.
+      tracerProvider.addSpanProcessor(new RecordingOnly());
+      TracingMetrics.registerBufferGauges(registry, () -> 0, () -> 0, () -> 0);
       if (settings.exporterFromDefault()) {
         logger.info(
             "tracing: no OTLP endpoint is configured (tracing.otlp.endpoint or"
@@ -225,6 +233,25 @@ public final class TracingSdk implements AutoCloseable {
       return;
     }
     sdk.shutdown().join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A processor that needs no callback: spans are recorded and go nowhere. */
+  private static final class RecordingOnly implements SpanProcessor {
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+    @Override
+    public boolean isStartRequired() {
+      return false;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {}
+
+    @Override
+    public boolean isEndRequired() {
+      return false;
+    }
   }
 
   /**
