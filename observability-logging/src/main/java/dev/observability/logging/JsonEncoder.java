@@ -8,6 +8,8 @@ import dev.observability.logging.internal.LoggingRuntime;
 import dev.observability.logging.internal.ServiceFields;
 import dev.observability.logging.internal.StackTraceRenderer;
 import dev.observability.scrub.Scrubber;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -191,6 +193,28 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
       throw e;
     } catch (Throwable t) {
       return failures.failed(event, t, serviceFields(), maxEventSize);
+    }
+  }
+
+  /**
+   * Writes one event as a JSON line straight to {@code out}, without allocating the array that
+   * {@link #encode(ILoggingEvent)} returns; for appenders that own a stream. A failure to encode is
+   * handled as in {@link #encode(ILoggingEvent)}.
+   *
+   * @throws IOException only from {@code out}
+   */
+  public void encode(ILoggingEvent event, OutputStream out) throws IOException {
+    JsonEventWriter w = writer;
+    if (w == null) {
+      w = newWriter();
+      writer = w;
+    }
+    try {
+      w.encodeTo(event, scrubber(), serviceFields(), out);
+    } catch (IOException | VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      out.write(failures.failed(event, t, serviceFields(), maxEventSize));
     }
   }
 

@@ -79,6 +79,8 @@ public final class JsonBuffer {
     if (scratch.capacity() > RETAIN_LIMIT) {
       scratch = new StringBuilder(512);
     }
+    // Never keep the keys of the last event reachable.
+    reset();
     if (seen.length > SEEN_ARRAY) {
       seen = new String[SEEN_ARRAY];
     }
@@ -147,6 +149,30 @@ public final class JsonBuffer {
       value /= 10;
     }
     pos = end;
+  }
+
+  private final StringBuilder number = new StringBuilder(32);
+
+  /** Writes a finite double as Java prints it (a valid JSON number), without allocating. */
+  public void writeDouble(double value) {
+    number.setLength(0);
+    number.append(value);
+    writeAscii(number);
+  }
+
+  /** Writes a finite float as Java prints it (a valid JSON number), without allocating. */
+  public void writeFloat(float value) {
+    number.setLength(0);
+    number.append(value);
+    writeAscii(number);
+  }
+
+  private void writeAscii(CharSequence chars) {
+    int n = chars.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[pos++] = (byte) chars.charAt(i);
+    }
   }
 
   /** Writes {@code s} escaped, without a length limit. */

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import dev.observability.scrub.Scrubber;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ public final class JsonEventWriter {
   public static final int MIN_EVENT_SIZE = 2048;
 
   private static final int MINIMAL_FIELD = 128;
+  private static final int MESSAGE_FLOOR = 1024;
+  private static final int EXCEPTION_MESSAGE_FLOOR = 256;
   private static final int MINIMAL_MESSAGE = 512;
   private static final int MAX_KEY_LENGTH = 256;
   private static final int MAX_NUMBER_LENGTH = 256;
@@ -104,45 +108,73 @@ public final class JsonEventWriter {
    * @throws RuntimeException when the event cannot be read; the caller writes a minimal line
    */
   public byte[] encode(ILoggingEvent event, Scrubber scrubber, ServiceFields service) {
+    JsonBuffer b = acquire();
+    try {
+      render(event, scrubber, service, b);
+      return b.toByteArray();
+    } finally {
+      release(b);
+    }
+  }
+
+  /**
+   * Writes {@code event} as one JSON line to {@code out}, without the intermediate array of {@link
+   * #encode}.
+   *
+   * @throws IOException from {@code out}
+   * @throws RuntimeException when the event cannot be read; nothing was written then
+   */
+  public void encodeTo(
+      ILoggingEvent event, Scrubber scrubber, ServiceFields service, OutputStream out)
+      throws IOException {
+    JsonBuffer b = acquire();
+    try {
+      render(event, scrubber, service, b);
+      out.write(b.buf, 0, b.pos);
+    } finally {
+      release(b);
+    }
+  }
+
+  private static JsonBuffer acquire() {
     JsonBuffer shared = BUFFERS.get();
     // A key-value's toString() may itself log: never let a nested call reuse the busy buffer.
     JsonBuffer b = shared.inUse ? new JsonBuffer() : shared;
     b.inUse = true;
-    try {
-      return encode(event, scrubber, service, b);
-    } finally {
-      b.inUse = false;
-      b.trim();
-    }
+    return b;
   }
 
-  private byte[] encode(
-      ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
+  private static void release(JsonBuffer b) {
+    b.inUse = false;
+    b.trim();
+  }
+
+  private void render(ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
     Pass pass = b.pass;
     pass.begin(this, event, scrubber, service);
     try {
-      return encode(event, pass, b);
+      render(event, pass, b);
     } finally {
       pass.end();
     }
   }
 
-  private byte[] encode(ILoggingEvent event, Pass pass, JsonBuffer b) {
+  private void render(ILoggingEvent event, Pass pass, JsonBuffer b) {
     pass.prepare();
     pass.fullLimits(maxEventSize);
     pass.write(false);
     if (b.size() <= maxEventSize) {
-      return b.toByteArray();
+      return;
     }
     pass.cutLimits(b.size() - maxEventSize + TRUNCATED.length);
     pass.write(true);
     if (b.size() <= maxEventSize) {
-      return b.toByteArray();
+      return;
     }
     pass.minimalLimits();
     pass.write(true);
     if (b.size() <= maxEventSize) {
-      return b.toByteArray();
+      return;
     }
     // Unreachable with the minimum cap; kept so that the cap holds whatever happens.
     b.reset();
@@ -154,7 +186,6 @@ public final class JsonEventWriter {
     b.write(ascii("event too large\""));
     b.write(TRUNCATED);
     b.write(END);
-    return b.toByteArray();
   }
 
   /** The writing of one event: prepared values, then one or more attempts under limits. */
@@ -272,17 +303,30 @@ public final class JsonEventWriter {
       writeStack = true;
     }
 
+    /**
+     * Budgets that remove {@code over} bytes: the stack trace first, then the exception message and
+     * the message down to a floor (256 and 1024 bytes), then key-value and MDC fields, and only
+     * then the rest of the two messages.
+     */
     void cutLimits(int over) {
       int cut = Math.min(over, stackBytes);
       maxStack = stackBytes - cut;
       over -= cut;
-      cut = Math.min(over, exceptionMessageBytes);
+      int exFloor = Math.min(exceptionMessageBytes, EXCEPTION_MESSAGE_FLOOR);
+      cut = Math.min(over, exceptionMessageBytes - exFloor);
       maxExceptionMessage = exceptionMessageBytes - cut;
       over -= cut;
-      cut = Math.min(over, messageBytes);
+      int messageFloor = Math.min(messageBytes, MESSAGE_FLOOR);
+      cut = Math.min(over, messageBytes - messageFloor);
       maxMessage = messageBytes - cut;
       over -= cut;
-      maxDynamic = Math.max(0, dynamicBytes - over);
+      cut = Math.min(over, dynamicBytes);
+      maxDynamic = dynamicBytes - cut;
+      over -= cut;
+      cut = Math.min(over, maxExceptionMessage);
+      maxExceptionMessage -= cut;
+      over -= cut;
+      maxMessage -= Math.min(over, maxMessage);
     }
 
     void minimalLimits() {
@@ -480,7 +524,11 @@ public final class JsonEventWriter {
       } else if (value instanceof Double || value instanceof Float) {
         double d = ((Number) value).doubleValue();
         if (Double.isFinite(d)) {
-          b.write(ascii(value.toString()));
+          if (value instanceof Float f) {
+            b.writeFloat(f);
+          } else {
+            b.writeDouble(d);
+          }
         } else {
           writeString(value.toString());
         }

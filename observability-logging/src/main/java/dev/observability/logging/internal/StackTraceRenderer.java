@@ -173,9 +173,11 @@ public final class StackTraceRenderer {
     }
   }
 
-  /** The message of {@code t} (Logback's overriding message when it has one), or null. */
+  /**
+   * The message of {@code t}, or null. (Logback's "overriding message" is a custom {@code
+   * toString()}, which may carry anything: it is not used.)
+   */
   static @Nullable String message(IThrowableProxy t) {
-    String overriding = t.getOverridingMessage();
-    return overriding != null ? overriding : t.getMessage();
+    return t.getMessage();
   }
 }

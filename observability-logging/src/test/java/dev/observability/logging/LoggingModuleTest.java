@@ -1,0 +1,319 @@
+package dev.observability.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.observability.HttpServerObservationContext;
+import dev.observability.Observability;
+import dev.observability.ObservationNames;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class LoggingModuleTest {
+
+  private static final String TRACE_A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
+  private static final String SPAN_A = "aaaaaaaaaaaaaaa1";
+  private static final String TRACE_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2";
+  private static final String SPAN_B = "bbbbbbbbbbbbbbb2";
+
+  private final Logger logger = LoggerFactory.getLogger("com.example.Orders");
+  private LogbackTestSupport.StdOut out;
+  private Observability obs;
+
+  @BeforeEach
+  void setUp() {
+    LogbackTestSupport.resetToDefault();
+    MDC.clear();
+    out = new LogbackTestSupport.StdOut();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (obs != null) {
+      obs.close();
+    }
+    out.close();
+    MDC.clear();
+    LogbackTestSupport.resetToDefault();
+  }
+
+  private Observability start(Observability instance) {
+    out.mark();
+    return instance;
+  }
+
+  private List<JsonNode> lines() {
+    return JsonLines.parseAll(out.text());
+  }
+
+  private JsonNode lineWithMessage(String message) {
+    return lines().stream()
+        .filter(n -> message.equals(n.path("message").asText()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no line '" + message + "' in:\n" + out.text()));
+  }
+
+  private static Span span(String traceId, String spanId) {
+    return Span.wrap(
+        SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
+  }
+
+  private Observation observation(String name, Span span) {
+    return Observation.createNotStarted(
+        name,
+        () -> {
+          Observation.Context context = new Observation.Context();
+          context.put(ObservationNames.SPAN, span);
+          return context;
+        },
+        obs.observationRegistry());
+  }
+
+  @Test
+  void start_withoutHostConfiguration_installsJsonConsoleAndRestoresOnClose() {
+    obs = start(LogbackTestSupport.builder().start());
+
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_CONSOLE");
+    assertThat(LogbackTestSupport.root().getLevel()).isEqualTo(Level.INFO);
+    logger.atInfo().addKeyValue("order_id", 42).log("order created");
+    logger.debug("not at info");
+
+    JsonNode line = lineWithMessage("order created");
+    assertThat(line.get("order_id").asInt()).isEqualTo(42);
+    assertThat(line.get("service").asText()).isEqualTo("orders");
+    assertThat(line.get("environment").asText()).isEqualTo("test");
+    assertThat(line.get("version").asText()).isEqualTo("2.0.0");
+    assertThat(out.text()).doesNotContain("not at info");
+
+    obs.close();
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("console");
+    assertThat(LogbackTestSupport.root().getLevel()).isEqualTo(Level.DEBUG);
+  }
+
+  @Test
+  void start_withHostConfiguration_leavesItAloneAndIncludedEncoderUsesInstance(@TempDir Path dir) {
+    LogbackTestSupport.configureFromFile(
+        """
+        <configuration>
+          <include resource="dev/observability/logging/json-console-appender.xml"/>
+          <root level="WARN">
+            <appender-ref ref="OBSERVABILITY_JSON"/>
+          </root>
+        </configuration>
+        """,
+        dir);
+
+    obs = start(LogbackTestSupport.builder().start());
+
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_JSON");
+    assertThat(LogbackTestSupport.root().getLevel()).isEqualTo(Level.WARN);
+    logger.warn("host configured");
+    logger.info("below the host's level");
+    JsonNode line = lineWithMessage("host configured");
+    assertThat(line.get("service").asText()).isEqualTo("orders");
+    assertThat(out.text()).doesNotContain("below the host's level");
+
+    obs.close();
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_JSON");
+  }
+
+  @Test
+  void start_withAutoConfigureOff_leavesDefaultConsole() {
+    obs = start(LogbackTestSupport.builder().property("logging.auto-configure", "false").start());
+
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("console");
+  }
+
+  @Test
+  void logFormatText_fromStandardVariable_writesReadableLinesWithIds() {
+    obs = start(LogbackTestSupport.builder(Map.of("OBSERVABILITY_LOG_FORMAT", "text")).start());
+
+    observation("work", span(TRACE_A, SPAN_A))
+        .observe(() -> logger.atInfo().addKeyValue("order_id", 7).log("readable"));
+
+    String text = out.text();
+    assertThat(text).contains(" INFO  [", "com.example.Orders - readable order_id=7");
+    assertThat(text).contains("trace_id=" + TRACE_A, "span_id=" + SPAN_A);
+    assertThat(text.trim()).doesNotStartWith("{");
+  }
+
+  @Test
+  void scope_putsSpanIdsInMdc_andRestoresNestedScopes() {
+    obs = start(LogbackTestSupport.builder().start());
+    MDC.put("trace_id", "before");
+
+    observation("outer", span(TRACE_A, SPAN_A))
+        .observe(
+            () -> {
+              logger.info("in outer");
+              observation("inner", span(TRACE_B, SPAN_B)).observe(() -> logger.info("in inner"));
+              assertThat(MDC.get("trace_id")).isEqualTo(TRACE_A);
+              logger.info("outer again");
+            });
+
+    assertThat(MDC.get("trace_id")).isEqualTo("before");
+    assertThat(MDC.get("span_id")).isNull();
+    assertThat(lineWithMessage("in outer").get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(lineWithMessage("in inner").get("trace_id").asText()).isEqualTo(TRACE_B);
+    assertThat(lineWithMessage("in inner").get("span_id").asText()).isEqualTo(SPAN_B);
+    assertThat(lineWithMessage("outer again").get("span_id").asText()).isEqualTo(SPAN_A);
+  }
+
+  @Test
+  void scope_withoutStoredSpan_usesCurrentSpan_andNoIdsWithoutOne() {
+    obs = start(LogbackTestSupport.builder().start());
+
+    TestEvents.inSpan(
+        span(TRACE_A, SPAN_A),
+        () -> {
+          obs.observe("work", () -> logger.info("current span"));
+          return null;
+        });
+    obs.observe("work", () -> logger.info("no span"));
+
+    assertThat(lineWithMessage("current span").get("trace_id").asText()).isEqualTo(TRACE_A);
+    JsonNode none = lineWithMessage("no span");
+    assertThat(none.has("trace_id")).isFalse();
+    assertThat(none.has("span_id")).isFalse();
+  }
+
+  @Test
+  void httpServerObservation_writesAccessLineWithIdsAndErrorEventId() {
+    obs = start(LogbackTestSupport.builder().start());
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/api/users/42", "page=2&sort=name", h -> null);
+    http.setRequestId("req-1");
+    http.setRoute("/api/users/{id}");
+    http.put(ObservationNames.SPAN, span(TRACE_A, SPAN_A));
+
+    Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())
+        .observe(
+            () -> {
+              logger.info("handling");
+              http.setStatus(503);
+              http.put(ObservationNames.ERROR_EVENT_ID, "0123456789abcdef");
+            });
+
+    JsonNode handling = lineWithMessage("handling");
+    assertThat(handling.get("request_id").asText()).isEqualTo("req-1");
+    assertThat(handling.get("trace_id").asText()).isEqualTo(TRACE_A);
+    JsonNode access = lineWithMessage("request completed");
+    assertThat(access.get("logger").asText()).isEqualTo("dev.observability.access");
+    assertThat(access.get("level").asText()).isEqualTo("WARN");
+    assertThat(access.get("method").asText()).isEqualTo("GET");
+    assertThat(access.get("path").asText()).isEqualTo("/api/users/42?page=2&sort=name");
+    assertThat(access.get("route").asText()).isEqualTo("/api/users/{id}");
+    assertThat(access.get("status").isInt()).isTrue();
+    assertThat(access.get("status").asInt()).isEqualTo(503);
+    assertThat(access.get("duration_ms").isNumber()).isTrue();
+    assertThat(access.get("duration_ms").asDouble()).isGreaterThanOrEqualTo(0.0);
+    assertThat(access.get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(access.get("span_id").asText()).isEqualTo(SPAN_A);
+    assertThat(access.get("request_id").asText()).isEqualTo("req-1");
+    assertThat(access.get("sentry_event_id").asText()).isEqualTo("0123456789abcdef");
+    assertThat(MDC.get("request_id")).isNull();
+  }
+
+  @Test
+  void httpServerObservation_okStatusAtInfo_andErrorType() {
+    obs = start(LogbackTestSupport.builder().start());
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("POST", "/orders", null, h -> null);
+    Observation observation =
+        Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry());
+
+    observation.start();
+    http.setStatus(200);
+    observation.error(new IllegalStateException("handled"));
+    observation.stop();
+
+    JsonNode access = lineWithMessage("request completed");
+    assertThat(access.get("level").asText()).isEqualTo("INFO");
+    assertThat(access.get("path").asText()).isEqualTo("/orders");
+    assertThat(access.get("error").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(access.has("request_id")).isFalse();
+    assertThat(access.has("trace_id")).isFalse();
+  }
+
+  @Test
+  void accessLogOff_writesNoAccessLine() {
+    obs = start(LogbackTestSupport.builder().property("logging.access-log", "false").start());
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/x", null, h -> null);
+
+    Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())
+        .observe(() -> logger.info("inside"));
+
+    lineWithMessage("inside");
+    assertThat(out.text()).doesNotContain("request completed");
+  }
+
+  @Test
+  void debugSampling_configured_dropsAndCountsUnderSampled() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    obs =
+        start(
+            LogbackTestSupport.builder()
+                .meterRegistry(registry)
+                .property("logging.level", "debug")
+                .property("logging.debug-sample-ratio", "0")
+                .start());
+    FunctionCounter sampled =
+        registry.get(LoggingModule.SUPPRESSED_METER).tag("reason", "sampled").functionCounter();
+    double before = sampled.count();
+
+    for (int i = 0; i < 10; i++) {
+      logger.debug("sampled away {}", i);
+    }
+    logger.info("kept");
+
+    lineWithMessage("kept");
+    assertThat(out.text()).doesNotContain("sampled away");
+    assertThat(sampled.count() - before).isEqualTo(10.0);
+    assertThat(registry.find(LoggingModule.SUPPRESSED_METER).tag("reason", "rate_limited").meter())
+        .isNotNull();
+    assertThat(registry.find(LoggingModule.SUPPRESSED_METER).tag("reason", "queue_full").meter())
+        .isNotNull();
+    obs.close();
+    assertThat(LogbackTestSupport.context().getTurboFilterList()).isEmpty();
+  }
+
+  @Test
+  void asyncOn_writesThroughBackgroundThreadWithCallerSpanIds() {
+    obs = start(LogbackTestSupport.builder().property("logging.async", "true").start());
+
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_ASYNC");
+    TestEvents.inSpan(
+        span(TRACE_B, SPAN_B),
+        () -> {
+          logger.info("async line");
+          return null;
+        });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.text().contains("async line"));
+    JsonNode line = lineWithMessage("async line");
+    assertThat(line.get("trace_id").asText()).isEqualTo(TRACE_B);
+    assertThat(line.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
+  }
+}
