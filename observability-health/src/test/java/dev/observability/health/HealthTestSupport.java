@@ -7,6 +7,8 @@ import dev.observability.HealthEndpoint;
 import dev.observability.Observability;
 import dev.observability.ObservabilityBuilder;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +82,27 @@ final class HealthTestSupport {
         response.headers().firstValue("Content-Type").orElse(""),
         JSON.readTree(response.body()),
         response.body());
+  }
+
+  /**
+   * GETs {@code path} with a blocking {@link HttpURLConnection}: the calling thread reads the
+   * answer itself, so a timed request measures the server and not the client's thread hand-offs.
+   */
+  static Answer getBlocking(Observability obs, String path) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) uri(obs, path).toURL().openConnection();
+    connection.setConnectTimeout(5_000);
+    connection.setReadTimeout(30_000);
+    try {
+      int status = connection.getResponseCode();
+      try (InputStream in =
+          status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+        String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return new Answer(
+            status, String.valueOf(connection.getContentType()), JSON.readTree(body), body);
+      }
+    } finally {
+      connection.disconnect();
+    }
   }
 
   static HealthRegistry registry(Observability obs) {

@@ -46,7 +46,7 @@ final class CheckEntry {
   final HealthCheckOptions options;
   private final HealthAggregator owner;
   private final long timeoutNanos;
-  private final long timeoutMillis;
+  private final String timeoutText;
   private final long ttlNanos;
   private final long refreshNanos;
   private final long staleNanos;
@@ -66,7 +66,7 @@ final class CheckEntry {
     this.options = options;
     this.owner = owner;
     this.timeoutNanos = options.timeout().toNanos();
-    this.timeoutMillis = options.timeout().toMillis();
+    this.timeoutText = "timed out after " + options.timeout().toMillis() + " ms";
     this.ttlNanos = options.cacheTtl().toNanos();
     this.refreshNanos = options.refreshPeriod().map(p -> p.toNanos()).orElse(0L);
     // A background result older than this means refreshing fell behind: run on request instead.
@@ -244,7 +244,7 @@ final class CheckEntry {
             options.isCritical(),
             Math.max(0, now - execution.startNanos),
             Instant.now(),
-            "timed out after " + timeoutMillis + " ms",
+            timeoutText,
             Map.of());
     if (execution.timeoutCounted.compareAndSet(false, true)) {
       timeouts.increment();
