@@ -76,9 +76,11 @@ public final class MetricsConfig {
 
   /** Address the standalone scrape endpoint binds to. */
   public static final ConfigKey<String> SERVER_HOST =
-      ConfigKey.string("metrics.server.host", "0.0.0.0")
+      ConfigKey.string("metrics.server.host", "127.0.0.1")
           .validate(s -> !s.isBlank() && s.length() <= 255, "must be a host name or IP address")
-          .describedAs("Address the standalone /metrics endpoint binds to.");
+          .describedAs(
+              "Address the standalone /metrics endpoint binds to; 0.0.0.0 for a scraper on"
+                  + " another host.");
 
   /** Every key the module reads. */
   public static final List<ConfigKey<?>> ALL =

@@ -1,6 +1,7 @@
 package dev.observability.metrics;
 
 import dev.observability.ConfigKey;
+import dev.observability.ObservabilityConfig;
 import dev.observability.ScrapeEndpoint;
 import dev.observability.metrics.internal.CardinalityGuard;
 import dev.observability.metrics.internal.HttpServerMetricsHandler;
@@ -62,6 +63,16 @@ public final class MetricsModule implements ObservabilityModule {
   @Override
   public List<ConfigKey<?>> configKeys() {
     return MetricsConfig.ALL;
+  }
+
+  @Override
+  public List<String> validate(ObservabilityConfig config) {
+    if (config.isSet(MetricsConfig.SERVER_HOST) && config.get(MetricsConfig.SERVER_PORT) < 0) {
+      return List.of(
+          "metrics.server.host is set but metrics.server.port is -1, so no standalone /metrics"
+              + " endpoint runs; set metrics.server.port (0 for any free port) or drop the host");
+    }
+    return List.of();
   }
 
   @Override

@@ -138,6 +138,21 @@ class MetricsHttpServerTest {
   }
 
   @Test
+  void hostWithoutPort_failsStartSayingWhatToSet() {
+    assertThatThrownBy(() -> Instances.builder().property("metrics.server.host", "0.0.0.0").start())
+        .isInstanceOf(dev.observability.ConfigurationException.class)
+        .hasMessageContaining("metrics.server.port");
+  }
+
+  @Test
+  void defaultHost_isLoopback() {
+    try (Observability obs = Instances.builder().property("metrics.server.port", "0").start()) {
+      assertThat(Metrics.of(obs).serverAddress().orElseThrow().getAddress().isLoopbackAddress())
+          .isTrue();
+    }
+  }
+
+  @Test
   void serverIsOffByDefault() {
     try (Observability obs = Instances.start()) {
       assertThat(Metrics.of(obs).serverAddress()).isEmpty();

@@ -12,23 +12,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExceptionTimers {
 
-  private final Function<String, Timer> factory;
+  private final Function<String, DirectMeters.DirectTimer> factory;
   private final TagLimiter exceptions;
-  private final ConcurrentHashMap<String, Timer> byException = new ConcurrentHashMap<>();
-  private volatile @Nullable Timer none;
+  private final ConcurrentHashMap<String, DirectMeters.DirectTimer> byException =
+      new ConcurrentHashMap<>();
+  private volatile DirectMeters.@Nullable DirectTimer none;
 
   /**
    * @param factory registers the timer for one {@code exception} tag value
    * @param exceptions the limiter of the {@code exception} tag of this meter
    */
-  ExceptionTimers(Function<String, Timer> factory, TagLimiter exceptions) {
-    this.factory = factory;
+  ExceptionTimers(DirectMeters direct, Function<String, Timer> factory, TagLimiter exceptions) {
+    this.factory = exception -> direct.timer(factory.apply(exception));
     this.exceptions = exceptions;
   }
 
-  Timer timer(@Nullable Throwable error) {
+  DirectMeters.DirectTimer timer(@Nullable Throwable error) {
     if (error == null) {
-      Timer timer = none;
+      DirectMeters.DirectTimer timer = none;
       if (timer == null) {
         timer = factory.apply(MetricsConvention.NO_EXCEPTION);
         none = timer;
@@ -36,7 +37,7 @@ final class ExceptionTimers {
       return timer;
     }
     String label = exceptions.apply(MetricsConvention.exception(error));
-    Timer timer = byException.get(label);
+    DirectMeters.DirectTimer timer = byException.get(label);
     return timer != null ? timer : byException.computeIfAbsent(label, factory);
   }
 }

@@ -11,7 +11,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -40,6 +39,7 @@ public final class HttpServerMetricsHandler
   private static final int UNKNOWN_STATUS_INDEX = 500;
 
   private final MeterRegistry registry;
+  private final DirectMeters direct;
   private final Clock clock;
   private final Duration[] buckets;
   private final TagLimiter endpoints;
@@ -64,6 +64,7 @@ public final class HttpServerMetricsHandler
   public HttpServerMetricsHandler(
       MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
     this.registry = registry;
+    this.direct = new DirectMeters(registry);
     this.clock = clock;
     this.buckets = settings.httpBucketArray();
     this.endpoints =
@@ -107,7 +108,7 @@ public final class HttpServerMetricsHandler
       endpoint = admit(key);
     }
     Series series = endpoint.series(MetricsConvention.methodIndex(context.getMethod()));
-    series.timer.record(duration, TimeUnit.NANOSECONDS);
+    series.timer.record(duration);
     series.counter(statusIndex(context.getStatus(), context.getError() != null)).increment();
   }
 
@@ -163,41 +164,43 @@ public final class HttpServerMetricsHandler
   private final class Series {
     private final String method;
     private final String endpoint;
-    private final Timer timer;
+    private final DirectMeters.DirectTimer timer;
 
     /** Counters by status index / 100 (1xx .. 5xx, unknown), then by index % 100. */
-    private final AtomicReferenceArray<AtomicReferenceArray<Counter>> counters =
+    private final AtomicReferenceArray<AtomicReferenceArray<DirectMeters.DirectCounter>> counters =
         new AtomicReferenceArray<>(6);
 
     Series(String method, String endpoint) {
       this.method = method;
       this.endpoint = endpoint;
       this.timer =
-          Timer.builder(MetricsConvention.HTTP_REQUEST_DURATION)
-              .description("Duration of HTTP server requests")
-              .tag(MetricsConvention.TAG_METHOD, method)
-              .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
-              .serviceLevelObjectives(buckets)
-              .register(registry);
+          direct.timer(
+              Timer.builder(MetricsConvention.HTTP_REQUEST_DURATION)
+                  .description("Duration of HTTP server requests")
+                  .tag(MetricsConvention.TAG_METHOD, method)
+                  .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
+                  .serviceLevelObjectives(buckets)
+                  .register(registry));
     }
 
-    Counter counter(int statusIndex) {
+    DirectMeters.DirectCounter counter(int statusIndex) {
       int group = statusIndex / 100;
-      AtomicReferenceArray<Counter> row = counters.get(group);
+      AtomicReferenceArray<DirectMeters.DirectCounter> row = counters.get(group);
       if (row == null) {
         counters.compareAndSet(group, null, new AtomicReferenceArray<>(100));
         row = counters.get(group);
       }
       int slot = statusIndex % 100;
-      Counter counter = row.get(slot);
+      DirectMeters.DirectCounter counter = row.get(slot);
       if (counter == null) {
         counter =
-            Counter.builder(MetricsConvention.HTTP_REQUESTS)
-                .description("HTTP server requests")
-                .tag(MetricsConvention.TAG_METHOD, method)
-                .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
-                .tag(MetricsConvention.TAG_STATUS, statusValue(statusIndex))
-                .register(registry);
+            direct.counter(
+                Counter.builder(MetricsConvention.HTTP_REQUESTS)
+                    .description("HTTP server requests")
+                    .tag(MetricsConvention.TAG_METHOD, method)
+                    .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
+                    .tag(MetricsConvention.TAG_STATUS, statusValue(statusIndex))
+                    .register(registry));
         if (!row.compareAndSet(slot, null, counter)) {
           counter = row.get(slot);
         }

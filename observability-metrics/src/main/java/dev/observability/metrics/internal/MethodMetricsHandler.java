@@ -9,7 +9,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Times calls of instrumented methods in {@code method_duration_seconds{class,method,exception}}:
@@ -25,6 +24,7 @@ public final class MethodMetricsHandler implements ObservationHandler<MethodObse
   static final String METER = "method_duration_seconds";
 
   private final MeterRegistry registry;
+  private final DirectMeters direct;
   private final Duration[] buckets;
   private final StartTimes startTimes;
   private final TagLimiter methods;
@@ -50,6 +50,7 @@ public final class MethodMetricsHandler implements ObservationHandler<MethodObse
   public MethodMetricsHandler(
       MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
     this.registry = registry;
+    this.direct = new DirectMeters(registry);
     this.buckets = settings.httpBucketArray();
     this.startTimes = new StartTimes(clock);
     this.methods = guard.limiter(METER, "class.method", settings.maxTagValues());
@@ -81,7 +82,7 @@ public final class MethodMetricsHandler implements ObservationHandler<MethodObse
       // Entries here are bounded by the code (classes and their methods), not by input.
       timers = byMethod.computeIfAbsent(context.getMethodName(), m -> admit(type, m));
     }
-    timers.timer(context.getError()).record(duration, TimeUnit.NANOSECONDS);
+    timers.timer(context.getError()).record(duration);
   }
 
   private ExceptionTimers admit(Class<?> type, String method) {
@@ -92,6 +93,7 @@ public final class MethodMetricsHandler implements ObservationHandler<MethodObse
 
   private ExceptionTimers timers(String className, String method) {
     return new ExceptionTimers(
+        direct,
         exception ->
             Timer.builder(MetricsConvention.METHOD_DURATION)
                 .description("Duration of calls of instrumented methods")

@@ -62,7 +62,7 @@ public record MetricsSettings(
         true,
         true,
         -1,
-        "0.0.0.0");
+        "127.0.0.1");
   }
 
   /** Bucket bounds in seconds as durations (nanosecond precision). */

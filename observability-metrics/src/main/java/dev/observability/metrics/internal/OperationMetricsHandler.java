@@ -11,7 +11,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Times every other observation ({@code observability.observe(name, ...)}, and libraries
@@ -28,6 +27,7 @@ public final class OperationMetricsHandler implements ObservationHandler<Observa
   static final String METER = "operation_duration_seconds";
 
   private final MeterRegistry registry;
+  private final DirectMeters direct;
   private final Duration[] buckets;
   private final StartTimes startTimes;
   private final TagLimiter operations;
@@ -46,6 +46,7 @@ public final class OperationMetricsHandler implements ObservationHandler<Observa
   public OperationMetricsHandler(
       MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
     this.registry = registry;
+    this.direct = new DirectMeters(registry);
     this.buckets = settings.httpBucketArray();
     this.startTimes = new StartTimes(clock);
     this.operations =
@@ -81,7 +82,7 @@ public final class OperationMetricsHandler implements ObservationHandler<Observa
     if (timers == null) {
       timers = admit(name);
     }
-    timers.timer(context.getError()).record(duration, TimeUnit.NANOSECONDS);
+    timers.timer(context.getError()).record(duration);
   }
 
   private ExceptionTimers admit(String name) {
@@ -94,6 +95,7 @@ public final class OperationMetricsHandler implements ObservationHandler<Observa
 
   private ExceptionTimers timers(String operation) {
     return new ExceptionTimers(
+        direct,
         exception ->
             Timer.builder(MetricsConvention.OPERATION_DURATION)
                 .description("Duration of observed operations")
