@@ -4,6 +4,7 @@ import dev.observability.ConfigKey;
 import dev.observability.ErrorReporter;
 import dev.observability.ObservabilityConfig;
 import dev.observability.errors.internal.ErrorTracker;
+import dev.observability.errors.internal.ErrorsObservationFilter;
 import dev.observability.errors.internal.ErrorsObservationHandler;
 import dev.observability.errors.internal.ErrorsSettings;
 import dev.observability.errors.internal.LogbackErrorCapture;
@@ -21,10 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a DSN ({@code SENTRY_DSN} or {@code errors.dsn}) it starts a Sentry client of its own
  * (not Sentry's global hub), provides {@link ErrorReporter} (reached through {@code
- * Observability.errors()}), adds a handler to the spine that reports observations ending with an
- * exception or an HTTP 5xx, adds a Logback turbo filter that reports ERROR log events with a
- * throwable (when Logback is the SLF4J backend), and wraps the JVM's default uncaught-exception
- * handler. Each exception is reported once, whichever of these sees it first.
+ * Observability.errors()}), adds a handler and a filter to the spine that report observations
+ * ending with an exception or an HTTP 5xx, adds a Logback turbo filter that reports ERROR log
+ * events with a throwable (when Logback is the SLF4J backend), and wraps the JVM's default
+ * uncaught-exception handler. Each exception is reported once, whichever of these sees it first.
  *
  * <p>Without a DSN it does nothing at all: no Sentry client, no handler, no log capture, and {@code
  * Observability.errors()} returns core's no-op reporter. {@code docs/errors.md} has the details.
@@ -93,6 +94,10 @@ public final class ErrorsModule implements ObservabilityModule {
     context.onClose(tracker);
     context.provide(ErrorReporter.class, tracker);
     context.addObservationHandler(new ErrorsObservationHandler(tracker));
+    context
+        .observationRegistry()
+        .observationConfig()
+        .observationFilter(new ErrorsObservationFilter(tracker));
     if (settings.captureUncaught()) {
       context.onClose(UncaughtExceptionCapture.install(tracker));
     }

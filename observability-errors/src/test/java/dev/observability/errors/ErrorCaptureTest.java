@@ -108,10 +108,12 @@ class ErrorCaptureTest {
   }
 
   @Test
-  void http5xxWithoutException_sendsOneMessageEventLinkedToTheSpan() throws Exception {
+  void http5xxWithoutException_sendsOneMessageEventLinkedToTheSpanAndTheAccessLine()
+      throws Exception {
     TestTracing tracing = new TestTracing();
+    MdcProbe probe = new MdcProbe();
     try (FakeSentry sentry = new FakeSentry();
-        Observability obs = ErrorsTesting.start(sentry, registry, Map.of(), tracing)) {
+        Observability obs = ErrorsTesting.start(sentry, registry, Map.of(), tracing, probe)) {
       HttpServerObservationContext request = ErrorsTesting.request(null, Map.of());
 
       ErrorsTesting.serve(
@@ -134,6 +136,24 @@ class ErrorCaptureTest {
       assertThat(span.getAttributes().get(AttributeKey.stringKey("sentry.event_id")))
           .isEqualTo(event.getEventId().toString());
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+      // The logging module (400) stops before errors (300): the id must already be there.
+      assertThat(probe.eventIdAtStop).containsExactly(event.getEventId().toString());
+    }
+  }
+
+  @Test
+  void errorSetOnTheContextWithoutErrorCall_isReportedAtStop() throws Exception {
+    try (FakeSentry sentry = new FakeSentry();
+        Observability obs = ErrorsTesting.start(sentry, registry, Map.of())) {
+      Observation observation = obs.observation("reconcile-ledger").start();
+      observation.getContext().setError(new IllegalStateException("ledger out of balance"));
+      observation.stop();
+
+      SentryEvent event =
+          sentry.awaitEvent(e -> FakeSentry.hasException(e, "ledger out of balance"));
+      assertThat(event.getExtra("observation")).isEqualTo("reconcile-ledger");
+      assertThat(observation.getContext().<String>get(ObservationNames.ERROR_EVENT_ID))
+          .isEqualTo(event.getEventId().toString());
     }
   }
 
@@ -375,9 +395,13 @@ class ErrorCaptureTest {
     thread.join();
   }
 
-  /** A module after errors (like logging, 400) that reads the MDC when the scope closes. */
+  /**
+   * A module after errors (like logging, 400) that reads the MDC when the scope closes and the
+   * event id in the context when the observation stops, as the access log does.
+   */
   static final class MdcProbe implements ObservabilityModule {
     final List<String> seenAtScopeClose = new CopyOnWriteArrayList<>();
+    final List<String> eventIdAtStop = new CopyOnWriteArrayList<>();
 
     @Override
     public String name() {
@@ -403,6 +427,14 @@ class ErrorCaptureTest {
               String id = MDC.get("sentry_event_id");
               if (id != null) {
                 seenAtScopeClose.add(id);
+              }
+            }
+
+            @Override
+            public void onStop(Observation.Context c) {
+              String id = c.get(ObservationNames.ERROR_EVENT_ID);
+              if (id != null) {
+                eventIdAtStop.add(id);
               }
             }
           });

@@ -219,8 +219,9 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
   }
 
   /**
-   * The observation handler's {@code onStop}: an error set without {@code onError}, or an HTTP
-   * server request answered 5xx during which nothing was reported.
+   * At an observation's stop, before any handler's {@code onStop} ({@link
+   * ErrorsObservationFilter}): an error set without {@code onError}, or an HTTP server request
+   * answered 5xx during which nothing was reported.
    */
   void onObservationStop(Observation.Context context) {
     if (context.get(HANDLED) != null) {
@@ -572,6 +573,11 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
   }
 
   // ---------------------------------------------------------------- lifecycle and state
+
+  /** Counts a failure of this module's code on a recording path. */
+  void internalError(Throwable error) {
+    internalErrors.accept(COMPONENT, error);
+  }
 
   /** Waits at most {@code timeoutMillis} for the queued events to be sent. */
   public void flush(long timeoutMillis) {

@@ -31,11 +31,6 @@ public final class ErrorsObservationHandler implements ObservationHandler<Observ
   }
 
   @Override
-  public void onStop(Observation.Context context) {
-    tracker.onObservationStop(context);
-  }
-
-  @Override
   public void onScopeClosed(Observation.Context context) {
     tracker.onScopeClosed(context);
   }
