@@ -33,6 +33,7 @@
 #   BUILD=1                                build the benchmarks jar first (0: use the one there)
 #   PORT_BASE=18080                        app, sink, hanging sink and closed port: +0 .. +3
 #   LABEL=""                               a word for the results file name and header ("smoke")
+#   JAR=benchmarks/target/benchmarks.jar   the jar holding the app and the sink (with BUILD=0)
 # Results: a Markdown report on stdout and in benchmarks/overhead/work/results-<date>.md, raw
 # per-run files under benchmarks/overhead/work/run-<date>/.
 set -euo pipefail
@@ -66,7 +67,7 @@ APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
 HANG_PORT=$((PORT_BASE + 2))
 CLOSED_PORT=$((PORT_BASE + 3))
-JAR=$ROOT/benchmarks/target/benchmarks.jar
+JAR=${JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 PKG=dev.observability.benchmarks.overhead
 STAMP=$(date -u +%Y%m%d-%H%M%S)${LABEL:+-$LABEL}
 RUN_DIR=$WORK/run-$STAMP
@@ -206,7 +207,7 @@ OK_SINK_PID=$SINK_PID
 # ---------------------------------------------------------------------------------------------
 # One run: start the set-up, warm up, measure, record a TSV row.
 # Columns of runs.tsv:
-COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other"
+COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other setup_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
@@ -336,7 +337,9 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local s0=$base.stats-0.txt s1=$base.stats-1.txt
   local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))
   ((requests > 0)) || die "run $label served no requests"
-  local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0
+  local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 setup_ms
+  # The app prints how long its instrumentation's set-up (Observability.start()) took.
+  setup_ms=$(sed -n 's/.*set-up of the instrumentation \([0-9]*\) ms.*/\1/p' "$base.app.log" | head -n 1)
   total_requests=$(stat_of "$base.stats-end.txt" requests)
   cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
   alloc=$(($(stat_of "$s1" allocated_bytes) - $(stat_of "$s0" allocated_bytes)))
@@ -357,7 +360,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
     -v rss="$(stat_of "$s1" rss_bytes)" -v startup="$startup_ms" -v non2xx="$non2xx" -v sock="$sock" \
     -v hb="$(stat_of "$base.stats-before-gc.txt" heap_used_bytes)" -v ha="$(stat_of "$s1" heap_used_bytes)" \
     -v spans="$spans" -v logb="$log_bytes" -v total="$total_requests" \
-    -v hok="$health_ok" -v h503="$health_503" -v hother="$health_other" \
+    -v hok="$health_ok" -v h503="$health_503" -v hother="$health_other" -v setupms="${setup_ms:-0}" \
     'BEGIN {
       print label, setup, round, sprintf("%.0f", req / (dur / 1e6)), sprintf("%.3f", p50 / 1000),
         sprintf("%.3f", p99 / 1000), sprintf("%.3f", lp50 / 1000), sprintf("%.3f", lp99 / 1000),
@@ -365,7 +368,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
         sprintf("%.0f", rss / 1048576), startup, non2xx, sock,
         sprintf("%.1f", hb / 1048576), sprintf("%.1f", ha / 1048576),
         sprintf("%.0f", spans / served * 1000), sprintf("%.0f", total > 0 ? logb / total : 0),
-        hok, h503, hother
+        hok, h503, hother, setupms
     }' >>"$TSV"
   log "run $label: $(tail -n 1 "$TSV" | cut -f4-8 | tr '\t' ' ') (req/s p50 p99 light-p50 light-p99 ms)"
 }

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -115,10 +116,12 @@ public final class OverheadApp {
       return;
     }
     OverheadStats stats = new OverheadStats();
+    long instrumentationStart = System.nanoTime();
     OverheadInstrumentation instrumentation =
         options.mode().equals("sdk")
             ? OverheadSdk.start(options.hangingHealthCheck())
             : OverheadInstrumentation.bare();
+    long instrumentationMillis = (System.nanoTime() - instrumentationStart) / 1_000_000;
 
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -156,7 +159,11 @@ public final class OverheadApp {
             + options.mode()
             + ") listening on http://127.0.0.1:"
             + connector.getLocalPort()
-            + "/work");
+            + "/work (JVM uptime "
+            + ManagementFactory.getRuntimeMXBean().getUptime()
+            + " ms, of which set-up of the instrumentation "
+            + instrumentationMillis
+            + " ms)");
     stopped.await();
   }
 
