@@ -119,7 +119,9 @@ public final class PlanResolver {
         timers.add(
             new TimerSpec(
                 t.value().isEmpty() ? DEFAULT_TIMED : t.value(),
-                t.description().isEmpty() ? null : t.description(),
+                t.description().isEmpty()
+                    ? "Duration of calls of methods annotated @Timed"
+                    : t.description(),
                 meterTags(t.extraTags(), declaringClass, methodName, where),
                 t.longTask(),
                 t.histogram(),
@@ -134,7 +136,9 @@ public final class PlanResolver {
       counter =
           new CounterSpec(
               counted.value().isEmpty() ? DEFAULT_COUNTED : counted.value(),
-              counted.description().isEmpty() ? null : counted.description(),
+              counted.description().isEmpty()
+                  ? "Calls of methods annotated @Counted, by result"
+                  : counted.description(),
               meterTags(counted.extraTags(), declaringClass, methodName, where),
               counted.recordFailuresOnly());
     }
