@@ -3,10 +3,8 @@ package dev.observability.errors.internal;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -110,13 +108,22 @@ final class ReportedThrowables {
 
   private static @Nullable Throwable[] chain(Throwable error) {
     @Nullable Throwable[] chain = new Throwable[MAX_CHAIN];
-    Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable current = error;
-    for (int i = 0; i < MAX_CHAIN && current != null && seen.add(current); i++) {
+    for (int i = 0; i < MAX_CHAIN && current != null && !contains(chain, i, current); i++) {
       chain[i] = current;
       current = current.getCause();
     }
     return chain;
+  }
+
+  /** Whether {@code t} is among the first {@code n} of {@code chain}: a cycle (n is at most 16). */
+  private static boolean contains(@Nullable Throwable[] chain, int n, Throwable t) {
+    for (int i = 0; i < n; i++) {
+      if (chain[i] == t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A weak reference compared by the identity of its referent. */
