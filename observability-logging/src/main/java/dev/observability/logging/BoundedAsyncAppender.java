@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  *       in {@code observability_log_events_suppressed_total{reason="queue_full"}}.
  *   <li>WARN and ERROR events are never dropped: they are queued, and when even the reserve is full
  *       they are written on the calling thread (the caller runs, as with {@link
- *       java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy}). Memory stays bounded; the cost
- *       of overload falls on the threads that produce warnings. Such a line may appear before lines
- *       queued earlier.
+ *       java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy}), as it would be without this
+ *       appender. Memory stays bounded; the cost of overload falls on the threads that produce
+ *       warnings, and if the output itself is stuck such a thread waits for it exactly as with
+ *       synchronous logging. Such a line may appear before lines queued earlier.
  * </ul>
  *
  * <p>The OpenTelemetry span current on the logging thread is carried to the background thread, so

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Without an explicit scrubber, service, environment or version, the encoder uses those of the
  * running {@link dev.observability.Observability} instance, and before one runs the scrubber's
- * defaults and {@code unknown_service:java}.
+ * default policy ({@link Scrubber#defaults()}) and {@code unknown_service:java}.
  *
  * <p>Every message, key-value, MDC value, exception message and stack trace passes through the
  * scrubber. Output is bounded: a line is at most {@link #setMaxEventSize max event size} bytes and
@@ -71,7 +71,6 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   private volatile @Nullable JsonEventWriter writer;
   private volatile @Nullable ServiceFields fixedService;
   private final EncoderFailures failures = new EncoderFailures(this);
-  private volatile boolean warnedUnscrubbed;
 
   /** Creates an encoder with the defaults; configure it with the setters, then start it. */
   public JsonEncoder() {}
@@ -220,16 +219,7 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
 
   private Scrubber scrubber() {
     Scrubber s = scrubber;
-    if (s != null) {
-      return s;
-    }
-    if (!warnedUnscrubbed && LoggingRuntime.unscrubbed()) {
-      warnedUnscrubbed = true;
-      addWarn(
-          "No Observability instance is running and the scrubber's defaults are not available:"
-              + " log lines are written unscrubbed until Observability.start()");
-    }
-    return LoggingRuntime.scrubber();
+    return s != null ? s : LoggingRuntime.scrubber();
   }
 
   private ServiceFields serviceFields() {

@@ -111,7 +111,9 @@ public class TextEncoder extends EncoderBase<ILoggingEvent> {
 
   private void write(ILoggingEvent event, StringBuilder sb) {
     Scrubber s = scrubber != null ? scrubber : LoggingRuntime.scrubber();
-    sb.append(Instant.ofEpochMilli(event.getTimeStamp())).append(' ');
+    String time = Instant.ofEpochMilli(event.getTimeStamp()).toString();
+    // Instant prints no fraction on a whole second: keep the column width constant.
+    sb.append(time.length() == 20 ? time.substring(0, 19) + ".000Z" : time).append(' ');
     String level = String.valueOf(event.getLevel());
     sb.append(level);
     for (int i = level.length(); i < 5; i++) {

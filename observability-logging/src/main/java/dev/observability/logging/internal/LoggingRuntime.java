@@ -3,15 +3,14 @@ package dev.observability.logging.internal;
 import dev.observability.Observability;
 import dev.observability.ServiceInfo;
 import dev.observability.scrub.Scrubber;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where encoders created outside the module (from {@code logback.xml}, before the facade started)
  * find the scrubber and the service fields: the running logging module's, else the running
- * instance's, else the scrubber's defaults.
+ * instance's, else the scrubber's default policy ({@link Scrubber#defaults()}) and {@link
+ * ServiceFields#UNKNOWN}.
  *
  * <p>Thread-safe; reading costs one volatile read while the module runs.
  */
@@ -25,7 +24,6 @@ public final class LoggingRuntime {
   private static volatile @Nullable State active;
   private static volatile @Nullable State lookedUp;
   private static volatile long lookedUpAt;
-  private static final @Nullable Scrubber DEFAULTS = defaultsFromScrubPackage();
 
   private LoggingRuntime() {}
 
@@ -51,15 +49,8 @@ public final class LoggingRuntime {
     if (state != null) {
       return state.scrubber();
     }
-    return DEFAULTS != null ? DEFAULTS : Scrubber.noop();
-  }
-
-  /**
-   * Whether {@link #scrubber()} would return a scrubber that masks nothing because neither a
-   * running instance nor the scrubber's defaults are available.
-   */
-  public static boolean unscrubbed() {
-    return current() == null && DEFAULTS == null;
+    // No instance: the scrubber's default policy, never a scrubber that masks nothing.
+    return Scrubber.defaults();
   }
 
   /** The service fields to use when the encoder was given none. */
@@ -94,22 +85,5 @@ public final class LoggingRuntime {
             .orElse(null);
     lookedUp = found;
     return found;
-  }
-
-  /**
-   * The scrubber with the default policy, from {@code Scrubber.defaults()} when the core on the
-   * class path offers it; null otherwise.
-   */
-  private static @Nullable Scrubber defaultsFromScrubPackage() {
-    try {
-      Method method = Scrubber.class.getMethod("defaults");
-      if (Modifier.isStatic(method.getModifiers())
-          && Scrubber.class.isAssignableFrom(method.getReturnType())) {
-        return (Scrubber) method.invoke(null);
-      }
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      // Not offered by this core: fall back to the running instance's scrubber.
-    }
-    return null;
   }
 }
