@@ -220,6 +220,49 @@ class TracingModuleTest {
   }
 
   @Test
+  void secretsInAttributesQueryExceptionAndStatus_areScrubbedBeforeExport() throws Exception {
+    OtlpReceiver receiver = receiver();
+    start(receiver, "tracing.sample-ratio", "0");
+    String jwt =
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    Requests.serve(
+        obs,
+        "POST",
+        "/login",
+        "user=bob&password=hunter2",
+        "/login",
+        Map.of(),
+        context -> {
+          Span span = Span.current();
+          span.setAttribute("authorization", "Bearer abc.def.ghi");
+          span.setAttribute("api_key", "k-live-123456");
+          span.setAttribute("payment.note", "card 4111 1111 1111 1111 declined");
+          span.setAttribute("session.token", jwt);
+          context.setStatus(500);
+          throw new IllegalStateException("login failed: password=hunter2 with " + jwt);
+        });
+    obs.close();
+
+    assertThat(receiver.spans()).hasSize(1);
+    OtlpReceiver.Received span = receiver.spans().get(0);
+    String everything = span.span().toString();
+    assertThat(everything)
+        .doesNotContain("hunter2")
+        .doesNotContain("abc.def.ghi")
+        .doesNotContain("k-live-123456")
+        .doesNotContain("4111 1111 1111 1111")
+        .doesNotContain(jwt)
+        .contains(obs.scrubber().mask());
+    assertThat(span.attribute("url.query")).startsWith("user=bob&password=");
+    assertThat(span.attribute("sampling.policy")).isEqualTo("error");
+    assertThat(
+            OtlpReceiver.attribute(
+                span.span().getEvents(0).getAttributesList(), "exception.stacktrace"))
+        .contains("IllegalStateException")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void responseTraceparent_canBeTurnedOff() throws Exception {
     start(receiver(), "tracing.response-traceparent", "false");
     Requests.Result result = Requests.get(obs, "/x", 200);

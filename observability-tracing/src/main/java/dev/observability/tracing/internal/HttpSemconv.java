@@ -70,10 +70,6 @@ public final class HttpSemconv {
   public static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");
 
-  /** The id of the error event the errors module sent for the operation. */
-  public static final AttributeKey<String> ERROR_EVENT_ID =
-      AttributeKey.stringKey("error.event_id");
-
   /** The value that replaces a method outside the known set. */
   public static final String OTHER_METHOD = "_OTHER";
 

@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  *       exception} event, or the root has {@code http.response.status_code >= 500};
  *   <li>{@link SamplingPolicy#LATENCY}: the root lasted longer than the latency threshold;
  *   <li>{@link SamplingPolicy#PARENT}: the root's remote parent was sampled (when respected);
- *   <li>{@link SamplingPolicy#RATIO}: the trace id falls within the ratio ({@link TraceIdRatio});
+ *   <li>{@link SamplingPolicy#RATIO}: the trace id falls within the ratio ({@link TraceIdRatio}).
+ *       Both read the sampled flag that {@link ErrorBiasedSampler} (which this processor expects on
+ *       its tracer provider, with the same ratio) set when the trace started;
  *   <li>otherwise the fragment is dropped (counted as a decision, not as dropped spans: it was
  *       never meant to be exported).
  * </ol>
@@ -80,6 +82,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   private final AtomicInteger bufferedSpans = new AtomicInteger();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final @Nullable ScheduledExecutorService sweeper;
+
+  /** Set once an error mark was written, so that roots skip the lookup until then. */
+  private volatile boolean errorMarks;
 
   private TailSamplingSpanProcessor(Builder builder) {
     this.pipeline = builder.pipeline;
@@ -191,13 +196,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     if (root.getEndEpochNanos() - root.getStartEpochNanos() > latencyThresholdNanos) {
       return SamplingPolicy.LATENCY;
     }
-    if (respectParentSampled && parent.isValid() && parent.isRemote() && parent.isSampled()) {
-      return SamplingPolicy.PARENT;
+    if (root.getSpanContext().isSampled()) {
+      // The sampler set the flag from the parent or the ratio: name which one.
+      return respectParentSampled && parent.isValid() && parent.isRemote() && parent.isSampled()
+          ? SamplingPolicy.PARENT
+          : SamplingPolicy.RATIO;
     }
-    if (ratio.keeps(traceId)) {
-      return SamplingPolicy.RATIO;
-    }
-    if (decisions.hasErrorMark(traceId)) {
+    if (errorMarks && decisions.hasErrorMark(traceId)) {
       return SamplingPolicy.ERROR;
     }
     return null;
@@ -277,6 +282,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     if (error) {
       if (!fragmentMarked) {
         decisions.markError(traceId);
+        errorMarks = true;
       }
       pipeline.export(new KeptSpan(span, null));
     } else if (span.getSpanContext().isSampled()) {
@@ -348,7 +354,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         return false;
       }
       spans = fragment.take();
-      if (fragment.error || decisions.hasErrorMark(traceId)) {
+      if (fragment.error || (errorMarks && decisions.hasErrorMark(traceId))) {
         policy = SamplingPolicy.ERROR;
       } else if (!spans.isEmpty() && spans.get(0).getSpanContext().isSampled()) {
         policy = ratio.keeps(traceId) ? SamplingPolicy.RATIO : SamplingPolicy.PARENT;

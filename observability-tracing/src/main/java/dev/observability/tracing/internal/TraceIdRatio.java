@@ -45,8 +45,15 @@ public final class TraceIdRatio {
     }
     long value = 0;
     for (int i = 16; i < 32; i++) {
-      int digit = Character.digit(traceId.charAt(i), 16);
-      if (digit < 0) {
+      char c = traceId.charAt(i);
+      int digit;
+      if (c >= '0' && c <= '9') {
+        digit = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        digit = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        digit = c - 'A' + 10;
+      } else {
         return 0;
       }
       value = (value << 4) | digit;

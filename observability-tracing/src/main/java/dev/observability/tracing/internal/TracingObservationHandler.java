@@ -289,10 +289,6 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     if (errorType != null) {
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
     }
-    Object eventId = context.get(ObservationNames.ERROR_EVENT_ID);
-    if (eventId instanceof String id && !id.isEmpty()) {
-      span.setAttribute(HttpSemconv.ERROR_EVENT_ID, id);
-    }
     span.end();
   }
 

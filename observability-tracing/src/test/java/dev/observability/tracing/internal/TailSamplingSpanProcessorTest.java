@@ -50,14 +50,15 @@ class TailSamplingSpanProcessorTest {
     final Tracer tracer;
 
     Sdk(double ratio, int queueSize, Consumer<TailSamplingSpanProcessor.Builder> custom) {
-      this(ratio, queueSize, custom, Scrubber.noop());
+      this(ratio, queueSize, custom, Scrubber.noop(), true);
     }
 
     Sdk(
         double ratio,
         int queueSize,
         Consumer<TailSamplingSpanProcessor.Builder> custom,
-        Scrubber scrubber) {
+        Scrubber scrubber,
+        boolean respectParentSampled) {
       TracingMetrics metrics = new TracingMetrics(registry);
       pipeline =
           new ExportPipeline(
@@ -73,6 +74,7 @@ class TailSamplingSpanProcessorTest {
           TailSamplingSpanProcessor.builder(pipeline, metrics)
               .errors(errors::add)
               .ratio(ratio)
+              .respectParentSampled(respectParentSampled)
               .latencyThreshold(Duration.ofMillis(50))
               .clock(clock)
               .sweep(false);
@@ -81,7 +83,7 @@ class TailSamplingSpanProcessorTest {
       provider =
           SdkTracerProvider.builder()
               .setClock(clock)
-              .setSampler(new ErrorBiasedSampler(new TraceIdRatio(ratio), true))
+              .setSampler(new ErrorBiasedSampler(new TraceIdRatio(ratio), respectParentSampled))
               .addSpanProcessor(processor)
               .build();
       tracer = provider.get("test");
@@ -210,7 +212,7 @@ class TailSamplingSpanProcessorTest {
   @Test
   void sampledRemoteParent_isKept_withParentPolicy_unlessNotRespected() {
     Sdk respecting = sdk(0.0);
-    Sdk ignoring = new Sdk(0.0, 2048, b -> b.respectParentSampled(false));
+    Sdk ignoring = new Sdk(0.0, 2048, b -> {}, Scrubber.noop(), false);
     IdGenerator ids = IdGenerator.random();
     Context parent =
         Context.root()
@@ -509,7 +511,7 @@ class TailSamplingSpanProcessorTest {
   @Test
   void exportedSpans_areScrubbed_attributesEventsStatusAndName() {
     Scrubber masksHunter2 = new MaskingScrubber();
-    Sdk sdk = new Sdk(0.0, 2048, b -> {}, masksHunter2);
+    Sdk sdk = new Sdk(0.0, 2048, b -> {}, masksHunter2, true);
     Span root = sdk.root("GET /login hunter2");
     root.setAttribute("url.query", "user=bob&password=hunter2");
     root.setAttribute("password", "anything");
