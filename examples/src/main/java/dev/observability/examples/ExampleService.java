@@ -1,37 +1,48 @@
 package dev.observability.examples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observability.Observability;
+import dev.observability.ObservabilityBuilder;
+import dev.observability.health.HealthChecks;
+import dev.observability.health.HealthRegistry;
+import dev.observability.instrument.Instrumentation;
+import dev.observability.metrics.Metrics;
+import dev.observability.servlet.ObservabilityFilter;
+import dev.observability.servlet.ObservabilityServlets;
+import dev.observability.tracing.TracedHttpClient;
+import dev.observability.tracing.TracingConfig;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The example service: embedded Jetty 12 with the SDK started from the environment.
+ * The example service: embedded Jetty 12 with the SDK started from the environment, the servlet
+ * filter, the {@code /metrics} and {@code /health*} servlets, and annotated services.
+ *
+ * <p>Endpoints: {@code GET /}, {@code POST /api/register}, {@code GET /api/users/{id}}, {@code POST
+ * /api/checkout} (which calls {@code POST /api/inventory/reserve} over HTTP), {@code GET
+ * /api/slow}, {@code GET /api/fail}, {@code GET /metrics}, {@code GET /health}, {@code
+ * /health/live}, {@code /health/ready}.
  *
  * <p>Flags: {@code --port N} (default 8080; 0 picks a free port), {@code --duration-seconds N}
- * (stop by itself after N seconds; default: run until killed), {@code --traffic} (send itself a
- * short burst of demo requests and print a summary).
+ * (stop by itself after N seconds; default: run until killed), {@code --traffic} (send itself a mix
+ * of requests to every endpoint and print what was emitted). Configuration comes from the
+ * environment as for any service: {@code OTEL_EXPORTER_OTLP_ENDPOINT} sends kept traces to a
+ * collector, {@code SENTRY_DSN} sends errors to Sentry, {@code OTEL_SERVICE_NAME} names the service
+ * ({@code example-service} by default).
  */
 public final class ExampleService {
-
-  private static final Logger log = LoggerFactory.getLogger(ExampleService.class);
 
   private ExampleService() {}
 
@@ -91,7 +102,9 @@ public final class ExampleService {
       System.exit(2);
       return;
     }
-    try (Observability obs = Observability.start();
+    StdoutLines lines = StdoutLines.install();
+    quietUntilTheSdkStarts();
+    try (Observability obs = builder(System.getenv()).start();
         Running running = start(obs, options.port())) {
       System.out.println(
           "example service '"
@@ -104,6 +117,11 @@ public final class ExampleService {
       if (options.traffic()) {
         Map<Integer, Integer> byStatus = Traffic.send(running.port());
         System.out.println("traffic summary: requests by status " + byStatus);
+        System.out.println("traffic summary: traces " + Traffic.traceDecisions(obs));
+        System.out.println("traffic summary: health " + Traffic.health(running.port(), JSON));
+        System.out.println("traffic summary: log lines written " + lines.jsonLines());
+        System.out.println(
+            "traffic summary: metrics at http://127.0.0.1:" + running.port() + "/metrics");
       }
       if (options.durationSeconds() > 0) {
         running.stopped().await(options.durationSeconds(), TimeUnit.SECONDS);
@@ -114,8 +132,54 @@ public final class ExampleService {
     System.out.println("example service stopped");
   }
 
-  /** A started server. */
-  record Running(Server server, int port, CountDownLatch stopped) implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Logback logs at DEBUG, as plain text, until the logging module installs its JSON output; the
+   * modules that start before it (metrics, tracing) would fill the console with their DEBUG lines.
+   */
+  private static void quietUntilTheSdkStarts() {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+  }
+
+  /**
+   * The SDK's builder: everything from system properties and the environment, and the service name
+   * {@code example-service} unless one is configured there.
+   */
+  static ObservabilityBuilder builder(Map<String, String> environment) {
+    ObservabilityBuilder builder = Observability.builder();
+    boolean named =
+        System.getProperty("observability.service.name") != null
+            || environment.containsKey("OBSERVABILITY_SERVICE_NAME")
+            || environment.containsKey("OTEL_SERVICE_NAME")
+            || environment.getOrDefault("OTEL_RESOURCE_ATTRIBUTES", "").contains("service.name=");
+    if (!named) {
+      builder.serviceName("example-service");
+    }
+    boolean tracesGoSomewhere =
+        System.getProperty("observability.tracing.exporter") != null
+            || System.getProperty("observability.tracing.otlp.endpoint") != null
+            || System.getProperty("observability.tracing.otlp.traces-endpoint") != null
+            || environment.containsKey("OBSERVABILITY_TRACING_EXPORTER")
+            || environment.containsKey("OBSERVABILITY_TRACING_OTLP_ENDPOINT")
+            || environment.containsKey("OBSERVABILITY_TRACING_OTLP_TRACES_ENDPOINT")
+            || environment.containsKey("OTEL_TRACES_EXPORTER")
+            || environment.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
+            || environment.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    if (!tracesGoSomewhere) {
+      // With no collector, write kept spans as log lines, so the demo shows the tail sampler.
+      builder.property("tracing.exporter", "logging");
+    }
+    return builder;
+  }
+
+  /** A started server and what it needs to stop. */
+  record Running(
+      Server server, int port, CountDownLatch stopped, ScheduledExecutorService scheduler)
+      implements AutoCloseable {
     @Override
     public void close() {
       try {
@@ -123,6 +187,7 @@ public final class ExampleService {
       } catch (Exception e) {
         throw new IllegalStateException("stopping Jetty failed", e);
       } finally {
+        scheduler.shutdownNow();
         stopped.countDown();
       }
     }
@@ -136,54 +201,81 @@ public final class ExampleService {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    context.addServlet(new ServletHolder(new HelloServlet(obs)), "/");
+
+    // One call: the filter on /* (with the one route a servlet mapping cannot name) and the
+    // /metrics and /health servlets.
+    ObservabilityServlets.register(
+        context.getServletContext(),
+        ObservabilityFilter.builder().observability(obs).route("/api/users/{id}").build());
+
+    Metrics metrics = Metrics.of(obs);
+    UserStore store = new UserStore(metrics);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "example-slow");
+              t.setDaemon(true);
+              return t;
+            });
+    // The inventory client learns its target once the port is known; until then it is unused.
+    InventoryTarget inventoryTarget = new InventoryTarget();
+    Instrumentation instrumentation = Instrumentation.of(obs);
+    Inventory inventory =
+        instrumentation.instrument(
+            Inventory.class,
+            new HttpInventory(
+                TracedHttpClient.wrap(HttpClient.newHttpClient(), obs),
+                inventoryTarget::reserveUri,
+                JSON));
+    CheckoutService checkout = instrumentation.subclass(CheckoutService.class, store, inventory);
+
+    add(context, "", new ApiServlets.Hello(obs, JSON));
+    add(context, "/", new ApiServlets.NotFound());
+    add(context, "/api/register", new ApiServlets.Register(store, metrics, JSON));
+    add(context, "/api/users/*", new ApiServlets.Users(store, JSON));
+    add(context, "/api/checkout", new ApiServlets.Checkout(checkout, JSON));
+    add(context, "/api/inventory/reserve", new ApiServlets.InventoryReserve(JSON));
+    add(context, "/api/slow", new ApiServlets.Slow(scheduler, JSON, slowDelay(obs)));
+    add(context, "/api/fail", new ApiServlets.Fail());
+
     server.setHandler(context);
     server.setStopAtShutdown(false);
     server.start();
-    return new Running(server, connector.getLocalPort(), new CountDownLatch(1));
+    int actualPort = connector.getLocalPort();
+    inventoryTarget.port = actualPort;
+
+    HealthRegistry health = HealthRegistry.of(obs);
+    health.register("database", HealthChecks.jdbc(store.dataSource()));
+    health.register(
+        "inventory",
+        HealthChecks.http(URI.create("http://127.0.0.1:" + actualPort + "/api/inventory/reserve")));
+    return new Running(server, actualPort, new CountDownLatch(1), scheduler);
   }
 
-  /** {@code GET /}: says hello as JSON, inside an observed child operation. */
-  static final class HelloServlet extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-    private final transient Observability obs;
-
-    HelloServlet(Observability obs) {
-      this.obs = obs;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      if (!"/".equals(req.getRequestURI())) {
-        resp.sendError(404);
-        return;
-      }
-      String greeting = obs.observe("greeting.compose", () -> "hello from " + obs.service().name());
-      log.info("served greeting");
-      resp.setContentType("application/json");
-      resp.setCharacterEncoding("UTF-8");
-      resp.getWriter().write("{\"message\":\"" + greeting + "\"}");
-    }
+  private static void add(ServletContextHandler context, String path, HttpServlet servlet) {
+    ServletHolder holder = new ServletHolder(servlet);
+    holder.setAsyncSupported(true);
+    context.addServlet(holder, path);
   }
 
-  /** The demo traffic that {@code --traffic} sends. */
-  static final class Traffic {
-    private Traffic() {}
+  /** Just over the tracing module's latency threshold, so the slow trace is kept; at most 5 s. */
+  private static Duration slowDelay(Observability obs) {
+    Duration threshold;
+    try {
+      threshold = obs.config().get(TracingConfig.LATENCY_THRESHOLD);
+    } catch (RuntimeException e) {
+      threshold = Duration.ofSeconds(1);
+    }
+    Duration delay = threshold.plusMillis(200);
+    return delay.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : delay;
+  }
 
-    static Map<Integer, Integer> send(int port) throws IOException, InterruptedException {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      Map<Integer, Integer> byStatus = new TreeMap<>();
-      String[] paths = {"/", "/", "/", "/missing"};
-      for (int i = 0; i < 20; i++) {
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + paths[i % paths.length]))
-                .timeout(Duration.ofSeconds(5))
-                .build();
-        HttpResponse<String> response =
-            client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        byStatus.merge(response.statusCode(), 1, Integer::sum);
-      }
-      return byStatus;
+  /** Where the inventory service listens: this same server, once its port is known. */
+  static final class InventoryTarget {
+    volatile int port;
+
+    URI reserveUri() {
+      return URI.create("http://127.0.0.1:" + port + "/api/inventory/reserve");
     }
   }
 }

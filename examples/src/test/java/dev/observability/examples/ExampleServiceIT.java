@@ -2,11 +2,11 @@ package dev.observability.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -14,45 +14,64 @@ import org.junit.jupiter.api.Test;
 class ExampleServiceIT {
 
   @Test
-  void jar_withTrafficAndDuration_servesAndStopsByItself() throws Exception {
-    Path jar = Path.of(System.getProperty("example.jar", "target/observability-example.jar"));
-    assertThat(jar).exists();
-    Path out = Files.createTempFile("example", ".out");
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    jar.toString(),
-                    "--port",
-                    "0",
-                    "--traffic",
-                    "--duration-seconds",
-                    "2"))
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-    if (!exited) {
-      process.destroyForcibly();
+  void jar_withTrafficAndDuration_servesEveryEndpointReportsAndStopsByItself() throws Exception {
+    assertThat(ExampleProcess.jar()).exists();
+    try (ExampleProcess example =
+        ExampleProcess.start(Map.of(), "--port", "0", "--traffic", "--duration-seconds", "2")) {
+      boolean exited = example.waitFor(Duration.ofSeconds(90));
+      String output = example.output();
+      assertThat(exited).as(output).isTrue();
+      assertThat(example.process.exitValue()).as(output).isZero();
+
+      assertThat(output)
+          .contains("example service 'example-service' listening on http://127.0.0.1:")
+          .contains("traffic summary: requests by status {200=7, 201=6, 400=1, 404=2, 500=1}")
+          .containsPattern("traffic summary: traces kept \\{[^}]*error=1[^}]*}")
+          .containsPattern("traffic summary: traces kept \\{[^}]*latency=1[^}]*}")
+          .containsPattern("traffic summary: health healthy \\[.*database=up.*inventory=up.*]")
+          .containsPattern("traffic summary: log lines written [1-9][0-9]*")
+          .contains("example service stopped");
+
+      // What the traffic emitted: JSON log lines, correlated, with secrets masked.
+      List<JsonNode> logs = example.jsonLines();
+      List<JsonNode> access =
+          logs.stream()
+              .filter(l -> "request completed".equals(l.path("message").asText()))
+              .toList();
+      assertThat(access).hasSizeGreaterThanOrEqualTo(17);
+      for (JsonNode line : access) {
+        assertThat(line.path("trace_id").asText()).as(line.toString()).matches("[0-9a-f]{32}");
+        assertThat(line.path("request_id").asText()).as(line.toString()).isNotEmpty();
+        assertThat(line.path("service").asText()).isEqualTo("example-service");
+      }
+      List<JsonNode> registered =
+          logs.stream().filter(l -> "User registered".equals(l.path("message").asText())).toList();
+      assertThat(registered).hasSize(3);
+      for (JsonNode line : registered) {
+        assertThat(line.path("email").asText()).endsWith("@example.com");
+        assertThat(line.path("password").asText()).isNotIn("hunter2", "correct horse", "s3cret!");
+        assertThat(line.path("trace_id").asText()).matches("[0-9a-f]{32}");
+      }
+      assertThat(output)
+          .doesNotContain("hunter2")
+          .doesNotContain("4111111111111111")
+          .doesNotContain("abc123");
+      assertThat(access)
+          .anySatisfy(
+              l -> {
+                assertThat(l.path("route").asText()).isEqualTo("/api/users/{id}");
+                assertThat(l.path("status").asInt()).isEqualTo(404);
+              });
     }
-    String output = read(out);
-    assertThat(exited).as(output).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output)
-        .contains("listening on http://127.0.0.1:")
-        .contains("traffic summary: requests by status {200=15, 404=5}")
-        .contains("example service stopped");
   }
 
   @Test
   void jar_withBadFlag_exitsWithUsage() throws Exception {
-    Path jar = Path.of(System.getProperty("example.jar", "target/observability-example.jar"));
     Process process =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                jar.toString(),
+                ExampleProcess.jar().toString(),
                 "--port",
                 "http")
             .redirectErrorStream(true)
@@ -61,9 +80,5 @@ class ExampleServiceIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(output).contains("--port must be a whole number").contains("usage:");
-  }
-
-  private static String read(Path path) throws IOException {
-    return Files.readString(path, StandardCharsets.UTF_8);
   }
 }

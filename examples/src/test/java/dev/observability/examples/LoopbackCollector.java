@@ -1,0 +1,194 @@
+package dev.observability.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.sentry.EnvelopeReader;
+import io.sentry.JsonSerializer;
+import io.sentry.SentryEnvelope;
+import io.sentry.SentryEnvelopeItem;
+import io.sentry.SentryEvent;
+import io.sentry.SentryItemType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A loopback OTLP/HTTP trace receiver ({@code POST /v1/traces}, decoded with opentelemetry-proto)
+ * and Sentry ingest ({@code POST /api/<project>/envelope/}, read with Sentry's own envelope
+ * classes) in one JDK HTTP server.
+ */
+final class LoopbackCollector implements AutoCloseable {
+
+  /** An exported span with the ids in hex. */
+  record ExportedSpan(Span span) {
+    String traceId() {
+      return HexFormat.of().formatHex(span.getTraceId().toByteArray());
+    }
+
+    String spanId() {
+      return HexFormat.of().formatHex(span.getSpanId().toByteArray());
+    }
+
+    String parentSpanId() {
+      return HexFormat.of().formatHex(span.getParentSpanId().toByteArray());
+    }
+
+    String name() {
+      return span.getName();
+    }
+
+    @Nullable String attribute(String key) {
+      for (KeyValue kv : span.getAttributesList()) {
+        if (kv.getKey().equals(key)) {
+          AnyValue v = kv.getValue();
+          return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case INT_VALUE -> String.valueOf(v.getIntValue());
+            case BOOL_VALUE -> String.valueOf(v.getBoolValue());
+            case DOUBLE_VALUE -> String.valueOf(v.getDoubleValue());
+            default -> v.toString();
+          };
+        }
+      }
+      return null;
+    }
+  }
+
+  private final HttpServer server;
+  final List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+  final List<byte[]> envelopes = new CopyOnWriteArrayList<>();
+  private final JsonSerializer sentryJson = sentrySerializer();
+
+  LoopbackCollector() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.createContext("/v1/traces", this::traces);
+    server.createContext("/api/", this::sentry);
+    server.start();
+  }
+
+  /**
+   * Sentry's JSON serializer. Made reflectively because {@code SentryOptions}'s class file carries
+   * JetBrains annotations that are not on the class path, and compiling against it warns.
+   */
+  private static JsonSerializer sentrySerializer() {
+    try {
+      Class<?> options = Class.forName("io.sentry.SentryOptions");
+      return JsonSerializer.class
+          .getConstructor(options)
+          .newInstance(options.getConstructor().newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Sentry's serializer is not available", e);
+    }
+  }
+
+  String otlpEndpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  String sentryDsn() {
+    return "http://public@127.0.0.1:" + server.getAddress().getPort() + "/1";
+  }
+
+  private static byte[] body(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+    if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+      in = new GZIPInputStream(in);
+    }
+    return in.readAllBytes();
+  }
+
+  private void traces(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
+      for (ResourceSpans resource : request.getResourceSpansList()) {
+        for (ScopeSpans scope : resource.getScopeSpansList()) {
+          for (Span span : scope.getSpansList()) {
+            spans.add(new ExportedSpan(span));
+          }
+        }
+      }
+      byte[] reply = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, reply.length == 0 ? -1 : reply.length);
+      if (reply.length > 0) {
+        exchange.getResponseBody().write(reply);
+      }
+    }
+  }
+
+  private void sentry(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      envelopes.add(body(exchange));
+      byte[] reply = "{}".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, reply.length);
+      exchange.getResponseBody().write(reply);
+    }
+  }
+
+  /** The error events received so far, decoded. */
+  List<SentryEvent> events() throws IOException {
+    List<SentryEvent> events = new ArrayList<>();
+    EnvelopeReader reader = new EnvelopeReader(sentryJson);
+    for (byte[] raw : envelopes) {
+      SentryEnvelope envelope = reader.read(new ByteArrayInputStream(raw));
+      if (envelope == null) {
+        continue;
+      }
+      for (SentryEnvelopeItem item : envelope.getItems()) {
+        if (item.getHeader().getType() == SentryItemType.Event) {
+          try (Reader json =
+              new InputStreamReader(
+                  new ByteArrayInputStream(item.getData()), StandardCharsets.UTF_8)) {
+            SentryEvent event = sentryJson.deserialize(json, SentryEvent.class);
+            if (event != null) {
+              events.add(event);
+            }
+          } catch (Exception e) {
+            throw new IOException("cannot read a Sentry event", e);
+          }
+        }
+      }
+    }
+    return events;
+  }
+
+  /** The raw text of every envelope received. */
+  String rawEnvelopes() {
+    StringBuilder text = new StringBuilder();
+    for (byte[] raw : envelopes) {
+      text.append(new String(raw, StandardCharsets.UTF_8)).append('\n');
+    }
+    return text.toString();
+  }
+
+  /** The exported spans of one trace. */
+  List<ExportedSpan> trace(String traceId) {
+    return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
