@@ -38,16 +38,16 @@ import java.lang.annotation.Target;
 public @interface Instrumented {
 
   /**
-   * The operation name: the observation's name, the metric's name, the span's name. Keep it
-   * low-cardinality and dot-separated, such as {@code checkout.process}. Default: {@code
-   * <SimpleClassName>.<method>}.
+   * The operation name: the observation's name and so the span's name. Keep it low-cardinality and
+   * dot-separated, such as {@code checkout.process}. Default: {@code <SimpleClassName>.<method>}.
    */
   String name() default "";
 
   /**
-   * Low-cardinality tags as {@code key=value} pairs, such as {@code "tier=payments"}; they become
-   * metric labels and span attributes. Never put ids or user input here: use {@link Attribute} on a
-   * parameter for those.
+   * Low-cardinality tags as {@code key=value} pairs, such as {@code "tier=payments"}: the
+   * observation's low-cardinality key values, which the tracing module writes as span attributes
+   * (the metrics module times methods by class and method). Never put ids or user input here: use
+   * {@link Attribute} on a parameter for those.
    */
   String[] tags() default {};
 }

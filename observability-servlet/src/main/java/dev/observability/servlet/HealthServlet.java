@@ -3,7 +3,9 @@ package dev.observability.servlet;
 import dev.observability.EndpointResponse;
 import dev.observability.HealthEndpoint;
 import dev.observability.Observability;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +20,21 @@ public final class HealthServlet extends EndpointServlet {
 
   private static final long serialVersionUID = 1L;
 
-  private final HealthEndpoint.Group group;
+  /**
+   * The init parameter that names the group in {@code web.xml}: {@code all}, {@code liveness},
+   * {@code readiness}.
+   */
+  public static final String GROUP_PARAMETER = "group";
+
+  private volatile HealthEndpoint.Group group;
+
+  /**
+   * A servlet for {@code web.xml}: answers from {@link Observability#current()} for the group named
+   * by the init parameter {@code group} ({@code all} when absent).
+   */
+  public HealthServlet() {
+    this(HealthEndpoint.Group.ALL, null);
+  }
 
   /** A servlet for {@code group} that answers from {@link Observability#current()}. */
   public HealthServlet(HealthEndpoint.Group group) {
@@ -29,6 +45,25 @@ public final class HealthServlet extends EndpointServlet {
   public HealthServlet(HealthEndpoint.Group group, @Nullable Observability observability) {
     super(observability);
     this.group = Objects.requireNonNull(group, "group");
+  }
+
+  /**
+   * Reads the {@code group} init parameter, when given.
+   *
+   * @throws ServletException when the parameter names no group
+   */
+  @Override
+  public void init() throws ServletException {
+    String name = getInitParameter(GROUP_PARAMETER);
+    if (name == null || name.isBlank()) {
+      return;
+    }
+    try {
+      group = HealthEndpoint.Group.valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ServletException(
+          "health servlet init parameter group must be all, liveness or readiness, not " + name);
+    }
   }
 
   @Override

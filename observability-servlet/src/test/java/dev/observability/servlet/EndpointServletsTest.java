@@ -106,6 +106,25 @@ class EndpointServletsTest {
   }
 
   @Test
+  void healthServlet_fromWebXml_takesItsGroupFromTheInitParameter() throws Exception {
+    start(true, Map.of());
+    server =
+        TestServer.start(
+            "",
+            context -> {
+              org.eclipse.jetty.ee10.servlet.ServletHolder holder =
+                  new org.eclipse.jetty.ee10.servlet.ServletHolder(HealthServlet.class);
+              holder.setInitParameter(HealthServlet.GROUP_PARAMETER, "liveness");
+              context.addServlet(holder, "/live");
+              context.addServlet(
+                  new org.eclipse.jetty.ee10.servlet.ServletHolder(HealthServlet.class), "/all");
+            });
+
+    assertThat(server.get("/live").body()).isEqualTo("{\"group\":\"LIVENESS\"}");
+    assertThat(server.get("/all").body()).isEqualTo("{\"group\":\"ALL\"}");
+  }
+
+  @Test
   void endpoints_switchedOff_areNotRegistered() throws Exception {
     serve(start(true, Map.of("servlet.endpoints", "false")));
 
