@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>at close, events still held are counted as lost to shutdown.
  * </ul>
  *
+ * <p>The bound on held events is enforced here, with a slot reserved atomically before an event is
+ * handed over and freed when its outcome is known: Sentry's own {@code maxQueueSize} check is a
+ * check-then-act that concurrent callers can overshoot.
+ *
  * <p>Thread-safe. {@link #send} runs on the capturing thread and only enqueues.
  */
 final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscardCallback {
@@ -47,6 +52,7 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
   private static final ThreadLocal<@Nullable DiscardReason> LAST_DISCARD = new ThreadLocal<>();
 
   private final ITransportFactory delegate;
+  private final int capacity;
   private final Set<Delivery> unsettled = ConcurrentHashMap.newKeySet();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger maxQueued = new AtomicInteger();
@@ -54,12 +60,14 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
   private volatile @Nullable RateLimiter rateLimiter;
   private volatile boolean closing;
 
-  DeliveryTracker() {
-    this(new AsyncHttpTransportFactory());
+  /** Tracks deliveries through Sentry's HTTP transport, holding at most {@code capacity}. */
+  DeliveryTracker(int capacity) {
+    this(new AsyncHttpTransportFactory(), capacity);
   }
 
-  DeliveryTracker(ITransportFactory delegate) {
+  DeliveryTracker(ITransportFactory delegate, int capacity) {
     this.delegate = delegate;
+    this.capacity = capacity;
   }
 
   /** Sets where outcomes are counted; called once, before the first event. */
@@ -128,11 +136,10 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
   }
 
   private void settle(Delivery delivery, @Nullable FailureReason failure) {
-    int previous = delivery.state.getAndSet(Delivery.DONE);
-    if (previous == Delivery.DONE) {
+    if (delivery.done.getAndSet(true)) {
       return;
     }
-    if (previous == Delivery.QUEUED) {
+    if (delivery.holdsSlot) {
       queued.decrementAndGet();
     }
     unsettled.remove(delivery);
@@ -147,10 +154,18 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
     }
   }
 
-  private void markQueued(Delivery delivery) {
-    if (delivery.state.compareAndSet(Delivery.NEW, Delivery.QUEUED)) {
-      int now = queued.incrementAndGet();
-      maxQueued.accumulateAndGet(now, Math::max);
+  /** Reserves one of the {@code capacity} slots for {@code delivery}, or answers false. */
+  private boolean reserve(Delivery delivery) {
+    while (true) {
+      int now = queued.get();
+      if (now >= capacity) {
+        return false;
+      }
+      if (queued.compareAndSet(now, now + 1)) {
+        delivery.holdsSlot = true;
+        maxQueued.accumulateAndGet(now + 1, Math::max);
+        return true;
+      }
     }
   }
 
@@ -177,14 +192,11 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
 
   /** One event's way through the sender; Sentry sees it as the hint's submission result. */
   final class Delivery implements SubmissionResult {
-    static final int NEW = 0;
-    static final int QUEUED = 1;
-    static final int DONE = 2;
-
     static final int SENT = 1;
     static final int FAILED = 2;
 
-    final AtomicInteger state = new AtomicInteger(NEW);
+    final AtomicBoolean done = new AtomicBoolean();
+    volatile boolean holdsSlot;
     volatile int outcome;
 
     /** Whether the event is known not to have reached Sentry. */
@@ -221,6 +233,10 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
     public void send(SentryEnvelope envelope, Hint hint) throws IOException {
       Object sdkHint = HintUtils.getSentrySdkHint(hint);
       Delivery delivery = sdkHint instanceof Delivery d ? d : null;
+      if (delivery != null && !reserve(delivery)) {
+        settle(delivery, FailureReason.QUEUE_FULL);
+        return;
+      }
       LAST_DISCARD.remove();
       boolean handedOver = false;
       try {
@@ -233,10 +249,9 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
           if (!handedOver) {
             settle(delivery, FailureReason.DROPPED);
           } else if (discard != null) {
-            // A full queue drops without marking the hint; the discard names it.
+            // Dropped on the spot: Sentry's back-off marks the hint (already settled then), its
+            // queue check does not; the discard names both.
             settle(delivery, reasonOf(discard));
-          } else {
-            markQueued(delivery);
           }
         }
       }

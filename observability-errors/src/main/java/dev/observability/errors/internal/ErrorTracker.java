@@ -114,7 +114,12 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       MeterRegistry meterRegistry,
       BiConsumer<String, Throwable> internalErrors) {
     return new ErrorTracker(
-        settings, scrubber, registry, meterRegistry, internalErrors, new DeliveryTracker());
+        settings,
+        scrubber,
+        registry,
+        meterRegistry,
+        internalErrors,
+        new DeliveryTracker(settings.queueSize()));
   }
 
   /**
@@ -158,7 +163,9 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     options.setAttachThreads(false);
     options.setEnableUncaughtExceptionHandler(false);
     options.setEnableShutdownHook(false);
-    options.setMaxQueueSize(settings.queueSize());
+    // The bound is enforced by DeliveryTracker; one more here for the task that has reported its
+    // outcome (freeing its slot) but not yet left Sentry's executor.
+    options.setMaxQueueSize(settings.queueSize() + 1);
     int sendTimeout = (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
     options.setConnectionTimeoutMillis(sendTimeout);
     options.setReadTimeoutMillis(sendTimeout);
