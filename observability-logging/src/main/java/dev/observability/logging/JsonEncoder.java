@@ -69,7 +69,7 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   private @Nullable Scrubber scrubber;
 
   private volatile @Nullable JsonEventWriter writer;
-  private volatile @Nullable ServiceFields fixedService;
+  private volatile @Nullable Fixed fixedService;
   private final EncoderFailures failures = new EncoderFailures(this);
 
   /** Creates an encoder with the defaults; configure it with the setters, then start it. */
@@ -223,21 +223,26 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   private ServiceFields serviceFields() {
+    ServiceFields running = LoggingRuntime.service();
     if (service == null && environment == null && version == null) {
-      return LoggingRuntime.service();
+      return running;
     }
-    ServiceFields fixed = fixedService;
-    if (fixed == null) {
-      ServiceFields running = LoggingRuntime.service();
+    // Values set here win; the others follow the running instance, which may start later.
+    Fixed fixed = fixedService;
+    if (fixed == null || fixed.base() != running) {
       fixed =
-          new ServiceFields(
-              service != null ? service : running.name(),
-              environment != null ? environment : running.environment(),
-              version != null ? version : running.version());
+          new Fixed(
+              running,
+              new ServiceFields(
+                  service != null ? service : running.name(),
+                  environment != null ? environment : running.environment(),
+                  version != null ? version : running.version()));
       fixedService = fixed;
     }
-    return fixed;
+    return fixed.fields();
   }
+
+  private record Fixed(ServiceFields base, ServiceFields fields) {}
 
   private static int requirePositive(int value, String name) {
     if (value < 1) {

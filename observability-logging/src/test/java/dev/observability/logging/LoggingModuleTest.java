@@ -316,4 +316,21 @@ class LoggingModuleTest {
     assertThat(line.get("trace_id").asText()).isEqualTo(TRACE_B);
     assertThat(line.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
   }
+
+  @Test
+  void encoderWithOnlyServiceSet_takesEnvironmentAndVersionFromInstanceStartedLater() {
+    JsonEncoder encoder = new JsonEncoder();
+    encoder.setContext(TestEvents.CONTEXT);
+    encoder.setService("custom");
+    encoder.start();
+    JsonNode before = JsonLines.parse(encoder.encode(TestEvents.event().build()));
+
+    obs = start(LogbackTestSupport.builder().start());
+    JsonNode after = JsonLines.parse(encoder.encode(TestEvents.event().build()));
+
+    assertThat(before.get("version").asText()).isEqualTo("unknown");
+    assertThat(after.get("service").asText()).isEqualTo("custom");
+    assertThat(after.get("environment").asText()).isEqualTo("test");
+    assertThat(after.get("version").asText()).isEqualTo("2.0.0");
+  }
 }
