@@ -24,6 +24,7 @@
 #   SETUPS="a b c c10"                     set-ups of the alternating rounds
 #   FAULTS="otlp-refused otlp-hang sentry-down health-hang"   ("" to skip)
 #   FAULT_ROUNDS=1                         rounds of the fault runs
+#   FAULT_DURATION=$DURATION               seconds of measurement of a fault run
 #   PROFILE=1                              one extra JFR-profiled run of b, summarised
 #   PIN=1 APP_CPUS=0 LOAD_CPUS=1           taskset: the app alone on APP_CPUS, wrk and the sink
 #                                          on LOAD_CPUS (PIN=0: no pinning)
@@ -52,6 +53,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 SETUPS=${SETUPS:-"a b c c10"}
 FAULTS=${FAULTS-"otlp-refused otlp-hang sentry-down health-hang"}
 FAULT_ROUNDS=${FAULT_ROUNDS:-1}
+FAULT_DURATION=${FAULT_DURATION:-$DURATION}
 PROFILE=${PROFILE:-1}
 PIN=${PIN:-1}
 APP_CPUS=${APP_CPUS:-0}
@@ -207,7 +209,7 @@ OK_SINK_PID=$SINK_PID
 # ---------------------------------------------------------------------------------------------
 # One run: start the set-up, warm up, measure, record a TSV row.
 # Columns of runs.tsv:
-COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other setup_ms"
+COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
@@ -267,7 +269,8 @@ probe_health() { # SECONDS OUTFILE: GET /health/ready once a second, "status ms"
 
 run_one() { # KIND(setup|fault) NAME ROUND
   local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid="" probe_pid=""
-  local base=$RUN_DIR/$label
+  local base=$RUN_DIR/$label duration=$DURATION
+  if [[ $kind == fault ]]; then duration=$FAULT_DURATION; fi
   configure "$name"
   if [[ $name == otlp-hang ]]; then
     start_sink hang "$HANG_PORT" "$base.sink-hang.log"
@@ -296,14 +299,14 @@ run_one() { # KIND(setup|fault) NAME ROUND
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
   if [[ $name != a && $name != c && $name != c10 ]]; then
-    probe_health "$DURATION" "$base.health.txt" &
+    probe_health "$duration" "$base.health.txt" &
     probe_pid=$!
     PIDS+=("$probe_pid")
   fi
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
   fi
-  run_wrk "$CONNECTIONS" "$WRK_THREADS" "$DURATION" "$base.wrk.txt"
+  run_wrk "$CONNECTIONS" "$WRK_THREADS" "$duration" "$base.wrk.txt"
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.stop name=overhead >/dev/null
   fi
@@ -337,9 +340,10 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local s0=$base.stats-0.txt s1=$base.stats-1.txt
   local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))
   ((requests > 0)) || die "run $label served no requests"
-  local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 setup_ms
-  # The app prints how long its instrumentation's set-up (Observability.start()) took.
-  setup_ms=$(sed -n 's/.*set-up of the instrumentation \([0-9]*\) ms.*/\1/p' "$base.app.log" | head -n 1)
+  local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 phases
+  # The app prints its start-up phases as JVM uptime: main, logging, instrumentation, listening.
+  phases=$(sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' "$base.app.log" | head -n 1)
+  [[ -n $phases ]] || phases="0 0 0 0"
   total_requests=$(stat_of "$base.stats-end.txt" requests)
   cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
   alloc=$(($(stat_of "$s1" allocated_bytes) - $(stat_of "$s0" allocated_bytes)))
@@ -360,15 +364,16 @@ run_one() { # KIND(setup|fault) NAME ROUND
     -v rss="$(stat_of "$s1" rss_bytes)" -v startup="$startup_ms" -v non2xx="$non2xx" -v sock="$sock" \
     -v hb="$(stat_of "$base.stats-before-gc.txt" heap_used_bytes)" -v ha="$(stat_of "$s1" heap_used_bytes)" \
     -v spans="$spans" -v logb="$log_bytes" -v total="$total_requests" \
-    -v hok="$health_ok" -v h503="$health_503" -v hother="$health_other" -v setupms="${setup_ms:-0}" \
+    -v hok="$health_ok" -v h503="$health_503" -v hother="$health_other" -v phases="$phases" \
     'BEGIN {
+      split(phases, p, " ")
       print label, setup, round, sprintf("%.0f", req / (dur / 1e6)), sprintf("%.3f", p50 / 1000),
         sprintf("%.3f", p99 / 1000), sprintf("%.3f", lp50 / 1000), sprintf("%.3f", lp99 / 1000),
         sprintf("%.4f", cpu / served * 1000 / 1e9), sprintf("%.2f", alloc / served / 1024),
         sprintf("%.0f", rss / 1048576), startup, non2xx, sock,
         sprintf("%.1f", hb / 1048576), sprintf("%.1f", ha / 1048576),
         sprintf("%.0f", spans / served * 1000), sprintf("%.0f", total > 0 ? logb / total : 0),
-        hok, h503, hother, setupms
+        hok, h503, hother, p[1], p[2] - p[1], p[3] - p[2], p[4] - p[3], startup - p[4]
     }' >>"$TSV"
   log "run $label: $(tail -n 1 "$TSV" | cut -f4-8 | tr '\t' ' ') (req/s p50 p99 light-p50 light-p99 ms)"
 }
@@ -410,7 +415,7 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average at start of report: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- JDK: $(java -version 2>&1 | head -n 2 | tail -n 1)"
   echo "- wrk: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2); OpenTelemetry Java agent $AGENT_VERSION"
-  echo "- settings: WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS"
+  echo "- settings: WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS FAULT_DURATION=$FAULT_DURATION"
   echo "- wall time: ${ELAPSED} s"
   echo
   echo "## Per set-up (median over rounds)"

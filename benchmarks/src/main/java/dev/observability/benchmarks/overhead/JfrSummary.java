@@ -100,6 +100,17 @@ public final class JfrSummary {
     }
 
     void print(int top) {
+      long sdk = 0;
+      for (Map.Entry<String, Long> e : selfByLibrary.entrySet()) {
+        if (isSdk(e.getKey())) {
+          sdk += e.getValue();
+        }
+      }
+      System.out.println();
+      System.out.printf(
+          "SDK and its libraries (dev.observability.* but the app, io.micrometer, io.opentelemetry,"
+              + " io.prometheus, io.sentry), self: %.1f %%%n",
+          percent(sdk));
       System.out.println();
       System.out.println("| library | self % | inclusive % |");
       System.out.println("|---|---:|---:|");
@@ -125,6 +136,15 @@ public final class JfrSummary {
     private double percent(long value) {
       return total == 0 ? 0 : 100.0 * value / total;
     }
+  }
+
+  /** Whether a library of {@link #library} belongs to the SDK or the libraries it brings. */
+  static boolean isSdk(String library) {
+    return (library.startsWith("dev.observability") && !library.startsWith("app "))
+        || library.startsWith("io.micrometer")
+        || library.startsWith("io.opentelemetry")
+        || library.startsWith("io.prometheus")
+        || library.startsWith("io.sentry");
   }
 
   /** The library a class belongs to, by package prefix. */

@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OverheadApp {
 
-  private static final Logger log = LoggerFactory.getLogger(OverheadApp.class);
-
   private OverheadApp() {}
 
   /**
@@ -115,13 +113,17 @@ public final class OverheadApp {
       System.exit(2);
       return;
     }
+    // Start-up phases, as JVM uptime: the logger factory is touched here (no logger is created in
+    // a static initialiser of this class) so that configuring Logback is a phase of its own.
+    long atMain = uptimeMillis();
+    LoggerFactory.getILoggerFactory();
+    long atLogging = uptimeMillis();
     OverheadStats stats = new OverheadStats();
-    long instrumentationStart = System.nanoTime();
     OverheadInstrumentation instrumentation =
         options.mode().equals("sdk")
             ? OverheadSdk.start(options.hangingHealthCheck())
             : OverheadInstrumentation.bare();
-    long instrumentationMillis = (System.nanoTime() - instrumentationStart) / 1_000_000;
+    long atInstrumentation = uptimeMillis();
 
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -159,17 +161,27 @@ public final class OverheadApp {
             + options.mode()
             + ") listening on http://127.0.0.1:"
             + connector.getLocalPort()
-            + "/work (JVM uptime "
-            + ManagementFactory.getRuntimeMXBean().getUptime()
-            + " ms, of which set-up of the instrumentation "
-            + instrumentationMillis
-            + " ms)");
+            + "/work");
+    System.out.println(
+        "startup phases (JVM uptime, ms): main "
+            + atMain
+            + " logging "
+            + atLogging
+            + " instrumentation "
+            + atInstrumentation
+            + " listening "
+            + uptimeMillis());
     stopped.await();
+  }
+
+  private static long uptimeMillis() {
+    return ManagementFactory.getRuntimeMXBean().getUptime();
   }
 
   /** {@code GET /work}: the endpoint under load. */
   static final class WorkServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(OverheadApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final transient OverheadInstrumentation instrumentation;
     private final transient OverheadStats stats;
