@@ -152,7 +152,7 @@ class TracingModuleTest {
   }
 
   private double counter(String name, String... tags) {
-    var counter = registry.find(name).tags(tags).counter();
+    var counter = registry.find(name).tags(tags).functionCounter();
     return counter == null ? 0 : counter.count();
   }
 

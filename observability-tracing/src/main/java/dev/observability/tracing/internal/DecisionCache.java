@@ -23,48 +23,49 @@ public final class DecisionCache {
   /** The trace was dropped. */
   public static final int DROPPED = 2;
 
-  private final @Nullable String[] kept;
-  private final @Nullable String[] dropped;
+  /** Slot {@code s} holds the kept id at {@code 2s} and the dropped id at {@code 2s + 1}. */
+  private final @Nullable String[] ids;
+
   private final @Nullable String[] errors;
   private final int mask;
 
   /** A cache of at least {@code size} slots (rounded up to a power of two). */
   public DecisionCache(int size) {
     int slots = Math.max(16, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
-    this.kept = new String[slots];
-    this.dropped = new String[slots];
+    this.ids = new String[slots * 2];
     this.errors = new String[slots];
     this.mask = slots - 1;
   }
 
   /** Number of slots. */
   public int capacity() {
-    return kept.length;
+    return errors.length;
   }
 
   /** Records the decision for {@code traceId}. */
   public void record(String traceId, boolean keep) {
-    int slot = slot(traceId);
+    int kept = slot(traceId) << 1;
+    int dropped = kept + 1;
     if (keep) {
-      kept[slot] = traceId;
-      if (traceId.equals(dropped[slot])) {
-        dropped[slot] = null;
+      ids[kept] = traceId;
+      if (traceId.equals(ids[dropped])) {
+        ids[dropped] = null;
       }
     } else {
-      dropped[slot] = traceId;
-      if (traceId.equals(kept[slot])) {
-        kept[slot] = null;
+      ids[dropped] = traceId;
+      if (traceId.equals(ids[kept])) {
+        ids[kept] = null;
       }
     }
   }
 
   /** {@link #KEPT}, {@link #DROPPED} or {@link #UNKNOWN}. */
   public int lookup(String traceId) {
-    int slot = slot(traceId);
-    if (traceId.equals(kept[slot])) {
+    int kept = slot(traceId) << 1;
+    if (traceId.equals(ids[kept])) {
       return KEPT;
     }
-    if (traceId.equals(dropped[slot])) {
+    if (traceId.equals(ids[kept + 1])) {
       return DROPPED;
     }
     return UNKNOWN;
@@ -83,8 +84,20 @@ public final class DecisionCache {
     return traceId.equals(errors[slot(traceId)]);
   }
 
+  /**
+   * The slot: the trace id's last 8 hex digits, which are random (W3C ids are random in their lower
+   * part), so no hashing over all 32 characters is needed on the recording path.
+   */
   private int slot(String traceId) {
-    int h = traceId.hashCode();
-    return (h ^ (h >>> 16)) & mask;
+    int length = traceId.length();
+    if (length < 8) {
+      return traceId.hashCode() & mask;
+    }
+    int value = 0;
+    for (int i = length - 8; i < length; i++) {
+      char c = traceId.charAt(i);
+      value = (value << 4) | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10) & 0x0f;
+    }
+    return (value ^ (value >>> 16)) & mask;
   }
 }

@@ -27,18 +27,22 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Error-biased tail sampling, in process. Every span is recorded (see {@link ErrorBiasedSampler});
- * this processor buffers the ended spans of each local trace fragment (keyed by trace id) until the
- * fragment's local root ends (a span without parent, or with a remote parent), then decides:
+ * Error-biased tail sampling, in process. Every span is recorded; {@link ErrorBiasedSampler} (which
+ * this processor expects on its tracer provider) sets the sampled flag when the trace id falls
+ * within the ratio or a sampled caller asks for it.
+ *
+ * <p><b>Sampled spans</b> are in the sample whatever happens: they are exported as they end, with
+ * nothing buffered. Their local root is labelled {@link SamplingPolicy#ERROR} or {@link
+ * SamplingPolicy#LATENCY} when the root itself shows it, else {@link SamplingPolicy#PARENT} or
+ * {@link SamplingPolicy#RATIO}.
+ *
+ * <p><b>Other spans</b> are buffered per local trace fragment (keyed by trace id) until the
+ * fragment's local root ends (a span without parent, or with a remote parent), which decides:
  *
  * <ol>
  *   <li>{@link SamplingPolicy#ERROR}: a span of the fragment has status ERROR or an {@code
  *       exception} event, or the root has {@code http.response.status_code >= 500};
  *   <li>{@link SamplingPolicy#LATENCY}: the root lasted longer than the latency threshold;
- *   <li>{@link SamplingPolicy#PARENT}: the root's remote parent was sampled (when respected);
- *   <li>{@link SamplingPolicy#RATIO}: the trace id falls within the ratio ({@link TraceIdRatio}).
- *       Both read the sampled flag that {@link ErrorBiasedSampler} (which this processor expects on
- *       its tracer provider, with the same ratio) set when the trace started;
  *   <li>otherwise the fragment is dropped (counted as a decision, not as dropped spans: it was
  *       never meant to be exported).
  * </ol>
@@ -50,16 +54,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Bounds.</b> At most {@code maxBufferedTraces} fragments, {@code maxSpansPerTrace} spans per
  * fragment and {@code maxBufferedSpans} spans in all are buffered. A span that cannot be buffered
  * is decided alone, at once: exported when it is an error (and its fragment or trace is marked so
- * that the root is kept as an error) or when its sampled flag says the ratio or the parent will
- * keep the trace anyway; otherwise dropped and counted as {@code buffer_full}. Buffered fragments
- * are never evicted to make room. A fragment whose root has not ended {@code fragmentTtl} after its
- * first span was buffered expires: it is decided on what it holds (error, else its sampled flag)
- * and, if not kept, its spans count as {@code expired}. At shutdown every fragment is decided that
- * way.
+ * that the root is kept as an error), otherwise dropped and counted as {@code buffer_full}.
+ * Buffered fragments are never evicted to make room. A fragment whose root has not ended {@code
+ * fragmentTtl} after its first span was buffered expires: kept if it holds an error, else dropped
+ * with its spans counted as {@code expired}. At shutdown every fragment is decided that way.
  *
  * <p>Thread-safe. {@link #onEnd} runs on the thread that ends the span: it takes one snapshot of
- * the span, a few atomic operations and, for spans with a parent, one map lookup; it never blocks
- * on I/O and never throws (failures go to the error sink).
+ * the span, a few atomic operations and, for unsampled spans with a parent, one map lookup and a
+ * synchronized append; it never blocks on I/O and never throws (failures go to the error sink).
  */
 public final class TailSamplingSpanProcessor implements SpanProcessor {
 
@@ -68,7 +70,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   private final ExportPipeline pipeline;
   private final TracingMetrics metrics;
   private final Consumer<Throwable> errors;
-  private final TraceIdRatio ratio;
   private final long latencyThresholdNanos;
   private final boolean respectParentSampled;
   private final int maxBufferedTraces;
@@ -90,7 +91,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     this.pipeline = builder.pipeline;
     this.metrics = builder.metrics;
     this.errors = builder.errors;
-    this.ratio = new TraceIdRatio(builder.ratio);
     this.latencyThresholdNanos = builder.latencyThreshold.toNanos();
     this.respectParentSampled = builder.respectParentSampled;
     this.maxBufferedTraces = builder.maxBufferedTraces;
@@ -154,7 +154,17 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     String traceId = data.getSpanContext().getTraceId();
     boolean error = hasError(data);
     SpanContext parent = data.getParentSpanContext();
-    if (!parent.isValid() || parent.isRemote()) {
+    boolean root = !parent.isValid() || parent.isRemote();
+    if (data.getSpanContext().isSampled()) {
+      // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.
+      if (root) {
+        SamplingPolicy policy = Objects.requireNonNull(policy(data, traceId, error, parent));
+        metrics.kept(policy);
+        pipeline.export(new KeptSpan(data, policy));
+      } else {
+        pipeline.export(new KeptSpan(data, null));
+      }
+    } else if (root) {
       endRoot(data, traceId, error, parent);
     } else {
       endChild(data, traceId, error);
@@ -285,9 +295,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         errorMarks = true;
       }
       pipeline.export(new KeptSpan(span, null));
-    } else if (span.getSpanContext().isSampled()) {
-      // The sampler set the flag from the ratio or a sampled parent: the root will be kept.
-      pipeline.export(new KeptSpan(span, null));
     } else {
       metrics.spansDropped(DropReason.BUFFER_FULL, 1);
     }
@@ -354,13 +361,10 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         return false;
       }
       spans = fragment.take();
-      if (fragment.error || (errorMarks && decisions.hasErrorMark(traceId))) {
-        policy = SamplingPolicy.ERROR;
-      } else if (!spans.isEmpty() && spans.get(0).getSpanContext().isSampled()) {
-        policy = ratio.keeps(traceId) ? SamplingPolicy.RATIO : SamplingPolicy.PARENT;
-      } else {
-        policy = null;
-      }
+      policy =
+          fragment.error || (errorMarks && decisions.hasErrorMark(traceId))
+              ? SamplingPolicy.ERROR
+              : null;
       fragment.decide(policy != null);
     }
     bufferedSpans.addAndGet(-spans.size());
@@ -474,7 +478,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     private final ExportPipeline pipeline;
     private final TracingMetrics metrics;
     private Consumer<Throwable> errors = e -> {};
-    private double ratio = 0.1;
     private Duration latencyThreshold = Duration.ofSeconds(1);
     private boolean respectParentSampled = true;
     private int maxBufferedTraces = 2048;
@@ -493,13 +496,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     /** Receives failures caught on the recording path. */
     public Builder errors(Consumer<Throwable> errors) {
       this.errors = Objects.requireNonNull(errors, "errors");
-      return this;
-    }
-
-    /** Share of otherwise-unremarkable traces kept, from the trace id. */
-    public Builder ratio(double ratio) {
-      new TraceIdRatio(ratio);
-      this.ratio = ratio;
       return this;
     }
 

@@ -1,11 +1,12 @@
 package dev.observability.tracing.internal;
 
 import dev.observability.tracing.SamplingPolicy;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -68,35 +69,39 @@ public final class TracingMetrics {
     }
   }
 
-  private final Map<SamplingPolicy, Counter> kept = new EnumMap<>(SamplingPolicy.class);
-  private final Counter droppedByRatio;
-  private final Counter droppedExpired;
-  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
-  private final Counter exported;
+  // Recording adds to a LongAdder; the registry reads it when it publishes (FunctionCounter), so
+  // the thread that ends a span never walks a composite registry's children.
+  private final Map<SamplingPolicy, LongAdder> kept = new EnumMap<>(SamplingPolicy.class);
+  private final LongAdder droppedByRatio = new LongAdder();
+  private final LongAdder droppedExpired = new LongAdder();
+  private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+  private final LongAdder exported = new LongAdder();
 
   /** Registers the meters in {@code registry}. */
   public TracingMetrics(MeterRegistry registry) {
     for (SamplingPolicy policy : SamplingPolicy.values()) {
-      kept.put(policy, decided(registry, "kept", policy.value()));
+      LongAdder adder = new LongAdder();
+      kept.put(policy, adder);
+      decided(registry, "kept", policy.value(), adder);
     }
-    droppedByRatio = decided(registry, "dropped", "ratio");
-    droppedExpired = decided(registry, "dropped", "expired");
+    decided(registry, "dropped", "ratio", droppedByRatio);
+    decided(registry, "dropped", "expired", droppedExpired);
     for (DropReason reason : DropReason.values()) {
-      dropped.put(
-          reason,
-          Counter.builder(SPANS_DROPPED)
-              .description("Spans the SDK meant to export but dropped, by reason")
-              .tag("reason", reason.tag())
-              .register(registry));
+      LongAdder adder = new LongAdder();
+      dropped.put(reason, adder);
+      FunctionCounter.builder(SPANS_DROPPED, adder, LongAdder::doubleValue)
+          .description("Spans the SDK meant to export but dropped, by reason")
+          .tag("reason", reason.tag())
+          .register(registry);
     }
-    exported =
-        Counter.builder(SPANS_EXPORTED)
-            .description("Spans accepted by the span exporter")
-            .register(registry);
+    FunctionCounter.builder(SPANS_EXPORTED, exported, LongAdder::doubleValue)
+        .description("Spans accepted by the span exporter")
+        .register(registry);
   }
 
-  private static Counter decided(MeterRegistry registry, String decision, String policy) {
-    return Counter.builder(TRACES_DECIDED)
+  private static void decided(
+      MeterRegistry registry, String decision, String policy, LongAdder adder) {
+    FunctionCounter.builder(TRACES_DECIDED, adder, LongAdder::doubleValue)
         .description("Trace fragments decided by the tail sampler, by decision and policy")
         .tag("decision", decision)
         .tag("policy", policy)
@@ -138,14 +143,14 @@ public final class TracingMetrics {
   /** Counts {@code count} spans dropped for {@code reason}. */
   public void spansDropped(DropReason reason, long count) {
     if (count > 0) {
-      dropped.get(reason).increment(count);
+      dropped.get(reason).add(count);
     }
   }
 
   /** Counts {@code count} spans accepted by the exporter. */
   public void spansExported(long count) {
     if (count > 0) {
-      exported.increment(count);
+      exported.add(count);
     }
   }
 }

@@ -115,7 +115,6 @@ public final class TracingSdk implements AutoCloseable {
       processor =
           TailSamplingSpanProcessor.builder(pipeline, metrics)
               .errors(errors)
-              .ratio(settings.sampleRatio())
               .latencyThreshold(settings.latencyThreshold())
               .respectParentSampled(settings.respectParentSampled())
               .maxBufferedTraces(settings.maxBufferedTraces())

@@ -73,7 +73,6 @@ class TailSamplingSpanProcessorTest {
       TailSamplingSpanProcessor.Builder builder =
           TailSamplingSpanProcessor.builder(pipeline, metrics)
               .errors(errors::add)
-              .ratio(ratio)
               .respectParentSampled(respectParentSampled)
               .latencyThreshold(Duration.ofMillis(50))
               .clock(clock)
@@ -101,13 +100,13 @@ class TailSamplingSpanProcessorTest {
               .find(TracingMetrics.TRACES_DECIDED)
               .tag("decision", decision)
               .tag("policy", policy)
-              .counter();
+              .functionCounter();
       return counter == null ? 0 : counter.count();
     }
 
     double dropped(TracingMetrics.DropReason reason) {
       var counter =
-          registry.find(TracingMetrics.SPANS_DROPPED).tag("reason", reason.tag()).counter();
+          registry.find(TracingMetrics.SPANS_DROPPED).tag("reason", reason.tag()).functionCounter();
       return counter == null ? 0 : counter.count();
     }
 
