@@ -157,6 +157,7 @@ public final class ModuleStarter {
     List<String> names = new ArrayList<>();
     for (ObservabilityModule module : modules) {
       context.current = module.name();
+      context.currentHandlerOrder = module.handlerOrder();
       try {
         module.start(context);
       } catch (Exception | LinkageError e) {
@@ -167,8 +168,12 @@ public final class ModuleStarter {
       names.add(module.name());
     }
     context.current = "core";
+    context.registerHandlers();
     return new Started(List.copyOf(names), Map.copyOf(context.features), context.openTelemetry);
   }
+
+  private record PendingHandler(
+      int order, int seq, SafeObservationHandler<Observation.Context> handler) {}
 
   private static final class Context implements ModuleContext {
     private final ObservabilityConfig config;
@@ -182,6 +187,8 @@ public final class ModuleStarter {
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private boolean openTelemetrySet;
     private String current = "core";
+    private int currentHandlerOrder;
+    private final List<PendingHandler> handlers = new ArrayList<>();
 
     Context(
         ObservabilityConfig config,
@@ -234,11 +241,22 @@ public final class ModuleStarter {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void addObservationHandler(ObservationHandler<?> handler) {
       Objects.requireNonNull(handler, "handler");
-      observationRegistry
-          .observationConfig()
-          .observationHandler(
+      handlers.add(
+          new PendingHandler(
+              currentHandlerOrder,
+              handlers.size(),
               new SafeObservationHandler<Observation.Context>(
-                  (ObservationHandler) handler, current, internalErrors));
+                  (ObservationHandler) handler, current, internalErrors)));
+    }
+
+    /** Registers every module's handlers, by handler order, then by the order they were added. */
+    void registerHandlers() {
+      handlers.sort(
+          Comparator.comparingInt(PendingHandler::order).thenComparingInt(PendingHandler::seq));
+      for (PendingHandler pending : handlers) {
+        observationRegistry.observationConfig().observationHandler(pending.handler());
+      }
+      handlers.clear();
     }
 
     @Override

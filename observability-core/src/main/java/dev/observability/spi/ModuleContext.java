@@ -36,7 +36,9 @@ public interface ModuleContext {
 
   /**
    * Adds a handler to the spine. It is wrapped so that anything it throws is caught, counted in
-   * {@code observability_internal_errors_total{component=<module name>}} and logged once.
+   * {@code observability_internal_errors_total{component=<module name>}} and logged once. Handlers
+   * take effect when every module has started, ordered by {@link
+   * ObservabilityModule#handlerOrder()}.
    */
   void addObservationHandler(ObservationHandler<?> handler);
 

@@ -15,10 +15,13 @@ import java.util.List;
  * throws fails the whole start, with its name in the message, and the modules started before it are
  * closed.
  *
- * <p>Handlers added through {@link ModuleContext#addObservationHandler} are called in module order
- * when an observation starts or opens a scope, and in reverse order when it stops or closes a
- * scope: tracing (200) opens a span before logging (400) reads its ids, and logging writes the
- * access line before tracing ends the span.
+ * <p>Handlers added through {@link ModuleContext#addObservationHandler} are registered once every
+ * module has started, sorted by {@link #handlerOrder()}; they are called in that order when an
+ * observation starts or opens a scope, and in reverse order when it stops or closes a scope:
+ * tracing (200) opens a span before logging (400) reads its ids, and logging writes the access line
+ * before tracing ends the span. Start order and handler order differ only for logging, which starts
+ * first (so that the other modules' start-up lines are already structured) and closes last (so that
+ * what they log while flushing is still written).
  *
  * <p>Implementations need a public no-argument constructor.
  */
@@ -33,8 +36,11 @@ public interface ObservabilityModule {
   /** Order of the errors module. */
   int ORDER_ERRORS = 300;
 
-  /** Order of the logging module. */
-  int ORDER_LOGGING = 400;
+  /** Start order of the logging module: first, so that it closes last. */
+  int ORDER_LOGGING = 50;
+
+  /** Handler order of the logging module: after tracing and errors. */
+  int HANDLER_ORDER_LOGGING = 400;
 
   /** Order of the health module. */
   int ORDER_HEALTH = 500;
@@ -44,6 +50,14 @@ public interface ObservabilityModule {
 
   /** Start order; lower starts first. */
   int order();
+
+  /**
+   * Position of this module's observation handlers among all modules' handlers; lower runs first on
+   * start and scope-open, last on stop and scope-close. Defaults to {@link #order()}.
+   */
+  default int handlerOrder() {
+    return order();
+  }
 
   /** The configuration keys this module reads. */
   default List<ConfigKey<?>> configKeys() {
