@@ -53,6 +53,11 @@ public final class LoggingModule implements ObservabilityModule {
   }
 
   @Override
+  public int handlerOrder() {
+    return HANDLER_ORDER_LOGGING;
+  }
+
+  @Override
   public List<ConfigKey<?>> configKeys() {
     return LoggingConfig.ALL;
   }
