@@ -152,6 +152,7 @@ public final class Observability implements AutoCloseable {
     ServiceInfo service = serviceInfo(config);
     CompositeMeterRegistry meterRegistry = new CompositeMeterRegistry();
     builder.meterRegistries.forEach(meterRegistry::add);
+    ModuleStarter.addMeterRegistries(modules, config, meterRegistry);
     InternalErrors internalErrors = new InternalErrors(meterRegistry);
     Scrubber scrubber = ScrubberConfig.create(config, meterRegistry);
     ObservationRegistry observationRegistry = ObservationRegistry.create();

@@ -132,6 +132,26 @@ public final class ModuleStarter {
   }
 
   /**
+   * Adds the registries the modules contribute to {@code composite}, before anything registers a
+   * meter in it.
+   *
+   * @throws IllegalStateException naming the module that failed
+   */
+  public static void addMeterRegistries(
+      List<ObservabilityModule> modules,
+      ObservabilityConfig config,
+      CompositeMeterRegistry composite) {
+    for (ObservabilityModule module : modules) {
+      try {
+        module.meterRegistries(config).forEach(composite::add);
+      } catch (RuntimeException | LinkageError e) {
+        throw new IllegalStateException(
+            "observability module '" + module.name() + "' failed to start: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
    * Starts {@code modules} in order.
    *
    * @throws IllegalStateException naming the module that failed; the ones started before are closed

@@ -2,6 +2,7 @@ package dev.observability.spi;
 
 import dev.observability.ConfigKey;
 import dev.observability.ObservabilityConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
@@ -70,6 +71,16 @@ public interface ObservabilityModule {
    * @return one message per problem; empty when the configuration is valid
    */
   default List<String> validate(ObservabilityConfig config) {
+    return List.of();
+  }
+
+  /**
+   * Meter registries this module adds to the instance's composite registry. Called once, after
+   * validation and before any module starts or any meter is registered, so that every meter of
+   * every module reaches these registries from its first recording. The module keeps the instances
+   * it returns and uses them in {@link #start(ModuleContext)}; they are closed with the composite.
+   */
+  default List<MeterRegistry> meterRegistries(ObservabilityConfig config) {
     return List.of();
   }
 
