@@ -223,15 +223,19 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   private ServiceFields serviceFields() {
+    Fixed fixed = fixedService;
+    if (fixed != null && fixed.complete()) {
+      return fixed.fields();
+    }
     ServiceFields running = LoggingRuntime.service();
     if (service == null && environment == null && version == null) {
       return running;
     }
     // Values set here win; the others follow the running instance, which may start later.
-    Fixed fixed = fixedService;
     if (fixed == null || fixed.base() != running) {
       fixed =
           new Fixed(
+              service != null && environment != null && version != null,
               running,
               new ServiceFields(
                   service != null ? service : running.name(),
@@ -242,7 +246,7 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
     return fixed.fields();
   }
 
-  private record Fixed(ServiceFields base, ServiceFields fields) {}
+  private record Fixed(boolean complete, ServiceFields base, ServiceFields fields) {}
 
   private static int requirePositive(int value, String name) {
     if (value < 1) {

@@ -187,11 +187,60 @@ public final class JsonBuffer {
    * @return whether {@code s} was cut
    */
   public boolean writeEscaped(CharSequence s, int maxBytes) {
+    if (s instanceof String str) {
+      return writeEscapedString(str, maxBytes);
+    }
+    return writeEscapedChars(s, 0, maxBytes);
+  }
+
+  /**
+   * Copies runs of ASCII characters that need no escaping in bulk, and hands the rest to the
+   * per-character path.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): copies the low byte of
+  // each char without allocating, exactly right for a run of ASCII characters
+  private boolean writeEscapedString(String s, int maxBytes) {
+    int len = s.length();
+    long stop = (long) pos + Math.max(0, maxBytes);
+    int i = 0;
+    while (i < len) {
+      int j = i;
+      while (j < len) {
+        char c = s.charAt(j);
+        if (c >= 0x80 || ESCAPES[c] != 0) {
+          break;
+        }
+        j++;
+      }
+      if (j > i) {
+        int run = j - i;
+        long room = stop - pos;
+        if (run > room) {
+          int fit = (int) room;
+          ensure(fit);
+          s.getBytes(i, i + fit, buf, pos);
+          pos += fit;
+          return true;
+        }
+        ensure(run);
+        s.getBytes(i, j, buf, pos);
+        pos += run;
+      }
+      if (j == len) {
+        return false;
+      }
+      // A character to escape or encode: let the general path take it from here.
+      return writeEscapedChars(s, j, (int) Math.min(Integer.MAX_VALUE, stop - pos));
+    }
+    return false;
+  }
+
+  private boolean writeEscapedChars(CharSequence s, int from, int maxBytes) {
     int len = s.length();
     long stop = (long) pos + Math.max(0, maxBytes);
     byte[] b = buf;
     int p = pos;
-    for (int i = 0; i < len; i++) {
+    for (int i = from; i < len; i++) {
       if (b.length - p < 8) {
         pos = p;
         grow(Math.min(len - i, 1 << 16) + 8);

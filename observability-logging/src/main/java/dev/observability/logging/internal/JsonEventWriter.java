@@ -72,6 +72,7 @@ public final class JsonEventWriter {
   private final int maxEventSize;
   private final boolean callerData;
   private final StackTraceRenderer stackTraces;
+  private volatile SensitiveKeys keys = new SensitiveKeys(Scrubber.noop());
 
   /**
    * Creates a writer.
@@ -150,8 +151,13 @@ public final class JsonEventWriter {
   }
 
   private void render(ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
+    SensitiveKeys k = keys;
+    if (k.scrubber() != scrubber) {
+      k = new SensitiveKeys(scrubber);
+      keys = k;
+    }
     Pass pass = b.pass;
-    pass.begin(this, event, scrubber, service);
+    pass.begin(this, event, scrubber, k, service);
     try {
       render(event, pass, b);
     } finally {
@@ -194,6 +200,7 @@ public final class JsonEventWriter {
     private @Nullable JsonEventWriter writer;
     private @Nullable ILoggingEvent event;
     private @Nullable Scrubber scrubber;
+    private @Nullable SensitiveKeys keys;
     private @Nullable ServiceFields service;
 
     private String message = "";
@@ -229,10 +236,15 @@ public final class JsonEventWriter {
     }
 
     void begin(
-        JsonEventWriter writer, ILoggingEvent event, Scrubber scrubber, ServiceFields service) {
+        JsonEventWriter writer,
+        ILoggingEvent event,
+        Scrubber scrubber,
+        SensitiveKeys keys,
+        ServiceFields service) {
       this.writer = writer;
       this.event = event;
       this.scrubber = scrubber;
+      this.keys = keys;
       this.service = service;
       message = "";
       throwable = null;
@@ -252,6 +264,7 @@ public final class JsonEventWriter {
       writer = null;
       event = null;
       scrubber = null;
+      keys = null;
       service = null;
       throwable = null;
       mdc = null;
@@ -477,7 +490,7 @@ public final class JsonEventWriter {
           b.write(NULL);
         } else {
           b.write('"');
-          b.writeEscaped(scrubber().scrubValue(key, (String) value), maxField);
+          b.writeEscaped(keys().scrubValue(key, (String) value), maxField);
           b.write('"');
         }
       } else {
@@ -498,17 +511,24 @@ public final class JsonEventWriter {
       return s;
     }
 
+    private SensitiveKeys keys() {
+      SensitiveKeys k = keys;
+      assert k != null;
+      return k;
+    }
+
     private void writeValue(String key, @Nullable Object value) {
       Scrubber scrubber = scrubber();
+      SensitiveKeys keys = keys();
       if (value == null) {
         b.write(NULL);
         return;
       }
       if (value instanceof String s) {
-        writeString(scrubber.scrubValue(key, s));
+        writeString(keys.scrubValue(key, s));
         return;
       }
-      if (scrubber.isSensitiveKey(key)) {
+      if (keys.isSensitive(key)) {
         writeString(scrubber.mask());
         return;
       }
@@ -546,7 +566,7 @@ public final class JsonEventWriter {
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
           text = "<toString() of " + value.getClass().getName() + " failed>";
         }
-        writeString(scrubber.scrubValue(key, text));
+        writeString(keys.scrubValue(key, text));
       }
     }
 

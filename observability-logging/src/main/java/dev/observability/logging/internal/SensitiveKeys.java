@@ -1,0 +1,42 @@
+package dev.observability.logging.internal;
+
+import dev.observability.scrub.Scrubber;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers which field names one scrubber deems sensitive: key-value and MDC keys are few and come
+ * from code, while the scrubber normalises a key on every call. At most {@link #MAX_KEYS} names are
+ * remembered (further ones are asked each time). Thread-safe.
+ */
+final class SensitiveKeys {
+
+  static final int MAX_KEYS = 4096;
+
+  private final Scrubber scrubber;
+  private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
+
+  SensitiveKeys(Scrubber scrubber) {
+    this.scrubber = scrubber;
+  }
+
+  Scrubber scrubber() {
+    return scrubber;
+  }
+
+  boolean isSensitive(String key) {
+    Boolean cached = known.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    boolean sensitive = scrubber.isSensitiveKey(key);
+    if (known.size() < MAX_KEYS) {
+      known.put(key, sensitive);
+    }
+    return sensitive;
+  }
+
+  /** The value of field {@code key}: the mask when the key is sensitive, else scrubbed. */
+  String scrubValue(String key, String value) {
+    return isSensitive(key) ? scrubber.mask() : scrubber.scrub(value);
+  }
+}
