@@ -160,9 +160,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       if (root) {
         SamplingPolicy policy = Objects.requireNonNull(policy(data, traceId, error, parent));
         metrics.kept(policy);
-        pipeline.export(new KeptSpan(data, policy));
+        pipeline.export(data, policy);
       } else {
-        pipeline.export(new KeptSpan(data, null));
+        pipeline.export(data, null);
       }
     } else if (root) {
       endRoot(data, traceId, error, parent);
@@ -193,9 +193,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     }
     metrics.kept(policy);
     for (int i = 0; i < children.size(); i++) {
-      pipeline.export(new KeptSpan(children.get(i), null));
+      pipeline.export(children.get(i), null);
     }
-    pipeline.export(new KeptSpan(root, policy));
+    pipeline.export(root, policy);
   }
 
   private @Nullable SamplingPolicy policy(
@@ -221,13 +221,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   private void endChild(SpanData span, String traceId, boolean error) {
     int decided = decisions.lookup(traceId);
     if (decided == DecisionCache.KEPT) {
-      pipeline.export(new KeptSpan(span, null));
+      pipeline.export(span, null);
       return;
     }
     if (decided == DecisionCache.DROPPED) {
       if (error) {
         decisions.record(traceId, true);
-        pipeline.export(new KeptSpan(span, null));
+        pipeline.export(span, null);
       }
       return;
     }
@@ -264,7 +264,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     }
     if (follow) {
       if (keep) {
-        pipeline.export(new KeptSpan(span, null));
+        pipeline.export(span, null);
       }
     } else if (!buffered) {
       overflow(span, traceId, error, true);
@@ -294,7 +294,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         decisions.markError(traceId);
         errorMarks = true;
       }
-      pipeline.export(new KeptSpan(span, null));
+      pipeline.export(span, null);
     } else {
       metrics.spansDropped(DropReason.BUFFER_FULL, 1);
     }
@@ -318,7 +318,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     bufferedSpans.addAndGet(-spans.size());
     if (kept) {
       for (int i = 0; i < spans.size(); i++) {
-        pipeline.export(new KeptSpan(spans.get(i), null));
+        pipeline.export(spans.get(i), null);
       }
     }
   }
@@ -376,7 +376,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     }
     metrics.kept(policy);
     for (int i = 0; i < spans.size(); i++) {
-      pipeline.export(new KeptSpan(spans.get(i), null));
+      pipeline.export(spans.get(i), null);
     }
     return true;
   }
