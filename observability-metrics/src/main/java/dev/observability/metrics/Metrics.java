@@ -38,9 +38,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Obtain it with {@link #of(Observability)} or {@code observability.require(Metrics.class)}.
  * Thread-safe. Methods throw only {@link IllegalArgumentException} for an odd number of tag strings
- * (a programming error); a meter that cannot be registered (for example a name already used with
- * other tag keys) is counted in {@code observability_internal_errors_total} and replaced by a
- * no-op.
+ * (a programming error). A name reused with other tag keys gives separate series; a name reused as
+ * another meter type is refused by the Prometheus registry (not exposed) and counted in {@code
+ * observability_metrics_registration_failures_total}; any other registration failure is counted in
+ * {@code observability_internal_errors_total} and the call returns a no-op meter.
  */
 public interface Metrics {
 

@@ -46,6 +46,12 @@ public final class MetricsConvention {
    */
   public static final String CARDINALITY_OVERFLOW = "observability.cardinality.overflow";
 
+  /**
+   * Counter of meters the Prometheus registry refused: {@code
+   * observability_metrics_registration_failures_total}.
+   */
+  public static final String REGISTRATION_FAILURES = "observability.metrics.registration.failures";
+
   /** Tag: the HTTP request method, or {@link #OTHER_METHOD}. */
   public static final String TAG_METHOD = "method";
 

@@ -14,6 +14,7 @@ import dev.observability.metrics.internal.SdkMetrics;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -31,6 +32,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metrics module (order 100): a Prometheus registry joined to the facade's composite registry,
@@ -44,8 +49,13 @@ import java.util.List;
  */
 public final class MetricsModule implements ObservabilityModule {
 
+  private static final Logger logger = LoggerFactory.getLogger(MetricsModule.class);
+
   /** The module's name, as in {@code modules.disabled}. */
   public static final String NAME = "metrics";
+
+  /** The registry handed to core by {@link #meterRegistries}, taken by {@link #start}. */
+  private @Nullable PrometheusMeterRegistry prometheus;
 
   /** Creates the module; core starts it. */
   public MetricsModule() {}
@@ -75,9 +85,18 @@ public final class MetricsModule implements ObservabilityModule {
     return List.of();
   }
 
+  /**
+   * Creates the Prometheus registry, so that core adds it to the composite before any meter is
+   * registered and it sees every meter from its first recording.
+   */
   @Override
-  public void start(ModuleContext context) throws IOException {
-    MetricsSettings settings = MetricsSettings.from(context.config());
+  public List<MeterRegistry> meterRegistries(ObservabilityConfig config) {
+    PrometheusMeterRegistry registry = prometheusRegistry(MetricsSettings.from(config));
+    this.prometheus = registry;
+    return List.of(registry);
+  }
+
+  private static PrometheusMeterRegistry prometheusRegistry(MetricsSettings settings) {
     // A registry of its own (not the process-wide default) so that instances started one after
     // another in one JVM never share collectors.
     PrometheusMeterRegistry prometheus =
@@ -98,8 +117,46 @@ public final class MetricsModule implements ObservabilityModule {
                 return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
               }
             });
-    context.addMeterRegistry(prometheus);
+    return prometheus;
+  }
+
+  @Override
+  public void start(ModuleContext context) throws IOException {
+    MetricsSettings settings = MetricsSettings.from(context.config());
+    PrometheusMeterRegistry prometheus = this.prometheus;
+    this.prometheus = null;
+    if (prometheus == null) {
+      // Started by a core that did not ask for registries first.
+      prometheus = prometheusRegistry(settings);
+      context.addMeterRegistry(prometheus);
+    }
     context.onClose(prometheus::close);
+    // The Prometheus registry refuses a name registered again as another meter type. The callback
+    // runs inside the composite's registration, which holds a non-reentrant lock: registering a
+    // meter there would spin forever, so it only increments a counter registered beforehand.
+    Counter refused =
+        Counter.builder(MetricsConvention.REGISTRATION_FAILURES)
+            .description(
+                "Meters the Prometheus registry refused (a name reused as another meter type);"
+                    + " they are not exposed")
+            .register(context.meterRegistry());
+    AtomicBoolean warned = new AtomicBoolean();
+    prometheus
+        .config()
+        .onMeterRegistrationFailed(
+            (id, reason) -> {
+              refused.increment();
+              if (warned.compareAndSet(false, true)) {
+                logger.warn(
+                    "metrics: meter '{}' is not exposed: {} (counted in"
+                        + " observability_metrics_registration_failures_total; further ones logged"
+                        + " at DEBUG)",
+                    id.getName(),
+                    reason);
+              } else {
+                logger.debug("metrics: meter '{}' is not exposed: {}", id.getName(), reason);
+              }
+            });
 
     MeterRegistry registry = context.meterRegistry();
     Clock clock = prometheus.config().clock();

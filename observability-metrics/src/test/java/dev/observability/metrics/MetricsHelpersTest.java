@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.observability.Observability;
-import io.micrometer.core.instrument.Counter;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -189,17 +188,29 @@ class MetricsHelpersTest {
   }
 
   @Test
-  void sameNameWithOtherTagKeys_neverThrowsIntoTheHost() {
+  void sameNameWithOtherTagKeys_exposesBothSeries() {
     try (Observability obs = Instances.start()) {
       Metrics metrics = Metrics.of(obs);
       metrics.counter("orders_total", "source", "web").increment();
+      metrics.counter("orders_total", "region", "eu").increment();
 
-      Counter clash = metrics.counter("orders_total", "region", "eu");
-      clash.increment();
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      assertThat(e.value("orders_total", Map.of("source", "web"))).isEqualTo(1.0);
+      assertThat(e.value("orders_total", Map.of("region", "eu"))).isEqualTo(1.0);
+    }
+  }
 
-      assertThat(
-              Exposition.parse(Instances.scrape(obs))
-                  .value("orders_total", Map.of("source", "web")))
+  @Test
+  void sameNameAsAnotherType_neverThrowsIntoTheHostAndIsCounted() {
+    try (Observability obs = Instances.start()) {
+      Metrics metrics = Metrics.of(obs);
+      metrics.counter("jobs", "queue", "a").increment();
+
+      metrics.gauge("jobs", () -> 3, "queue", "b");
+
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      assertThat(e.value("jobs_total", Map.of("queue", "a"))).isEqualTo(1.0);
+      assertThat(e.value("observability_metrics_registration_failures_total", Map.of()))
           .isEqualTo(1.0);
     }
   }

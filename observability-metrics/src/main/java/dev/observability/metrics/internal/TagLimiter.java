@@ -115,7 +115,7 @@ public final class TagLimiter {
     if (warned.compareAndSet(false, true)) {
       logger.warn(
           "metrics: meter '{}' reached its cap of {} distinct '{}' values; new values are recorded"
-              + " as '{}' and counted in observability_cardinality_overflow_total{{meter=\"{}\"}}"
+              + " as '{}' and counted in observability_cardinality_overflow_total{meter=\"{}\"}"
               + " (further ones logged at DEBUG)",
           meter,
           cap,
