@@ -101,6 +101,17 @@ class HttpServerMetricsTest {
   }
 
   @Test
+  void request_withEmptyRoute_usesThePath() {
+    try (Observability obs = Instances.start()) {
+      Instances.request(obs, "GET", "/api/users/42", "", 200);
+
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      assertThat(e.labelValues("http_requests_total", "endpoint"))
+          .containsExactly("/api/users/{id}");
+    }
+  }
+
+  @Test
   void request_endingWithAnException_isCountedAs500AndTheExceptionPassesUnchanged() {
     try (Observability obs = Instances.start()) {
       HttpServerObservationContext context =

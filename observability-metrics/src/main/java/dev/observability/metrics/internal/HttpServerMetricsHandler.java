@@ -102,7 +102,8 @@ public final class HttpServerMetricsHandler
     long duration = clock.monotonicTime() - sample.startNanos;
 
     String route = context.getRoute();
-    String key = route != null ? route : PathNormalizer.normalize(context.getPath());
+    String key =
+        route != null && !route.isEmpty() ? route : PathNormalizer.normalize(context.getPath());
     Endpoint endpoint = byEndpoint.get(key);
     if (endpoint == null) {
       endpoint = admit(key);
