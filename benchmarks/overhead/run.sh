@@ -16,8 +16,9 @@
 #   sentry-down   SENTRY_DSN points to a loopback port with nothing listening
 #   health-hang   a readiness check that never returns; /health/ready probed once a second
 #
-# Needs a JDK (17+, with jcmd for the profile), Maven and wrk (Debian package `wrk`). Uses only
-# loopback. Every process it starts is stopped on exit. Settings are environment variables:
+# Needs a JDK (17+, with jcmd for the profile), Maven, wrk (Debian package `wrk`) and, to pin,
+# taskset (util-linux). Uses only loopback. Every process it starts is stopped on exit. Settings
+# are environment variables:
 #   WARMUP=15 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds
 #   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
 #   CONNECTIONS=16                         wrk connections of the main pass
