@@ -10,6 +10,8 @@
 #   c    the OpenTelemetry Java agent on the bare app, spans to the same sink (its default
 #        sampler, parentbased_always_on); metrics and logs exporters off
 #   c10  as c with OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1
+# and, to find what dominates (b), optional set-ups: b-without-<module> (logging, metrics,
+# tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED) and b-no-access-log.
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
 #   otlp-hang     OTLP endpoint accepts connections and never answers
@@ -231,7 +233,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
          APP_ENV+=(OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1)
        fi
        APP_ARGS+=(--mode bare) ;;
-    b | b-profile | otlp-refused | otlp-hang | sentry-down | health-hang)
+    b | b-profile | b-no-access-log | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
@@ -242,7 +244,13 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
          OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1
          "SENTRY_DSN=$dsn" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark)
        APP_ARGS+=(--mode sdk --error-every "$ERROR_EVERY")
-       if [[ $what == health-hang ]]; then APP_ARGS+=(--hanging-health-check); fi ;;
+       case $what in
+         health-hang) APP_ARGS+=(--hanging-health-check) ;;
+         b-no-access-log) APP_ENV+=(OBSERVABILITY_LOGGING_ACCESS_LOG=false) ;;
+         b-without-logging | b-without-metrics | b-without-tracing | b-without-errors | b-without-health)
+           APP_ENV+=("OBSERVABILITY_MODULES_DISABLED=${what#b-without-}") ;;
+         b-without-*) die "unknown set-up '$what'" ;;
+       esac ;;
     *) die "unknown set-up or fault '$what'" ;;
   esac
 }
@@ -299,7 +307,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
-  if [[ $name != a && $name != c && $name != c10 ]]; then
+  if [[ $name != a && $name != c && $name != c10 && $name != b-without-health ]]; then
     probe_health "$duration" "$base.health.txt" &
     probe_pid=$!
     PIDS+=("$probe_pid")
