@@ -396,8 +396,9 @@ class ErrorCaptureTest {
   }
 
   /**
-   * A module after errors (like logging, 400) that reads the MDC when the scope closes and the
-   * event id in the context when the observation stops, as the access log does.
+   * A module whose handlers run after errors' (like logging's, handler order 400) that reads the
+   * MDC when the scope closes and the event id in the context when the observation stops, as the
+   * access log does.
    */
   static final class MdcProbe implements ObservabilityModule {
     final List<String> seenAtScopeClose = new CopyOnWriteArrayList<>();
@@ -411,6 +412,11 @@ class ErrorCaptureTest {
     @Override
     public int order() {
       return ORDER_LOGGING;
+    }
+
+    @Override
+    public int handlerOrder() {
+      return HANDLER_ORDER_LOGGING;
     }
 
     @Override
