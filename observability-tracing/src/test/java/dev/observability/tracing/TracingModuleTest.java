@@ -10,6 +10,7 @@ import dev.observability.ConfigurationException;
 import dev.observability.Observability;
 import dev.observability.ObservabilityBuilder;
 import dev.observability.ObservationNames;
+import dev.observability.instrument.MethodObservationContext;
 import dev.observability.tracing.internal.LoggingSpanExporter;
 import dev.observability.tracing.internal.TraceIdRatio;
 import dev.observability.tracing.internal.TracingSdk;
@@ -260,6 +261,29 @@ class TracingModuleTest {
                 span.span().getEvents(0).getAttributesList(), "exception.stacktrace"))
         .contains("IllegalStateException")
         .doesNotContain("hunter2");
+  }
+
+  @Test
+  void instrumentedMethod_isInternalSpan_withCodeFunctionAndKeyValues() throws Exception {
+    OtlpReceiver receiver = receiver();
+    start(receiver, "tracing.sample-ratio", "1");
+    Observation.createNotStarted(
+            "TracingModuleTest.place",
+            () -> new MethodObservationContext(TracingModuleTest.class, "place"),
+            obs.observationRegistry())
+        .lowCardinalityKeyValue("tier", "gold")
+        .highCardinalityKeyValue("order.id", "o-42")
+        .observe(() -> {});
+    obs.close();
+
+    OtlpReceiver.Received span = receiver.spans().get(0);
+    assertThat(span.span().getName()).isEqualTo("TracingModuleTest.place");
+    assertThat(span.span().getKind())
+        .isEqualTo(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL);
+    assertThat(span.attribute("code.function.name"))
+        .isEqualTo(TracingModuleTest.class.getName() + ".place");
+    assertThat(span.attribute("tier")).isEqualTo("gold");
+    assertThat(span.attribute("order.id")).isEqualTo("o-42");
   }
 
   @Test
