@@ -154,6 +154,9 @@ public final class Observability implements AutoCloseable {
     builder.meterRegistries.forEach(meterRegistry::add);
     ModuleStarter.addMeterRegistries(modules, config, meterRegistry);
     InternalErrors internalErrors = new InternalErrors(meterRegistry);
+    List<String> components = new ArrayList<>(List.of("core"));
+    modules.forEach(m -> components.add(m.name()));
+    internalErrors.preregister(components);
     Scrubber scrubber = ScrubberConfig.create(config, meterRegistry);
     ObservationRegistry observationRegistry = ObservationRegistry.create();
 

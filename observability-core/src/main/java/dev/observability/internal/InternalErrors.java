@@ -2,6 +2,7 @@ package dev.observability.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -22,10 +23,29 @@ public final class InternalErrors {
 
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   /** Creates an instance that counts in {@code registry}. */
   public InternalErrors(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /**
+   * Registers the counter of each of {@code components} now, so that recording a failure later
+   * never registers a meter: a failure reported from inside a registry callback (a meter
+   * registration that failed) must not re-enter the registry's lock.
+   */
+  public void preregister(Iterable<String> components) {
+    for (String component : components) {
+      counters.computeIfAbsent(component, this::register);
+    }
+  }
+
+  private Counter register(String component) {
+    return Counter.builder(METER)
+        .description("Failures inside the observability SDK, caught and dropped")
+        .tag("component", component)
+        .register(registry);
   }
 
   /** Records one failure of {@code component}. */
@@ -35,19 +55,9 @@ public final class InternalErrors {
           counters.size() >= MAX_COMPONENTS && !counters.containsKey(component)
               ? "other"
               : component;
-      boolean[] first = {false};
-      Counter counter =
-          counters.computeIfAbsent(
-              key,
-              c -> {
-                first[0] = true;
-                return Counter.builder(METER)
-                    .description("Failures inside the observability SDK, caught and dropped")
-                    .tag("component", c)
-                    .register(registry);
-              });
+      Counter counter = counters.computeIfAbsent(key, this::register);
       counter.increment();
-      if (first[0]) {
+      if (warned.add(key)) {
         logger.warn(
             "observability component '{}' failed; the data point was dropped and counted in"
                 + " observability_internal_errors_total (further failures logged at DEBUG)",
