@@ -9,9 +9,9 @@ import io.micrometer.observation.ObservationFilter;
  *
  * <p>An {@link ObservationFilter} rather than the handler's {@code onStop}: Micrometer applies
  * filters at {@code stop()} before any handler's {@code onStop}, while handlers stop in reverse
- * module order, so the logging module (400) would write the access line before the errors handler
- * (300) could put the event id in the context. Here the id is in the context, and on the still open
- * span, before every handler stops.
+ * handler order, so the logging module's handler (400) would write the access line before the
+ * errors handler (300) could put the event id in the context. Here the id is in the context, and on
+ * the still open span, before every handler stops.
  *
  * <p>Runs on the thread that stops the observation; returns the context unchanged apart from the
  * event id; never throws (a failure is counted as an internal error).
