@@ -112,7 +112,10 @@ class SecretsTest {
     out.mark();
     HttpServerObservationContext http =
         new HttpServerObservationContext(
-            "GET", "/login", "user=ann&password=hunter2&api_key=s3cr3t-key&page=2", h -> null);
+            "GET",
+            "/login",
+            "user=ann&password=hunter2&api%5Fkey=s3cr3t-key&p%61ssword=987654321&page=2",
+            h -> null);
 
     Observation.createNotStarted(
             ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())

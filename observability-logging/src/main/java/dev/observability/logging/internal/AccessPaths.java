@@ -16,7 +16,8 @@ final class AccessPaths {
    * {@code path?query} with the value of every query parameter whose (decoded) name is sensitive
    * replaced by the mask, then the whole passed through the scrubber; at most 2048 characters.
    */
-  static String scrubbed(String path, @Nullable String query, Scrubber scrubber) {
+  static String scrubbed(String path, @Nullable String query, SensitiveKeys keys) {
+    Scrubber scrubber = keys.scrubber();
     StringBuilder sb = new StringBuilder(path.length() + (query == null ? 0 : query.length() + 1));
     sb.append(path);
     if (query != null && !query.isEmpty()) {
@@ -27,7 +28,7 @@ final class AccessPaths {
         int end = amp < 0 ? query.length() : amp;
         String pair = query.substring(start, end);
         int eq = pair.indexOf('=');
-        if (eq > 0 && scrubber.isSensitiveKey(decode(pair.substring(0, eq)))) {
+        if (eq > 0 && keys.isSensitive(decode(pair.substring(0, eq)))) {
           sb.append(pair, 0, eq + 1).append(scrubber.mask());
         } else {
           sb.append(pair);
@@ -44,6 +45,9 @@ final class AccessPaths {
   }
 
   private static String decode(String name) {
+    if (name.indexOf('%') < 0 && name.indexOf('+') < 0) {
+      return name;
+    }
     try {
       return URLDecoder.decode(name, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {

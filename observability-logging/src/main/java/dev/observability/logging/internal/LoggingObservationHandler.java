@@ -47,6 +47,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   private final boolean accessLog;
   private final Scrubber scrubber;
+  private final SensitiveKeys keys;
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
   private final ThreadLocal<ScopeStack> scopes = ThreadLocal.withInitial(ScopeStack::new);
 
@@ -54,6 +55,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
     this.accessLog = accessLog;
     this.scrubber = scrubber;
+    this.keys = new SensitiveKeys(scrubber);
   }
 
   @Override
@@ -140,7 +142,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       LoggingEventBuilder line = serverError ? access.atWarn() : access.atInfo();
       line.setMessage(ACCESS_MESSAGE)
           .addKeyValue("method", scrubber.scrub(cap(http.getMethod(), 32)))
-          .addKeyValue("path", AccessPaths.scrubbed(http.getPath(), http.getQuery(), scrubber));
+          .addKeyValue("path", AccessPaths.scrubbed(http.getPath(), http.getQuery(), keys));
       String route = http.getRoute();
       if (route != null) {
         line.addKeyValue("route", scrubber.scrub(route));
