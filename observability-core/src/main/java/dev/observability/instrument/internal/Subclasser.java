@@ -12,10 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.loading.ClassInjector;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
+import net.bytebuddy.implementation.MethodDelegation;
 import net.bytebuddy.implementation.bind.annotation.AllArguments;
 import net.bytebuddy.implementation.bind.annotation.Origin;
 import net.bytebuddy.implementation.bind.annotation.RuntimeType;
 import net.bytebuddy.implementation.bind.annotation.SuperCall;
+import net.bytebuddy.matcher.ElementMatchers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,64 +83,24 @@ public final class Subclasser {
     Interceptor interceptor = new Interceptor(Map.copyOf(plans), invoker);
     try {
       return define(type, plans.keySet().toArray(new Method[0]), interceptor);
-    } catch (ReflectiveOperationException e) {
-      Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+    } catch (RuntimeException | LinkageError e) {
       throw new IllegalArgumentException(
-          "Byte Buddy cannot subclass " + type.getName() + ": " + cause, cause);
+          "Byte Buddy cannot subclass " + type.getName() + ": " + e, e);
     }
   }
 
-  /**
-   * Runs {@code new ByteBuddy().subclass(type, IMITATE_SUPER_CLASS_OPENING).method(anyOf(methods))
-   * .intercept(MethodDelegation.to(interceptor)).make().load(loader, strategy).getLoaded()}.
-   *
-   * <p>Through reflection on Byte Buddy's public interfaces, because Byte Buddy's class files carry
-   * SpotBugs annotations that are not on the class path, and compiling against them warns (which
-   * this build turns into errors).
-   */
-  private static <T> Class<? extends T> define(Class<T> type, Method[] methods, Object interceptor)
-      throws ReflectiveOperationException {
-    Class<?> byteBuddy = bb("ByteBuddy");
-    Class<?> constructorStrategy = bb("dynamic.scaffold.subclass.ConstructorStrategy");
-    Class<?> elementMatcher = bb("matcher.ElementMatcher");
-    Class<?> builder = bb("dynamic.DynamicType$Builder");
-    Class<?> implementationDefinition =
-        bb("dynamic.DynamicType$Builder$MethodDefinition$ImplementationDefinition");
-    Class<?> implementation = bb("implementation.Implementation");
-    Class<?> unloaded = bb("dynamic.DynamicType$Unloaded");
-    Class<?> loadingStrategy = bb("dynamic.loading.ClassLoadingStrategy");
-
-    Object imitate =
-        bb("dynamic.scaffold.subclass.ConstructorStrategy$Default")
-            .getField("IMITATE_SUPER_CLASS_OPENING")
-            .get(null);
-    Object matcher =
-        bb("matcher.ElementMatchers")
-            .getMethod("anyOf", Method[].class)
-            .invoke(null, (Object) methods);
-    Object delegation =
-        bb("implementation.MethodDelegation")
-            .getMethod("to", Object.class)
-            .invoke(null, interceptor);
-
-    Object b =
-        byteBuddy
-            .getMethod("subclass", Class.class, constructorStrategy)
-            .invoke(byteBuddy.getConstructor().newInstance(), type, imitate);
-    b = builder.getMethod("method", elementMatcher).invoke(b, matcher);
-    b = implementationDefinition.getMethod("intercept", implementation).invoke(b, delegation);
-    Object made = builder.getMethod("make").invoke(b);
-    Object loaded =
-        unloaded
-            .getMethod("load", ClassLoader.class, loadingStrategy)
-            .invoke(made, type.getClassLoader(), loadingStrategy(type));
-    Class<?> result =
-        (Class<?>) bb("dynamic.DynamicType$Loaded").getMethod("getLoaded").invoke(loaded);
-    return result.asSubclass(type);
-  }
-
-  private static Class<?> bb(String name) throws ClassNotFoundException {
-    return Class.forName("net.bytebuddy." + name, true, Subclasser.class.getClassLoader());
+  /** Defines the subclass that delegates each of {@code methods} to {@code interceptor}. */
+  private static <T> Class<? extends T> define(
+      Class<T> type, Method[] methods, Interceptor interceptor) {
+    Class<? extends T> loaded =
+        new ByteBuddy()
+            .subclass(type, ConstructorStrategy.Default.IMITATE_SUPER_CLASS_OPENING)
+            .method(ElementMatchers.anyOf(methods))
+            .intercept(MethodDelegation.to(interceptor))
+            .make()
+            .load(type.getClassLoader(), loadingStrategy(type))
+            .getLoaded();
+    return loaded;
   }
 
   /**
@@ -201,21 +167,16 @@ public final class Subclasser {
     return MethodType.methodType(type).wrap().returnType();
   }
 
-  private static Object loadingStrategy(Class<?> type) throws ReflectiveOperationException {
-    boolean lookupAvailable =
-        (Boolean)
-            bb("dynamic.loading.ClassInjector$UsingLookup").getMethod("isAvailable").invoke(null);
-    if (lookupAvailable && type.getClassLoader() != null) {
+  private static ClassLoadingStrategy<ClassLoader> loadingStrategy(Class<?> type) {
+    if (ClassInjector.UsingLookup.isAvailable() && type.getClassLoader() != null) {
       try {
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-        return bb("dynamic.loading.ClassLoadingStrategy$UsingLookup")
-            .getMethod("of", Object.class)
-            .invoke(null, lookup);
+        return ClassLoadingStrategy.UsingLookup.of(lookup);
       } catch (IllegalAccessException | RuntimeException e) {
         // The type's package is not open to us: define the subclass in a child loader instead.
       }
     }
-    return bb("dynamic.loading.ClassLoadingStrategy$Default").getField("WRAPPER").get(null);
+    return ClassLoadingStrategy.Default.WRAPPER;
   }
 
   /** The most-derived declaration of every instance method below {@code Object}. */
