@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Without an explicit scrubber, service, environment or version, the encoder uses those of the
- * running {@link dev.observability.Observability} instance, and before one runs the scrubber's
- * default policy ({@link Scrubber#defaults()}) and {@code unknown_service:java}.
+ * running {@link dev.observability.Observability} instance (published by its logging module), and
+ * before one runs (or with the logging module disabled) the scrubber's default policy ({@link
+ * Scrubber#defaults()}) and {@code unknown_service:java}.
  *
  * <p>Every message, key-value, MDC value, exception message and stack trace passes through the
  * scrubber. Output is bounded: a line is at most {@link #setMaxEventSize max event size} bytes and

@@ -139,7 +139,13 @@ public class LogVolumeFilter extends TurboFilter {
       }
     }
     if (rateLimitEvents > 0 && !ACCESS_LOGGER.equals(logger.getName())) {
-      return rateLimit(logger, level, format);
+      try {
+        return rateLimit(logger, level, format);
+      } catch (RuntimeException e) {
+        // A turbo filter runs inside the host's log call: never throw there, let the event pass.
+        addWarn("Rate limiting failed; the event passes", e);
+        return FilterReply.NEUTRAL;
+      }
     }
     return FilterReply.NEUTRAL;
   }

@@ -1,16 +1,15 @@
 package dev.observability.logging.internal;
 
-import dev.observability.Observability;
 import dev.observability.ServiceInfo;
 import dev.observability.scrub.Scrubber;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where encoders created outside the module (from {@code logback.xml}, before the facade started)
- * find the scrubber and the service fields: the running logging module's, else the running
- * instance's, else the scrubber's default policy ({@link Scrubber#defaults()}) and {@link
- * ServiceFields#UNKNOWN}.
+ * find the scrubber and the service fields: those the running logging module published, else the
+ * scrubber's default policy ({@link Scrubber#defaults()}) and {@link ServiceFields#UNKNOWN}. (The
+ * facade is not asked directly: {@code Observability.current()} takes a lock that start-up holds,
+ * and a log call must not wait for it.)
  *
  * <p>Thread-safe; reading costs one volatile read while the module runs.
  */
@@ -19,11 +18,7 @@ public final class LoggingRuntime {
   /** What the running module published. */
   public record State(Scrubber scrubber, ServiceFields service) {}
 
-  private static final long RECHECK_NANOS = 1_000_000_000L;
-
   private static volatile @Nullable State active;
-  private static volatile @Nullable State lookedUp;
-  private static volatile long lookedUpAt;
 
   private LoggingRuntime() {}
 
@@ -31,7 +26,6 @@ public final class LoggingRuntime {
   public static State activate(Scrubber scrubber, ServiceInfo service) {
     State state = new State(scrubber, ServiceFields.of(service));
     active = state;
-    lookedUp = null;
     return state;
   }
 
@@ -40,7 +34,6 @@ public final class LoggingRuntime {
     if (active == state) {
       active = null;
     }
-    lookedUp = null;
   }
 
   /** The scrubber to use when the encoder was given none. */
@@ -60,30 +53,6 @@ public final class LoggingRuntime {
   }
 
   private static @Nullable State current() {
-    State state = active;
-    if (state != null) {
-      return state;
-    }
-    // The logging module is not running (disabled, or not started yet): look at the facade, but
-    // not more than once a second, because Observability.current() takes a lock.
-    long now = System.nanoTime();
-    State cached = lookedUp;
-    if (now - lookedUpAt < RECHECK_NANOS && lookedUpAt != 0) {
-      return cached;
-    }
-    lookedUpAt = now == 0 ? 1 : now;
-    Optional<Observability> running;
-    try {
-      running = Observability.current();
-    } catch (RuntimeException | LinkageError e) {
-      running = Optional.empty();
-    }
-    State found =
-        running
-            .filter(o -> !o.isClosed())
-            .map(o -> new State(o.scrubber(), ServiceFields.of(o.service())))
-            .orElse(null);
-    lookedUp = found;
-    return found;
+    return active;
   }
 }
