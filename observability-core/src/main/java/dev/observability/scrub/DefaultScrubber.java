@@ -110,6 +110,13 @@ final class DefaultScrubber implements Scrubber {
     }
   }
 
+  /** {@link #scrub(String)} without the safety net, so that tests see a detector's exception. */
+  String scrubUnguarded(String text) {
+    StringBuilder sb = scan(text, null);
+    String result = sb == null ? text : sb.toString();
+    return patterns.length == 0 ? result : applyPatterns(result);
+  }
+
   @Override
   public void scrubTo(CharSequence text, StringBuilder out) {
     if (text == null) {
@@ -212,43 +219,8 @@ final class DefaultScrubber implements Scrubber {
         }
         case T_LETTER -> {
           if (boundaryBefore(t, i, maskEnd)) {
-            char next = i + 1 < n ? t.charAt(i + 1) : 0;
-            switch (c) {
-              case 'e' -> {
-                r = jwt(t, i, n);
-                rule = Rule.JWT;
-              }
-              case 'A' -> {
-                if (next == 'I') {
-                  r = googleApiKey(t, i, n);
-                  rule = Rule.GOOGLE_API_KEY;
-                } else {
-                  r = awsKey(t, i, n);
-                  rule = Rule.AWS_KEY;
-                }
-              }
-              case 'g' -> {
-                r = github(t, i, n);
-                rule = Rule.GITHUB_TOKEN;
-              }
-              case 'x' -> {
-                r = slack(t, i, n);
-                rule = Rule.SLACK_TOKEN;
-              }
-              case 'B', 'b' -> {
-                if (next == 'a' || next == 'A') {
-                  r = basic(t, i, n);
-                  rule = Rule.BASIC;
-                } else {
-                  r = bearer(t, i, n);
-                  rule = Rule.BEARER;
-                }
-              }
-              default -> {
-                r = stripe(t, i, n);
-                rule = Rule.STRIPE_KEY;
-              }
-            }
+            r = token(t, i, n);
+            rule = tokenRule(t, i, n);
           } else {
             r = resume(i + 1);
           }
@@ -457,6 +429,34 @@ final class DefaultScrubber implements Scrubber {
 
   // ---- tokens with a known prefix ----
 
+  /**
+   * The token of a known format that starts at {@code i} (a word boundary), by its first letter.
+   */
+  private static long token(CharSequence t, int i, int n) {
+    char next = i + 1 < n ? t.charAt(i + 1) : 0;
+    return switch (t.charAt(i)) {
+      case 'e' -> jwt(t, i, n);
+      case 'A' -> next == 'I' ? googleApiKey(t, i, n) : awsKey(t, i, n);
+      case 'g' -> github(t, i, n);
+      case 'x' -> slack(t, i, n);
+      case 'B', 'b' -> next == 'a' || next == 'A' ? basic(t, i, n) : bearer(t, i, n);
+      case 's', 'r', 'w' -> stripe(t, i, n);
+      default -> resume(i + 1);
+    };
+  }
+
+  private static Rule tokenRule(CharSequence t, int i, int n) {
+    char next = i + 1 < n ? t.charAt(i + 1) : 0;
+    return switch (t.charAt(i)) {
+      case 'e' -> Rule.JWT;
+      case 'A' -> next == 'I' ? Rule.GOOGLE_API_KEY : Rule.AWS_KEY;
+      case 'g' -> Rule.GITHUB_TOKEN;
+      case 'x' -> Rule.SLACK_TOKEN;
+      case 'B', 'b' -> next == 'a' || next == 'A' ? Rule.BASIC : Rule.BEARER;
+      default -> Rule.STRIPE_KEY;
+    };
+  }
+
   /** {@code eyJ<header>.<payload>.<signature>}, base64url, optionally more segments (JWE). */
   private static long jwt(CharSequence t, int i, int n) {
     if (!Chars.startsWith(t, i, "eyJ")) {
@@ -620,7 +620,7 @@ final class DefaultScrubber implements Scrubber {
     }
     int length = end - ts;
     boolean tokenLike = (length >= 8 && digitOrMark) || (length >= 16 && upper && lower);
-    if (tokenLike && (end >= n || !Chars.isWord(t.charAt(end)))) {
+    if (tokenLike && endsCredential(t, end, n)) {
       return match(ts, end);
     }
     return resume(i + 1);
@@ -646,10 +646,23 @@ final class DefaultScrubber implements Scrubber {
     while (k < n && t.charAt(k) == '=' && k - data < 2) {
       k++;
     }
-    if (data - ts >= 4 && boundaryAfter(t, k, n) && userColonPassword(t, ts, data)) {
+    if (data - ts >= 4 && endsCredential(t, k, n) && userColonPassword(t, ts, data)) {
       return match(ts, k);
     }
     return resume(i + 1);
+  }
+
+  /**
+   * Whether a credential may end just before {@code e}: at a delimiter, a closing bracket or an
+   * escaped quote. Stricter than a word boundary because the credential may end in {@code =}, and
+   * {@code Bearer a.b=c} is a key=value pair, not a token.
+   */
+  private static boolean endsCredential(CharSequence t, int e, int n) {
+    if (e >= n) {
+      return true;
+    }
+    char c = t.charAt(e);
+    return isDelimiter(c) || isClosing(c) || isEscapedQuote(t, e, n);
   }
 
   private static boolean userColonPassword(CharSequence t, int from, int to) {
@@ -695,12 +708,13 @@ final class DefaultScrubber implements Scrubber {
       return resume(i + 1);
     }
     int labelStart = i + 11;
-    int labelEnd = Chars.indexOf(t, "-----", labelStart, Math.min(n, labelStart + 64));
-    if (labelEnd < 0) {
-      return resume(labelStart);
+    int labelEnd = labelStart;
+    while (labelEnd < n && labelEnd - labelStart < 64 && isLabelChar(t.charAt(labelEnd))) {
+      labelEnd++;
     }
-    if (!Chars.contains(t, labelStart, labelEnd, "PRIVATE KEY")) {
-      return resume(labelEnd + 5);
+    if (!Chars.startsWith(t, labelEnd, "-----")
+        || !Chars.contains(t, labelStart, labelEnd, "PRIVATE KEY")) {
+      return resume(labelStart); // not a private-key header: read on from its label
     }
     int end = Chars.indexOf(t, "-----END ", labelEnd + 5, n);
     if (end < 0) {
@@ -708,6 +722,10 @@ final class DefaultScrubber implements Scrubber {
     }
     int close = Chars.indexOf(t, "-----", end + 9, Math.min(n, end + 9 + 64));
     return match(i, close < 0 ? n : close + 5);
+  }
+
+  private static boolean isLabelChar(char c) {
+    return Chars.isUpper(c) || Chars.isDigit(c) || c == ' ';
   }
 
   // ---- structure: key=value, URLs, e-mail ----
@@ -773,23 +791,21 @@ final class DefaultScrubber implements Scrubber {
       escaped = true;
       v += 2;
     }
-    int header = KeyRules.headerKind(t, keyStart, keyEnd);
-    boolean toLineEnd = header == KeyRules.COOKIE && sep == ':';
+    boolean toLineEnd = sep == ':' && KeyRules.isCookieHeader(t, keyStart, keyEnd);
     int vs = v;
-    if (header == KeyRules.AUTHORIZATION) {
-      int w = v;
-      while (w < n && (Chars.isAlnum(t.charAt(w)) || t.charAt(w) == '-') && w - v < 32) {
-        w++;
-      }
-      if (w > v && w < n && t.charAt(w) == ' ') {
-        boolean single = isScheme(t, v, w, SINGLE_TOKEN_SCHEMES);
-        if (single || isScheme(t, v, w, PARAMETER_SCHEMES)) {
-          vs = w;
-          while (vs < n && t.charAt(vs) == ' ') {
-            vs++;
-          }
-          toLineEnd = !single;
+    // Authorization: Bearer x, and also token: Basic x: keep the scheme, mask what follows.
+    int w = v;
+    while (w < n && (Chars.isAlnum(t.charAt(w)) || t.charAt(w) == '-') && w - v < 32) {
+      w++;
+    }
+    if (w > v && w < n && t.charAt(w) == ' ') {
+      boolean single = isScheme(t, v, w, SINGLE_TOKEN_SCHEMES);
+      if (single || isScheme(t, v, w, PARAMETER_SCHEMES)) {
+        vs = w;
+        while (vs < n && t.charAt(vs) == ' ') {
+          vs++;
         }
+        toLineEnd = !single;
       }
     }
     if (Chars.startsWith(t, vs, mask)) {
@@ -799,7 +815,53 @@ final class DefaultScrubber implements Scrubber {
       }
     }
     int ve = valueEnd(t, vs, n, quote, escaped, toLineEnd);
-    return ve > vs ? match(vs, ve) : resume(Math.max(vs, p + 1));
+    if (ve <= vs) {
+      return resume(Math.max(vs, p + 1));
+    }
+    if (quote == 0 && !toLineEnd && t.charAt(ve - 1) == ':' && isKeyLike(t, vs, ve - 1)) {
+      return resume(p + 1); // pass= api_key: x : the value is missing, the next key follows
+    }
+    boolean closed = quote != 0 && ve < n && t.charAt(ve) == (escaped ? '\\' : quote);
+    if (closed && isKeyLike(t, vs, ve) && isKeyOfTheNextPair(t, ve + (escaped ? 2 : 1), n)) {
+      return resume(p + 1); // {"token": "next_key": ...}: the value is missing
+    }
+    // A value ends at a space, but a card number written in groups does not.
+    if (Chars.isDigit(t.charAt(vs))) {
+      long card = digits(t, vs, n);
+      if (card >= 0 && (int) (card >>> 32) == vs && (int) card > ve) {
+        ve = (int) card;
+      }
+    }
+    // A value ends at its line (or at the space after BEGIN), but a private key that starts in
+    // it runs over several lines: the value then goes on from the end of the block to its own end.
+    int from = vs;
+    int pem;
+    while ((pem = Chars.indexOf(t, "-----BEGIN ", from, Math.min(n, ve + 10))) >= 0) {
+      long block = privateKey(t, pem, n);
+      if (block < 0) {
+        from = pem + 1;
+        continue;
+      }
+      int blockEnd = (int) block;
+      if (blockEnd > ve) {
+        ve = Math.max(blockEnd, valueEnd(t, blockEnd, n, quote, escaped, toLineEnd));
+      }
+      from = blockEnd;
+    }
+    return match(vs, ve);
+  }
+
+  private static boolean isKeyLike(CharSequence t, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (!Chars.isKeyChar(t.charAt(k))) {
+        return false;
+      }
+    }
+    return to > from;
+  }
+
+  private static boolean isKeyOfTheNextPair(CharSequence t, int afterQuote, int n) {
+    return afterQuote < n && (t.charAt(afterQuote) == ':' || t.charAt(afterQuote) == '=');
   }
 
   private static boolean isScheme(CharSequence t, int from, int to, List<String> schemes) {
@@ -844,7 +906,7 @@ final class DefaultScrubber implements Scrubber {
       }
       return e;
     }
-    while (e < n && !isDelimiter(t.charAt(e))) {
+    while (e < n && !isDelimiter(t.charAt(e)) && !isEscapedQuote(t, e, n)) {
       e++;
     }
     while (e > vs && isClosing(t.charAt(e - 1))) {
@@ -880,6 +942,10 @@ final class DefaultScrubber implements Scrubber {
       }
     }
     return -1;
+  }
+
+  private static boolean isEscapedQuote(CharSequence t, int e, int n) {
+    return t.charAt(e) == '\\' && e + 1 < n && (t.charAt(e + 1) == '"' || t.charAt(e + 1) == '\'');
   }
 
   private static boolean isDelimiter(char c) {
@@ -921,8 +987,18 @@ final class DefaultScrubber implements Scrubber {
       return resume(p + 3);
     }
     int vs = colon + 1;
-    if (vs + mask.length() == at && Chars.startsWith(t, vs, mask)) {
-      return resume(at);
+    int afterMask = vs + mask.length();
+    if (Chars.startsWith(t, vs, mask) && afterMask < n && t.charAt(afterMask) == '@') {
+      return resume(afterMask); // masked by an earlier pass
+    }
+    if (Chars.indexOf(t, mask, p + 3, at) >= 0) {
+      // A mask elsewhere in the user info comes from an earlier pass whose masks swallowed the
+      // '/' that ended the authority then; that pass read on from here.
+      return resume(p + 3);
+    }
+    long user = token(t, p + 3, n);
+    if (user >= 0 && (int) user == colon) {
+      return match(p + 3, at); // https://ghp_...:x-oauth-basic@github.com: the user is a token
     }
     return match(vs, at);
   }

@@ -83,10 +83,6 @@ final class KeyRules {
   /** Equal to one word of the key. */
   static final List<String> DEFAULT_WORDS = List.of("auth", "ssn", "pin", "otp");
 
-  static final int NOT_HEADER = 0;
-  static final int AUTHORIZATION = 1;
-  static final int COOKIE = 2;
-
   private static final int SYMBOLS = 36;
 
   private final Automaton contains;
@@ -276,19 +272,10 @@ final class KeyRules {
     return k == n;
   }
 
-  /**
-   * Whether {@code key[from, to)} (already known to be sensitive) is an HTTP header whose value
-   * runs to the end of the line: {@link #AUTHORIZATION}, {@link #COOKIE}, or {@link #NOT_HEADER}.
-   */
-  static int headerKind(CharSequence key, int from, int to) {
-    if (normalisedEquals(key, from, to, "authorization")
-        || normalisedEquals(key, from, to, "proxyauthorization")) {
-      return AUTHORIZATION;
-    }
-    if (normalisedEquals(key, from, to, "cookie") || normalisedEquals(key, from, to, "setcookie")) {
-      return COOKIE;
-    }
-    return NOT_HEADER;
+  /** Whether {@code key[from, to)} is the Cookie or Set-Cookie header, whose value is the line. */
+  static boolean isCookieHeader(CharSequence key, int from, int to) {
+    return normalisedEquals(key, from, to, "cookie")
+        || normalisedEquals(key, from, to, "setcookie");
   }
 
   private boolean hasWord(CharSequence key, int from, int to) {

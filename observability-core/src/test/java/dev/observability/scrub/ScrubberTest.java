@@ -325,6 +325,21 @@ class ScrubberTest {
   }
 
   @Test
+  void scrub_sensitiveValueThatOpensAMultiWordSecret_masksAllOfIt() {
+    assertThat(scrubber.scrub("pin= 4111 1111 1111 1111 ok")).isEqualTo("pin= [REDACTED] ok");
+    assertThat(scrubber.scrub("token: Basic dXNlcjpwYXNzd29yZA== ok"))
+        .isEqualTo("token: Basic [REDACTED] ok");
+    assertThat(
+            scrubber.scrub(
+                "key= -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\n-----END EC PRIVATE KEY----- ok"))
+        .isEqualTo("key= [REDACTED] ok");
+    assertThat(
+            scrubber.scrub(
+                "{\"token\":\"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\"}"))
+        .isEqualTo("{\"token\":\"[REDACTED]\"}");
+  }
+
+  @Test
   void scrub_unterminatedPrivateKey_isMaskedToTheEnd() {
     assertThat(scrubber.scrub("cfg -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI\nrest of log"))
         .isEqualTo("cfg [REDACTED]");
