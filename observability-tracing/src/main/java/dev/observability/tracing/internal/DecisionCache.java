@@ -95,8 +95,7 @@ public final class DecisionCache {
     }
     int value = 0;
     for (int i = length - 8; i < length; i++) {
-      char c = traceId.charAt(i);
-      value = (value << 4) | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10) & 0x0f;
+      value = (value << 4) | (TraceIdRatio.hexDigit(traceId.charAt(i)) & 0x0f);
     }
     return (value ^ (value >>> 16)) & mask;
   }

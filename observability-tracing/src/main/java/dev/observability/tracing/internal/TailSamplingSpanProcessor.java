@@ -219,21 +219,23 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   }
 
   private void endChild(SpanData span, String traceId, boolean error) {
-    int decided = decisions.lookup(traceId);
-    if (decided == DecisionCache.KEPT) {
-      pipeline.export(span, null);
-      return;
-    }
-    if (decided == DecisionCache.DROPPED) {
-      if (error) {
-        decisions.record(traceId, true);
-        pipeline.export(span, null);
-      }
-      return;
-    }
-    Fragment fragment = fragments.get(traceId);
+    // A buffered fragment means the trace is undecided (or decided under its lock, checked
+    // below): only without one can the span be late, and only then is the cache consulted.
+    Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
     boolean created = false;
     if (fragment == null) {
+      int decided = decisions.lookup(traceId);
+      if (decided == DecisionCache.KEPT) {
+        pipeline.export(span, null);
+        return;
+      }
+      if (decided == DecisionCache.DROPPED) {
+        if (error) {
+          decisions.record(traceId, true);
+          pipeline.export(span, null);
+        }
+        return;
+      }
       if (bufferedTraces.incrementAndGet() > maxBufferedTraces) {
         bufferedTraces.decrementAndGet();
         overflow(span, traceId, error, false);

@@ -45,19 +45,32 @@ public final class TraceIdRatio {
     }
     long value = 0;
     for (int i = 16; i < 32; i++) {
-      char c = traceId.charAt(i);
-      int digit;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        digit = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        digit = c - 'A' + 10;
-      } else {
+      int digit = hexDigit(traceId.charAt(i));
+      if (digit < 0) {
         return 0;
       }
       value = (value << 4) | digit;
     }
     return value;
+  }
+
+  // A table rather than comparisons: trace ids are random, so branching on digit-or-letter
+  // would mispredict about every other character.
+  private static final byte[] HEX = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX['a' + i] = (byte) (10 + i);
+      HEX['A' + i] = (byte) (10 + i);
+    }
+  }
+
+  /** The value of one hex digit, or -1. */
+  static int hexDigit(char c) {
+    return c < 128 ? HEX[c] : -1;
   }
 }
