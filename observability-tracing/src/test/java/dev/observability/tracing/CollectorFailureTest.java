@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class CollectorFailureTest {
 
-  private static final Duration OTLP_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration OTLP_TIMEOUT = Duration.ofSeconds(2);
   private static final int QUEUE = 64;
   private static final int MAX_BUFFERED_SPANS = 100;
 
