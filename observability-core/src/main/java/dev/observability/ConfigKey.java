@@ -37,6 +37,7 @@ public final class ConfigKey<T> {
   private final List<String> standardEnvironmentVariables;
   private final String description;
   private final List<Validation<T>> validations;
+  private final boolean secret;
 
   private ConfigKey(
       String name,
@@ -45,7 +46,8 @@ public final class ConfigKey<T> {
       Function<T, String> printer,
       List<String> standardEnvironmentVariables,
       String description,
-      List<Validation<T>> validations) {
+      List<Validation<T>> validations,
+      boolean secret) {
     this.name = name;
     this.defaultValue = defaultValue;
     this.parser = parser;
@@ -53,6 +55,7 @@ public final class ConfigKey<T> {
     this.standardEnvironmentVariables = standardEnvironmentVariables;
     this.description = description;
     this.validations = validations;
+    this.secret = secret;
   }
 
   private static <T> ConfigKey<T> of(
@@ -61,7 +64,7 @@ public final class ConfigKey<T> {
       Function<String, T> parser,
       Function<T, String> printer) {
     return new ConfigKey<>(
-        checkName(name), defaultValue, parser, printer, List.of(), "", List.of());
+        checkName(name), defaultValue, parser, printer, List.of(), "", List.of(), false);
   }
 
   /** A free-form string; blank values count as unset. */
@@ -168,13 +171,20 @@ public final class ConfigKey<T> {
     List<String> all = new ArrayList<>(standardEnvironmentVariables);
     all.addAll(Arrays.asList(names));
     return new ConfigKey<>(
-        name, defaultValue, parser, printer, List.copyOf(all), description, validations);
+        name, defaultValue, parser, printer, List.copyOf(all), description, validations, secret);
   }
 
   /** Returns a copy of this key with a one-line description, used in error messages and docs. */
   public ConfigKey<T> describedAs(String text) {
     return new ConfigKey<>(
-        name, defaultValue, parser, printer, standardEnvironmentVariables, text, validations);
+        name,
+        defaultValue,
+        parser,
+        printer,
+        standardEnvironmentVariables,
+        text,
+        validations,
+        secret);
   }
 
   /** Returns a copy of this key that also requires {@code rule}, failing with {@code message}. */
@@ -188,7 +198,29 @@ public final class ConfigKey<T> {
         printer,
         standardEnvironmentVariables,
         description,
-        List.copyOf(all));
+        List.copyOf(all),
+        secret);
+  }
+
+  /**
+   * Returns a copy of this key whose values are secret (a DSN, a header carrying an API key):
+   * configuration errors name the key and the problem but never echo the value.
+   */
+  public ConfigKey<T> secret() {
+    return new ConfigKey<>(
+        name,
+        defaultValue,
+        parser,
+        printer,
+        standardEnvironmentVariables,
+        description,
+        validations,
+        true);
+  }
+
+  /** Whether values of this key are secret and never echoed. */
+  public boolean isSecret() {
+    return secret;
   }
 
   /** The key's name, for example {@code tracing.sample-ratio}. */

@@ -125,9 +125,10 @@ public final class ObservabilityConfig {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             describe(key)
-                + " = '"
-                + abbreviate(raw.value())
-                + "' (from "
+                + (key.isSecret()
+                    ? " = (secret value not shown)"
+                    : " = '" + abbreviate(raw.value()) + "'")
+                + " (from "
                 + raw.source()
                 + "): "
                 + e.getMessage(),

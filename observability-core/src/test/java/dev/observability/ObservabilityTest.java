@@ -275,4 +275,38 @@ class ObservabilityTest {
       assertThat(ctx.getUserId()).isEqualTo("u-2");
     }
   }
+
+  @Test
+  void validation_secretKey_neverEchoesItsValue() {
+    ConfigKey<Integer> secret = ConfigKey.integer("test.secret-number", 1, 1, 5).secret();
+    assertThatThrownBy(
+            () ->
+                isolated()
+                    .module(
+                        new dev.observability.spi.ObservabilityModule() {
+                          @Override
+                          public String name() {
+                            return "secretive";
+                          }
+
+                          @Override
+                          public int order() {
+                            return 1;
+                          }
+
+                          @Override
+                          public java.util.List<ConfigKey<?>> configKeys() {
+                            return java.util.List.of(secret);
+                          }
+
+                          @Override
+                          public void start(dev.observability.spi.ModuleContext context) {}
+                        })
+                    .property("test.secret-number", "sk_live_hunter2")
+                    .start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("test.secret-number")
+        .hasMessageContaining("secret value not shown")
+        .hasMessageNotContaining("hunter2");
+  }
 }

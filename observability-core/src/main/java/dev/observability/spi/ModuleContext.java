@@ -11,8 +11,13 @@ import java.util.Optional;
 
 /**
  * What a module receives when it starts: the validated configuration, the shared parts, and the
- * ways to plug into the instance. Used only during {@link ObservabilityModule#start}, on the thread
- * that calls {@code start()}.
+ * ways to plug into the instance.
+ *
+ * <p>The methods that change the instance ({@link #addObservationHandler}, {@link
+ * #addMeterRegistry}, {@link #setOpenTelemetry}, {@link #provide}, {@link #onClose}) may be called
+ * only during {@link ObservabilityModule#start}, on the thread that runs it. The getters and {@link
+ * #reportInternalError} are thread-safe and may be kept and used by the module's recording and
+ * background threads for the life of the instance.
  */
 public interface ModuleContext {
 
