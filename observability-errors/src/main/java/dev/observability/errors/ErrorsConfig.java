@@ -20,6 +20,7 @@ public final class ErrorsConfig {
   public static final ConfigKey<String> DSN =
       ConfigKey.string("errors.dsn", null)
           .withStandardEnvironmentVariables("SENTRY_DSN")
+          .secret()
           .describedAs(
               "Sentry DSN (http[s]://<public key>@<host>/<project id>). Without it the errors"
                   + " module is off.");

@@ -65,6 +65,7 @@ public final class TracingConfig {
       ConfigKey.string("tracing.otlp.headers", null)
           .withStandardEnvironmentVariables(
               "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS")
+          .secret()
           .describedAs(
               "Headers for every export (e.g. api-key=...), comma-separated key=value pairs."
                   + " Values are never logged.");
