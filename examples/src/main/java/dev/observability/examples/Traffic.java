@@ -3,7 +3,8 @@ package dev.observability.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observability.Observability;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Meter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,13 +111,16 @@ final class Traffic {
 
   private static Map<String, Map<String, Long>> decisions(Observability obs) {
     Map<String, Map<String, Long>> result = new TreeMap<>();
-    for (Counter counter : obs.meterRegistry().find("observability.traces.decided").counters()) {
-      long count = (long) counter.count();
+    // Read any counter kind (the tracing module publishes these as function counters).
+    for (Meter meter : obs.meterRegistry().find("observability.traces.decided").meters()) {
+      long count = 0;
+      for (Measurement measurement : meter.measure()) {
+        count += (long) measurement.getValue();
+      }
       if (count > 0) {
         result
-            .computeIfAbsent(
-                String.valueOf(counter.getId().getTag("decision")), d -> new TreeMap<>())
-            .merge(String.valueOf(counter.getId().getTag("policy")), count, Long::sum);
+            .computeIfAbsent(String.valueOf(meter.getId().getTag("decision")), d -> new TreeMap<>())
+            .merge(String.valueOf(meter.getId().getTag("policy")), count, Long::sum);
       }
     }
     return result;
