@@ -64,6 +64,11 @@ public final class CoreConfig {
       ConfigKey.stringList("modules.disabled", List.of())
           .describedAs("Names of modules on the class path not to start (e.g. errors,tracing).");
 
+  /** Every key core reads, the scrubber's excepted ({@code ScrubberConfig.KEYS}). */
+  public static List<ConfigKey<?>> keys() {
+    return ALL;
+  }
+
   static final List<ConfigKey<?>> ALL =
       List.of(
           SERVICE_NAME,
