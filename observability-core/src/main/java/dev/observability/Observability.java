@@ -124,6 +124,7 @@ public final class Observability implements AutoCloseable {
   }
 
   private static Observability create(ObservabilityBuilder builder) {
+    long begin = System.nanoTime();
     ConfigSources sources =
         new ConfigSources(
             builder.properties,
@@ -182,10 +183,13 @@ public final class Observability implements AutoCloseable {
     if (config.get(CoreConfig.SHUTDOWN_HOOK)) {
       instance.shutdown.registerHook(instance::close);
     }
-    logger.debug(
-        "observability started for service '{}' with modules {}",
-        service.name(),
-        instance.started.names());
+    if (logger.isDebugEnabled()) {
+      logger.debug(
+          "observability started for service '{}' with modules {} in {} ms",
+          service.name(),
+          instance.started.names(),
+          java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    }
     return instance;
   }
 

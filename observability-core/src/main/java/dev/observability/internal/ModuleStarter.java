@@ -24,9 +24,17 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Finds, validates and starts modules. */
+/**
+ * Finds, validates and starts modules. Logs each module's start duration at DEBUG (logger {@code
+ * dev.observability.internal.ModuleStarter}), which is where a slow start-up is looked into first.
+ */
 public final class ModuleStarter {
+
+  private static final Logger logger = LoggerFactory.getLogger(ModuleStarter.class);
 
   private ModuleStarter() {}
 
@@ -142,11 +150,19 @@ public final class ModuleStarter {
       ObservabilityConfig config,
       CompositeMeterRegistry composite) {
     for (ObservabilityModule module : modules) {
+      long begin = System.nanoTime();
       try {
         module.meterRegistries(config).forEach(composite::add);
       } catch (RuntimeException | LinkageError e) {
         throw new IllegalStateException(
             "observability module '" + module.name() + "' failed to start: " + e.getMessage(), e);
+      }
+      long nanos = System.nanoTime() - begin;
+      if (logger.isDebugEnabled() && nanos >= TimeUnit.MILLISECONDS.toNanos(1)) {
+        logger.debug(
+            "observability module '{}' created its meter registries in {} ms",
+            module.name(),
+            TimeUnit.NANOSECONDS.toMillis(nanos));
       }
     }
   }
@@ -178,12 +194,19 @@ public final class ModuleStarter {
     for (ObservabilityModule module : modules) {
       context.current = module.name();
       context.currentHandlerOrder = module.handlerOrder();
+      long begin = System.nanoTime();
       try {
         module.start(context);
       } catch (Exception | LinkageError e) {
         shutdown.run();
         throw new IllegalStateException(
             "observability module '" + module.name() + "' failed to start: " + e.getMessage(), e);
+      }
+      if (logger.isDebugEnabled()) {
+        logger.debug(
+            "observability module '{}' started in {} ms",
+            module.name(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
       }
       names.add(module.name());
     }
