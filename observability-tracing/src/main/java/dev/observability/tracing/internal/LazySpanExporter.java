@@ -1,0 +1,89 @@
+package dev.observability.tracing.internal;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A span exporter built on its first use instead of at start-up. Building an OTLP exporter creates
+ * its HTTP client, and the JDK's client sets up TLS (security providers, the trust store) even for
+ * an {@code http://} endpoint: about a thousand classes and most of the tracing module's start-up
+ * time. The export pipeline's worker makes the first call, so that cost moves off the thread that
+ * starts the SDK and off request threads. The builder is configured (and its endpoint and headers
+ * validated) before this wrapper is made, so a configuration error still fails the start.
+ *
+ * <p>Shut down before any export, it builds nothing. If building fails, the export fails (the
+ * pipeline counts it) and the next call tries again.
+ *
+ * <p>Thread-safe.
+ */
+final class LazySpanExporter implements SpanExporter {
+
+  private final Supplier<SpanExporter> factory;
+  private final String description;
+  private final Object lock = new Object();
+  private @Nullable SpanExporter delegate;
+  private boolean shutdown;
+
+  /**
+   * @param factory builds the exporter; called at most once successfully, on the first export
+   * @param description what {@link #toString()} shows before the exporter is built
+   */
+  LazySpanExporter(Supplier<SpanExporter> factory, String description) {
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.description = Objects.requireNonNull(description, "description");
+  }
+
+  private @Nullable SpanExporter delegate() {
+    synchronized (lock) {
+      if (delegate == null && !shutdown) {
+        delegate = factory.get();
+      }
+      return delegate;
+    }
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    SpanExporter exporter;
+    try {
+      exporter = delegate();
+    } catch (RuntimeException e) {
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
+    return exporter == null ? CompletableResultCode.ofFailure() : exporter.export(spans);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    SpanExporter exporter;
+    synchronized (lock) {
+      exporter = delegate;
+    }
+    // Nothing was exported yet, so nothing is pending.
+    return exporter == null ? CompletableResultCode.ofSuccess() : exporter.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    SpanExporter exporter;
+    synchronized (lock) {
+      shutdown = true;
+      exporter = delegate;
+    }
+    return exporter == null ? CompletableResultCode.ofSuccess() : exporter.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    SpanExporter exporter;
+    synchronized (lock) {
+      exporter = delegate;
+    }
+    return exporter == null ? description + " (not built yet)" : exporter.toString();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.observability.tracing.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LazySpanExporterTest {
+
+  private final InMemorySpanExporter target = new InMemorySpanExporter();
+  private final AtomicInteger built = new AtomicInteger();
+
+  private LazySpanExporter lazy() {
+    return new LazySpanExporter(
+        () -> {
+          built.incrementAndGet();
+          return target;
+        },
+        "test exporter");
+  }
+
+  @Test
+  void created_buildsNothing() {
+    LazySpanExporter exporter = lazy();
+
+    assertThat(built).hasValue(0);
+    assertThat(exporter).hasToString("test exporter (not built yet)");
+  }
+
+  @Test
+  void export_buildsOnceAndDelegates() {
+    LazySpanExporter exporter = lazy();
+
+    CompletableResultCode first = exporter.export(List.of());
+    CompletableResultCode second = exporter.export(List.of());
+
+    assertThat(first.isSuccess()).isTrue();
+    assertThat(second.isSuccess()).isTrue();
+    assertThat(built).hasValue(1);
+  }
+
+  @Test
+  void shutdown_beforeAnyExport_buildsNothingAndLaterExportsFail() {
+    LazySpanExporter exporter = lazy();
+
+    assertThat(exporter.flush().isSuccess()).isTrue();
+    assertThat(exporter.shutdown().isSuccess()).isTrue();
+    CompletableResultCode after = exporter.export(List.of());
+
+    assertThat(after.isSuccess()).isFalse();
+    assertThat(built).hasValue(0);
+  }
+
+  @Test
+  void export_whenBuildingThrows_failsAndRetriesOnTheNextCall() {
+    AtomicInteger attempts = new AtomicInteger();
+    SpanExporter exporter =
+        new LazySpanExporter(
+            () -> {
+              if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("no HTTP sender");
+              }
+              return target;
+            },
+            "test exporter");
+
+    CompletableResultCode failed = exporter.export(List.of());
+    CompletableResultCode retried = exporter.export(List.of());
+
+    assertThat(failed.join(1, TimeUnit.SECONDS).isSuccess()).isFalse();
+    assertThat(failed.getFailureThrowable()).hasMessage("no HTTP sender");
+    assertThat(retried.isSuccess()).isTrue();
+    assertThat(attempts).hasValue(2);
+  }
+}
