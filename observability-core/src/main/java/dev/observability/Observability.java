@@ -142,6 +142,7 @@ public final class Observability implements AutoCloseable {
       keys.addAll(module.configKeys());
     }
     ObservabilityConfig config = ObservabilityConfig.resolve(sources, keys);
+    long discovered = System.nanoTime();
     List<ObservabilityModule> modules = ModuleStarter.select(candidates, config);
     ModuleStarter.validate(modules, config);
     for (String unknown : sources.unknownNames(keys)) {
@@ -150,6 +151,7 @@ public final class Observability implements AutoCloseable {
           unknown);
     }
 
+    long configured = System.nanoTime();
     ServiceInfo service = serviceInfo(config);
     CompositeMeterRegistry meterRegistry = new CompositeMeterRegistry();
     builder.meterRegistries.forEach(meterRegistry::add);
@@ -160,6 +162,7 @@ public final class Observability implements AutoCloseable {
     internalErrors.preregister(components);
     Scrubber scrubber = ScrubberConfig.create(config, meterRegistry);
     ObservationRegistry observationRegistry = ObservationRegistry.create();
+    long prepared = System.nanoTime();
 
     Observability instance =
         new Observability(
@@ -184,13 +187,24 @@ public final class Observability implements AutoCloseable {
       instance.shutdown.registerHook(instance::close);
     }
     if (logger.isDebugEnabled()) {
+      long end = System.nanoTime();
       logger.debug(
-          "observability started for service '{}' with modules {} in {} ms",
+          "observability started for service '{}' with modules {} in {} ms (discovery and"
+              + " configuration {} ms, validation {} ms, registries and scrubber {} ms, modules {}"
+              + " ms)",
           service.name(),
           instance.started.names(),
-          java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+          millis(end - begin),
+          millis(discovered - begin),
+          millis(configured - discovered),
+          millis(prepared - configured),
+          millis(end - prepared));
     }
     return instance;
+  }
+
+  private static long millis(long nanos) {
+    return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   private static ServiceInfo serviceInfo(ObservabilityConfig config) {
