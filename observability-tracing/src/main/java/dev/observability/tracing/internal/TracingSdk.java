@@ -192,7 +192,9 @@ public final class TracingSdk implements AutoCloseable {
             .setMeterProvider(MeterProvider::noop)
             .setComponentLoader(new JdkSenderFirst());
     settings.otlpHeaders().forEach(builder::addHeader);
-    return builder.build();
+    // Building the JDK HttpClient sets up TLS even for http:// endpoints (~150 ms of start-up);
+    // the export thread builds it on the first export instead.
+    return new LazySpanExporter(builder::build, "OTLP http/protobuf exporter");
   }
 
   private static SpanExporter grpcExporter(TracingSettings settings) {
@@ -204,7 +206,7 @@ public final class TracingSdk implements AutoCloseable {
             .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
             .setMeterProvider(MeterProvider::noop);
     settings.otlpHeaders().forEach(builder::addHeader);
-    return builder.build();
+    return new LazySpanExporter(builder::build, "OTLP gRPC exporter");
   }
 
   /** The SDK; the facade's {@code openTelemetry()}. */
