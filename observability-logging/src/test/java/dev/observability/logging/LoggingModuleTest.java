@@ -234,6 +234,42 @@ class LoggingModuleTest {
   }
 
   @Test
+  void accessLine_withHostMdcOnStoppingThread_usesRequestIds_andRestoresHostValues() {
+    obs = start(LogbackTestSupport.builder().start());
+    MDC.put("trace_id", TRACE_A);
+    MDC.put("request_id", "host-request");
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/orders", "", h -> null);
+    http.setRequestId("req-2");
+    http.setStatus(200);
+    http.put(ObservationNames.SPAN, span(TRACE_A, SPAN_A));
+
+    Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())
+        .observe(
+            () -> {
+              observation("same span", span(TRACE_A, SPAN_A)).observe(() -> logger.info("inner"));
+              logger.info("outer after inner");
+            });
+
+    JsonNode inner = lineWithMessage("inner");
+    assertThat(inner.get("span_id").asText()).isEqualTo(SPAN_A);
+    assertThat(inner.get("request_id").asText()).isEqualTo("req-2");
+    JsonNode after = lineWithMessage("outer after inner");
+    assertThat(after.get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(after.get("span_id").asText()).isEqualTo(SPAN_A);
+    assertThat(after.get("request_id").asText()).isEqualTo("req-2");
+    JsonNode access = lineWithMessage("request completed");
+    assertThat(access.get("path").asText()).isEqualTo("/orders");
+    assertThat(access.get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(access.get("span_id").asText()).isEqualTo(SPAN_A);
+    assertThat(access.get("request_id").asText()).isEqualTo("req-2");
+    assertThat(MDC.get("trace_id")).isEqualTo(TRACE_A);
+    assertThat(MDC.get("span_id")).isNull();
+    assertThat(MDC.get("request_id")).isEqualTo("host-request");
+  }
+
+  @Test
   void httpServerObservation_okStatusAtInfo_andErrorType() {
     obs = start(LogbackTestSupport.builder().start());
     HttpServerObservationContext http =

@@ -18,27 +18,28 @@ final class AccessPaths {
    */
   static String scrubbed(String path, @Nullable String query, SensitiveKeys keys) {
     Scrubber scrubber = keys.scrubber();
-    StringBuilder sb = new StringBuilder(path.length() + (query == null ? 0 : query.length() + 1));
-    sb.append(path);
-    if (query != null && !query.isEmpty()) {
-      sb.append('?');
-      int start = 0;
-      while (start <= query.length()) {
-        int amp = query.indexOf('&', start);
-        int end = amp < 0 ? query.length() : amp;
-        String pair = query.substring(start, end);
-        int eq = pair.indexOf('=');
-        if (eq > 0 && keys.isSensitive(decode(pair.substring(0, eq)))) {
-          sb.append(pair, 0, eq + 1).append(scrubber.mask());
-        } else {
-          sb.append(pair);
-        }
-        if (amp < 0) {
-          break;
-        }
-        sb.append('&');
-        start = amp + 1;
+    if (query == null || query.isEmpty()) {
+      // The common case: no query string, so no copy of the path.
+      return scrubber.scrub(path.length() > MAX_LENGTH ? path.substring(0, MAX_LENGTH) : path);
+    }
+    StringBuilder sb = new StringBuilder(path.length() + query.length() + 1);
+    sb.append(path).append('?');
+    int start = 0;
+    while (start <= query.length()) {
+      int amp = query.indexOf('&', start);
+      int end = amp < 0 ? query.length() : amp;
+      String pair = query.substring(start, end);
+      int eq = pair.indexOf('=');
+      if (eq > 0 && keys.isSensitive(decode(pair.substring(0, eq)))) {
+        sb.append(pair, 0, eq + 1).append(scrubber.mask());
+      } else {
+        sb.append(pair);
       }
+      if (amp < 0) {
+        break;
+      }
+      sb.append('&');
+      start = amp + 1;
     }
     String text = sb.length() > MAX_LENGTH ? sb.substring(0, MAX_LENGTH) : sb.toString();
     return scrubber.scrub(text);

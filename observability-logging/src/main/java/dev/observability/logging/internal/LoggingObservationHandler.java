@@ -10,6 +10,7 @@ import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,12 +88,12 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       }
     }
     if (span != null && span.isValid()) {
-      MDC.put(Fields.TRACE_ID, span.getTraceId());
-      MDC.put(Fields.SPAN_ID, span.getSpanId());
+      set(Fields.TRACE_ID, span.getTraceId(), previous[0]);
+      set(Fields.SPAN_ID, span.getSpanId(), previous[1]);
     }
     String requestId = requestId(context);
     if (requestId != null) {
-      MDC.put(Fields.REQUEST_ID, requestId);
+      set(Fields.REQUEST_ID, requestId, previous[2]);
     }
   }
 
@@ -119,26 +120,25 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     if (serverError ? !access.isWarnEnabled() : !access.isInfoEnabled()) {
       return;
     }
-    String[] previous = {
-      MDC.get(Fields.TRACE_ID), MDC.get(Fields.SPAN_ID), MDC.get(Fields.REQUEST_ID)
-    };
+    SpanContext span = storedSpan(http);
+    if (span == null) {
+      span = http.get(SCOPE_SPAN);
+    }
+    @Nullable String traceId = null;
+    @Nullable String spanId = null;
+    if (span != null && span.isValid()) {
+      traceId = span.getTraceId();
+      spanId = span.getSpanId();
+    }
+    @Nullable String requestId = http.getRequestId().isEmpty() ? null : http.getRequestId();
+    // Only keys whose value differs are changed, and only those are put back afterwards.
+    String previousTraceId = MDC.get(Fields.TRACE_ID);
+    String previousSpanId = MDC.get(Fields.SPAN_ID);
+    String previousRequestId = MDC.get(Fields.REQUEST_ID);
+    boolean traceIdSet = set(Fields.TRACE_ID, traceId, previousTraceId);
+    boolean spanIdSet = set(Fields.SPAN_ID, spanId, previousSpanId);
+    boolean requestIdSet = set(Fields.REQUEST_ID, requestId, previousRequestId);
     try {
-      SpanContext span = storedSpan(http);
-      if (span == null) {
-        span = http.get(SCOPE_SPAN);
-      }
-      if (span != null && span.isValid()) {
-        MDC.put(Fields.TRACE_ID, span.getTraceId());
-        MDC.put(Fields.SPAN_ID, span.getSpanId());
-      } else {
-        MDC.remove(Fields.TRACE_ID);
-        MDC.remove(Fields.SPAN_ID);
-      }
-      if (!http.getRequestId().isEmpty()) {
-        MDC.put(Fields.REQUEST_ID, http.getRequestId());
-      } else {
-        MDC.remove(Fields.REQUEST_ID);
-      }
       LoggingEventBuilder line = serverError ? access.atWarn() : access.atInfo();
       line.setMessage(ACCESS_MESSAGE)
           .addKeyValue("method", scrubber.scrub(cap(http.getMethod(), 32)))
@@ -163,20 +163,47 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       }
       line.log();
     } finally {
-      restore(Fields.TRACE_ID, previous[0]);
-      restore(Fields.SPAN_ID, previous[1]);
-      restore(Fields.REQUEST_ID, previous[2]);
+      if (traceIdSet) {
+        set(Fields.TRACE_ID, previousTraceId, traceId);
+      }
+      if (spanIdSet) {
+        set(Fields.SPAN_ID, previousSpanId, spanId);
+      }
+      if (requestIdSet) {
+        set(Fields.REQUEST_ID, previousRequestId, requestId);
+      }
     }
+  }
+
+  /**
+   * Sets {@code key} to {@code value} (removes it for null) when that differs from {@code current},
+   * the value it holds; whether it changed it. Logback copies the MDC map for the next log event
+   * after every change, so unchanged values are not written again.
+   */
+  private static boolean set(String key, @Nullable String value, @Nullable String current) {
+    if (Objects.equals(value, current)) {
+      return false;
+    }
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+    return true;
   }
 
   private static String cap(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
   }
 
+  /** Sets {@code key} to {@code value}, or removes it for null, unless it holds that already. */
   private static void restore(String key, @Nullable String value) {
+    String current = MDC.get(key);
     if (value == null) {
-      MDC.remove(key);
-    } else {
+      if (current != null) {
+        MDC.remove(key);
+      }
+    } else if (!value.equals(current)) {
       MDC.put(key, value);
     }
   }
