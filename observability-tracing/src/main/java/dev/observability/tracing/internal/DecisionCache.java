@@ -26,6 +26,13 @@ public final class DecisionCache {
   /** Slot {@code s} holds the kept id at {@code 2s} and the dropped id at {@code 2s + 1}. */
   private final @Nullable String[] ids;
 
+  /**
+   * Per entry of {@link #ids}, the {@link #tag} of the id stored there: a lookup compares it first
+   * and reads the stored string (two more cache misses on a large cache) only when it matches.
+   * Written after the id; a reader that sees the two out of step treats the entry as absent.
+   */
+  private final int[] tags;
+
   private final @Nullable String[] errors;
   private final int mask;
 
@@ -33,6 +40,7 @@ public final class DecisionCache {
   public DecisionCache(int size) {
     int slots = Math.max(16, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
     this.ids = new String[slots * 2];
+    this.tags = new int[slots * 2];
     this.errors = new String[slots];
     this.mask = slots - 1;
   }
@@ -44,16 +52,19 @@ public final class DecisionCache {
 
   /** Records the decision for {@code traceId}. */
   public void record(String traceId, boolean keep) {
-    int kept = slot(traceId) << 1;
+    int tag = tag(traceId);
+    int kept = slot(tag) << 1;
     int dropped = kept + 1;
     if (keep) {
       ids[kept] = traceId;
-      if (traceId.equals(ids[dropped])) {
+      tags[kept] = tag;
+      if (matches(dropped, traceId, tag)) {
         ids[dropped] = null;
       }
     } else {
       ids[dropped] = traceId;
-      if (traceId.equals(ids[kept])) {
+      tags[dropped] = tag;
+      if (matches(kept, traceId, tag)) {
         ids[kept] = null;
       }
     }
@@ -61,14 +72,19 @@ public final class DecisionCache {
 
   /** {@link #KEPT}, {@link #DROPPED} or {@link #UNKNOWN}. */
   public int lookup(String traceId) {
-    int kept = slot(traceId) << 1;
-    if (traceId.equals(ids[kept])) {
+    int tag = tag(traceId);
+    int kept = slot(tag) << 1;
+    if (matches(kept, traceId, tag)) {
       return KEPT;
     }
-    if (traceId.equals(ids[kept + 1])) {
+    if (matches(kept + 1, traceId, tag)) {
       return DROPPED;
     }
     return UNKNOWN;
+  }
+
+  private boolean matches(int entry, String traceId, int tag) {
+    return tags[entry] == tag && traceId.equals(ids[entry]);
   }
 
   /**
@@ -76,27 +92,32 @@ public final class DecisionCache {
    * local root, when it ends, is kept under the error policy.
    */
   public void markError(String traceId) {
-    errors[slot(traceId)] = traceId;
+    errors[slot(tag(traceId))] = traceId;
   }
 
   /** Whether {@link #markError(String)} was called for {@code traceId} (and not overwritten). */
   public boolean hasErrorMark(String traceId) {
-    return traceId.equals(errors[slot(traceId)]);
+    return traceId.equals(errors[slot(tag(traceId))]);
   }
 
   /**
-   * The slot: the trace id's last 8 hex digits, which are random (W3C ids are random in their lower
+   * The tag: the trace id's last 8 hex digits, which are random (W3C ids are random in their lower
    * part), so no hashing over all 32 characters is needed on the recording path.
    */
-  private int slot(String traceId) {
+  private static int tag(String traceId) {
     int length = traceId.length();
     if (length < 8) {
-      return traceId.hashCode() & mask;
+      return traceId.hashCode();
     }
     int value = 0;
     for (int i = length - 8; i < length; i++) {
       value = (value << 4) | (TraceIdRatio.hexDigit(traceId.charAt(i)) & 0x0f);
     }
-    return (value ^ (value >>> 16)) & mask;
+    return value;
+  }
+
+  /** The slot of a tag. */
+  private int slot(int tag) {
+    return (tag ^ (tag >>> 16)) & mask;
   }
 }

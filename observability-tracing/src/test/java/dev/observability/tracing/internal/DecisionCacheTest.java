@@ -35,6 +35,23 @@ class DecisionCacheTest {
   }
 
   @Test
+  void lookup_idsWithTheSameLastDigits_areToldApartByTheWholeId() {
+    DecisionCache cache = new DecisionCache(16);
+    String kept = "0af7651916cd43dd8448eb211c80319c";
+    String dropped = "4bf92f3577b34da6a3ce929d1c80319c";
+    String unknown = "00000000000000000000000c1c80319c";
+    cache.record(kept, true);
+    cache.record(dropped, false);
+
+    assertThat(cache.lookup(kept)).isEqualTo(DecisionCache.KEPT);
+    assertThat(cache.lookup(dropped)).isEqualTo(DecisionCache.DROPPED);
+    assertThat(cache.lookup(unknown)).isEqualTo(DecisionCache.UNKNOWN);
+    cache.record(dropped, true);
+    assertThat(cache.lookup(kept)).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.lookup(dropped)).isEqualTo(DecisionCache.KEPT);
+  }
+
+  @Test
   void capacity_isRoundedUpToPowerOfTwo() {
     assertThat(new DecisionCache(16_384).capacity()).isEqualTo(16_384);
     assertThat(new DecisionCache(10_000).capacity()).isEqualTo(16_384);
