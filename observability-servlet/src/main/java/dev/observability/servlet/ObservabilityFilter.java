@@ -232,7 +232,7 @@ public final class ObservabilityFilter implements Filter {
     if (route == null) {
       route = mappingPattern(request);
     }
-    context.setRoute(route == null ? null : contextPath + route);
+    context.setRoute(route == null || contextPath.isEmpty() ? route : contextPath + route);
 
     context.setClientAddress(request.getRemoteAddr());
     context.setScheme(request.getScheme());
@@ -248,7 +248,8 @@ public final class ObservabilityFilter implements Filter {
     try {
       for (String name : rt.settings.routeAttributes()) {
         if (request.getAttribute(name) instanceof String route && route.startsWith("/")) {
-          context.setRoute(request.getContextPath() + route);
+          String contextPath = request.getContextPath();
+          context.setRoute(contextPath.isEmpty() ? route : contextPath + route);
           return;
         }
       }
