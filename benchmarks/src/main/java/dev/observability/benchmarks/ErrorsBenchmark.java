@@ -3,8 +3,6 @@ package dev.observability.benchmarks;
 import dev.observability.Observability;
 import dev.observability.ObservabilityBuilder;
 import dev.observability.errors.ErrorsModule;
-import dev.observability.spi.ModuleContext;
-import dev.observability.spi.ObservabilityModule;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -93,26 +91,7 @@ public class ErrorsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      observability =
-          builder()
-              .module(
-                  new ObservabilityModule() {
-                    @Override
-                    public String name() {
-                      return "noop";
-                    }
-
-                    @Override
-                    public int order() {
-                      return 0;
-                    }
-
-                    @Override
-                    public void start(ModuleContext context) {
-                      context.addObservationHandler(new SpineBenchmark.NoopHandler());
-                    }
-                  })
-              .start();
+      observability = builder().module(new NoopModule()).start();
     }
 
     @TearDown(Level.Trial)

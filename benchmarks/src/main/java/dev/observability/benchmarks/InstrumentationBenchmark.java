@@ -7,7 +7,6 @@ import dev.observability.instrument.Instrumented;
 import dev.observability.instrument.MethodObservationContext;
 import dev.observability.servlet.RouteTemplates;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,14 +69,6 @@ public class InstrumentationBenchmark {
     }
   }
 
-  /** A handler that does nothing, so that only the instrumentation is measured. */
-  static final class NoopHandler implements ObservationHandler<Observation.Context> {
-    @Override
-    public boolean supportsContext(Observation.Context context) {
-      return true;
-    }
-  }
-
   /** The facade with the no-op handler, the target and its proxy. */
   @State(Scope.Benchmark)
   public static class Methods {
@@ -94,23 +85,7 @@ public class InstrumentationBenchmark {
               .environmentVariables(Map.of())
               .discoverModules(false)
               .property("shutdown.hook", "false")
-              .module(
-                  new dev.observability.spi.ObservabilityModule() {
-                    @Override
-                    public String name() {
-                      return "noop";
-                    }
-
-                    @Override
-                    public int order() {
-                      return 0;
-                    }
-
-                    @Override
-                    public void start(dev.observability.spi.ModuleContext context) {
-                      context.addObservationHandler(new NoopHandler());
-                    }
-                  })
+              .module(new NoopModule())
               .start();
       target = new OrdersImpl();
       proxy = Instrumentation.of(observability).instrument(Orders.class, target);

@@ -2,7 +2,6 @@ package dev.observability.benchmarks;
 
 import dev.observability.Observability;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,14 +34,6 @@ public class SpineBenchmark {
   private Observability observability;
   private ObservationRegistry bareRegistry;
 
-  /** A handler that does nothing, so that only the spine is measured. */
-  static final class NoopHandler implements ObservationHandler<Observation.Context> {
-    @Override
-    public boolean supportsContext(Observation.Context context) {
-      return true;
-    }
-  }
-
   @Setup(Level.Trial)
   public void setUp() {
     observability =
@@ -51,26 +42,10 @@ public class SpineBenchmark {
             .environmentVariables(Map.of())
             .discoverModules(false)
             .property("shutdown.hook", "false")
-            .module(
-                new dev.observability.spi.ObservabilityModule() {
-                  @Override
-                  public String name() {
-                    return "noop";
-                  }
-
-                  @Override
-                  public int order() {
-                    return 0;
-                  }
-
-                  @Override
-                  public void start(dev.observability.spi.ModuleContext context) {
-                    context.addObservationHandler(new NoopHandler());
-                  }
-                })
+            .module(new NoopModule())
             .start();
     bareRegistry = ObservationRegistry.create();
-    bareRegistry.observationConfig().observationHandler(new NoopHandler());
+    bareRegistry.observationConfig().observationHandler(new NoopModule.NoopHandler());
   }
 
   @TearDown(Level.Trial)
