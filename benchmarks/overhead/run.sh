@@ -21,7 +21,9 @@
 # Needs a JDK (17+, with jcmd for the profile), Maven, wrk (Debian package `wrk`) and, to pin,
 # taskset (util-linux). Uses only loopback. Every process it starts is stopped on exit. Settings
 # are environment variables:
-#   WARMUP=15 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds
+#   WARMUP=45 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds (on one
+#                                          core the JIT compilers need about 30 s to settle: the
+#                                          measured window must not include them)
 #   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
 #   CONNECTIONS=16                         wrk connections of the main pass
 #   SETUPS="a b c c10"                     set-ups of the alternating rounds
@@ -47,7 +49,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$HERE/work}
 
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-45}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-3}
 LIGHT_DURATION=${LIGHT_DURATION:-10}
