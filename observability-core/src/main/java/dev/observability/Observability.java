@@ -1,6 +1,8 @@
 package dev.observability;
 
 import dev.observability.internal.ConfigSources;
+import dev.observability.internal.FacadeMeterRegistry;
+import dev.observability.internal.FirstMeterRead;
 import dev.observability.internal.InternalErrors;
 import dev.observability.internal.ModuleStarter;
 import dev.observability.internal.Shutdown;
@@ -153,7 +155,8 @@ public final class Observability implements AutoCloseable {
 
     long configured = System.nanoTime();
     ServiceInfo service = serviceInfo(config);
-    CompositeMeterRegistry meterRegistry = new CompositeMeterRegistry();
+    FirstMeterRead firstMeterRead = new FirstMeterRead();
+    CompositeMeterRegistry meterRegistry = new FacadeMeterRegistry(firstMeterRead);
     builder.meterRegistries.forEach(meterRegistry::add);
     ModuleStarter.addMeterRegistries(modules, config, meterRegistry);
     InternalErrors internalErrors = new InternalErrors(meterRegistry);
@@ -179,10 +182,16 @@ public final class Observability implements AutoCloseable {
             config,
             service,
             meterRegistry,
+            firstMeterRead,
             observationRegistry,
             scrubber,
             internalErrors,
             instance.shutdown);
+    if (!builder.meterRegistries.isEmpty()) {
+      // A registry of the host's may publish on its own schedule, without ever listing the
+      // facade's registry: what waits for the first read is done now.
+      firstMeterRead.run();
+    }
     if (config.get(CoreConfig.SHUTDOWN_HOOK)) {
       instance.shutdown.registerHook(instance::close);
     }
@@ -248,7 +257,9 @@ public final class Observability implements AutoCloseable {
   /**
    * The instance's meter registry. With the metrics module it includes the Prometheus registry that
    * {@code /metrics} exposes; without it, meters registered here record nothing unless the host
-   * added a registry through {@link ObservabilityBuilder#meterRegistry(MeterRegistry)}.
+   * added a registry through {@link ObservabilityBuilder#meterRegistry(MeterRegistry)}. Meters that
+   * modules bind on first read (the JVM and process meters) are bound by the first listing of this
+   * registry ({@code getMeters}, {@code forEachMeter}, {@code find}, {@code get}).
    */
   public MeterRegistry meterRegistry() {
     return meterRegistry;

@@ -177,6 +177,7 @@ public final class ModuleStarter {
       ObservabilityConfig config,
       ServiceInfo service,
       CompositeMeterRegistry meterRegistry,
+      FirstMeterRead firstMeterRead,
       ObservationRegistry observationRegistry,
       Scrubber scrubber,
       InternalErrors internalErrors,
@@ -186,6 +187,7 @@ public final class ModuleStarter {
             config,
             service,
             meterRegistry,
+            firstMeterRead,
             observationRegistry,
             scrubber,
             internalErrors,
@@ -212,6 +214,9 @@ public final class ModuleStarter {
     }
     context.current = "core";
     context.registerHandlers();
+    if (context.registryAdded) {
+      firstMeterRead.run();
+    }
     return new Started(List.copyOf(names), Map.copyOf(context.features), context.openTelemetry);
   }
 
@@ -222,6 +227,8 @@ public final class ModuleStarter {
     private final ObservabilityConfig config;
     private final ServiceInfo service;
     private final CompositeMeterRegistry meterRegistry;
+    private final FirstMeterRead firstMeterRead;
+    private boolean registryAdded;
     private final ObservationRegistry observationRegistry;
     private final Scrubber scrubber;
     private final InternalErrors internalErrors;
@@ -237,6 +244,7 @@ public final class ModuleStarter {
         ObservabilityConfig config,
         ServiceInfo service,
         CompositeMeterRegistry meterRegistry,
+        FirstMeterRead firstMeterRead,
         ObservationRegistry observationRegistry,
         Scrubber scrubber,
         InternalErrors internalErrors,
@@ -244,6 +252,7 @@ public final class ModuleStarter {
       this.config = config;
       this.service = service;
       this.meterRegistry = meterRegistry;
+      this.firstMeterRead = firstMeterRead;
       this.observationRegistry = observationRegistry;
       this.scrubber = scrubber;
       this.internalErrors = internalErrors;
@@ -273,6 +282,22 @@ public final class ModuleStarter {
     @Override
     public void addMeterRegistry(MeterRegistry registry) {
       meterRegistry.add(Objects.requireNonNull(registry, "registry"));
+      registryAdded = true;
+    }
+
+    @Override
+    public Runnable onFirstMeterRead(Runnable action) {
+      Objects.requireNonNull(action, "action");
+      String module = current;
+      firstMeterRead.add(
+          () -> {
+            try {
+              action.run();
+            } catch (RuntimeException | LinkageError e) {
+              internalErrors.record(module, e);
+            }
+          });
+      return firstMeterRead;
     }
 
     @Override

@@ -33,8 +33,32 @@ public interface ModuleContext {
   /** The instance's meter registry (a composite that every added registry joins). */
   MeterRegistry meterRegistry();
 
-  /** Adds a registry to the instance's composite, such as the Prometheus registry. */
+  /**
+   * Adds a registry to the instance's composite, such as the Prometheus registry. Such a registry
+   * may read its meters on a schedule of its own (a push registry), so with one the actions given
+   * to {@link #onFirstMeterRead} run at the end of start.
+   */
   void addMeterRegistry(MeterRegistry registry);
+
+  /**
+   * Defers {@code action} (typically binding meters to {@link #meterRegistry()}) until meters are
+   * first read, instead of paying for it during start: the first listing of the instance's registry
+   * ({@code getMeters}, {@code forEachMeter}, {@code find}, {@code get}), the first call of a
+   * trigger returned here, or the end of start when the composite holds a registry that reads its
+   * meters on its own (one given to the builder or to {@link #addMeterRegistry}). Every module's
+   * actions run together, once, on the thread that reads first; a reader that arrives meanwhile
+   * waits for them. Something {@code action} throws is counted as an internal error of the module.
+   *
+   * <p>The trigger is for read paths that do not list the instance's registry, such as a scrape of
+   * a registry the module contributed: call it before reading. It is thread-safe and cheap once the
+   * actions ran.
+   *
+   * @return the trigger
+   */
+  default Runnable onFirstMeterRead(Runnable action) {
+    action.run();
+    return () -> {};
+  }
 
   /** The instance's observation registry. */
   ObservationRegistry observationRegistry();

@@ -1,0 +1,66 @@
+package dev.observability.internal;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The facade's composite registry: a listing of its meters ({@link #getMeters}, {@link
+ * #forEachMeter}, and so {@code find} and {@code get}, which list through {@code getMeters}) first
+ * runs the {@link FirstMeterRead} actions, so that meters bound on first read are there for whoever
+ * reads them.
+ *
+ * <p>The composite lists its own meters while it adds or removes a registry, holding a lock that a
+ * meter registration needs too; those listings run nothing. Thread-safe.
+ */
+public final class FacadeMeterRegistry extends CompositeMeterRegistry {
+
+  private static final ThreadLocal<Boolean> CHANGING = new ThreadLocal<>();
+
+  private final FirstMeterRead firstRead;
+
+  /** Creates an empty composite that runs {@code firstRead} on the first listing. */
+  public FacadeMeterRegistry(FirstMeterRead firstRead) {
+    this.firstRead = firstRead;
+  }
+
+  private void beforeRead() {
+    if (!firstRead.done() && CHANGING.get() == null && !isClosed()) {
+      firstRead.run();
+    }
+  }
+
+  @Override
+  public List<Meter> getMeters() {
+    beforeRead();
+    return super.getMeters();
+  }
+
+  @Override
+  public void forEachMeter(Consumer<? super Meter> consumer) {
+    beforeRead();
+    super.forEachMeter(consumer);
+  }
+
+  @Override
+  public CompositeMeterRegistry add(MeterRegistry registry) {
+    CHANGING.set(Boolean.TRUE);
+    try {
+      return super.add(registry);
+    } finally {
+      CHANGING.remove();
+    }
+  }
+
+  @Override
+  public CompositeMeterRegistry remove(MeterRegistry registry) {
+    CHANGING.set(Boolean.TRUE);
+    try {
+      return super.remove(registry);
+    } finally {
+      CHANGING.remove();
+    }
+  }
+}
