@@ -5,6 +5,7 @@ import dev.observability.ObservabilityConfig;
 import dev.observability.ScrapeEndpoint;
 import dev.observability.metrics.internal.CardinalityGuard;
 import dev.observability.metrics.internal.HttpServerMetricsHandler;
+import dev.observability.metrics.internal.JvmBinders;
 import dev.observability.metrics.internal.MethodMetricsHandler;
 import dev.observability.metrics.internal.MetricsHttpServer;
 import dev.observability.metrics.internal.MetricsSettings;
@@ -18,13 +19,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -163,16 +157,14 @@ public final class MetricsModule implements ObservabilityModule {
     CardinalityGuard guard =
         new CardinalityGuard(registry, context.scrubber(), settings.maxTagValues());
 
+    // The JVM and process meters are bound when meters are first read (a scrape, a listing of the
+    // facade's registry), not here: their binders load and query a good many management beans,
+    // which start-up does not need.
+    Runnable bindDeferred = () -> {};
     if (settings.jvm()) {
-      new JvmMemoryMetrics().bindTo(registry);
-      JvmGcMetrics gc = new JvmGcMetrics();
-      gc.bindTo(registry);
-      context.onClose(gc);
-      new JvmThreadMetrics().bindTo(registry);
-      new ClassLoaderMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new FileDescriptorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
+      JvmBinders binders = new JvmBinders(registry);
+      context.onClose(binders);
+      bindDeferred = context.onFirstMeterRead(binders::bind);
     }
 
     context.addObservationHandler(new HttpServerMetricsHandler(registry, clock, settings, guard));
@@ -181,8 +173,15 @@ public final class MetricsModule implements ObservabilityModule {
       context.addObservationHandler(new OperationMetricsHandler(registry, clock, settings, guard));
     }
 
+    PrometheusMeterRegistry scraped = prometheus;
+    Runnable beforeScrape = bindDeferred;
     PrometheusScrapeEndpoint endpoint =
-        new PrometheusScrapeEndpoint(prometheus, context::reportInternalError);
+        new PrometheusScrapeEndpoint(
+            (out, contentType) -> {
+              beforeScrape.run();
+              scraped.scrape(out, contentType);
+            },
+            context::reportInternalError);
     context.provide(ScrapeEndpoint.class, endpoint);
     SdkMetrics metrics =
         new SdkMetrics(registry, clock, settings, guard, context::reportInternalError);

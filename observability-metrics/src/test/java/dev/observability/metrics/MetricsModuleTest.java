@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.observability.ConfigurationException;
 import dev.observability.Observability;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class MetricsModuleTest {
@@ -33,6 +36,47 @@ class MetricsModuleTest {
       assertThat(e.names()).doesNotContain("system_cpu_count", "process_cpu_time_ns_total");
       assertThat(e.named("jvm_memory_used_bytes"))
           .anySatisfy(sample -> assertThat(sample.labels()).containsEntry("area", "heap"));
+    }
+  }
+
+  @Test
+  void jvmMeters_areBoundOnTheFirstScrape_notAtStart() {
+    try (Observability obs = Instances.start()) {
+      List<String> added = new CopyOnWriteArrayList<>();
+      obs.meterRegistry().config().onMeterAdded(meter -> added.add(meter.getId().getName()));
+
+      String first = Instances.scrape(obs);
+
+      // Added by the scrape itself, so not bound at start; and in the scrape that bound them.
+      assertThat(added).contains("jvm.memory.used", "jvm.threads.live", "process.uptime");
+      assertThat(Exposition.parse(first).names())
+          .contains("jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total");
+      added.clear();
+      Instances.scrape(obs);
+      assertThat(added).isEmpty();
+    }
+  }
+
+  @Test
+  void jvmMeters_areBoundOnTheFirstListingOfTheFacadeRegistry() {
+    try (Observability obs = Instances.start()) {
+      assertThat(obs.meterRegistry().find("jvm.memory.used").gauge()).isNotNull();
+      assertThat(obs.meterRegistry().getMeters())
+          .extracting(meter -> meter.getId().getName())
+          .contains("jvm.threads.live", "process.cpu.usage");
+      assertThat(Exposition.parse(Instances.scrape(obs)).names()).contains("jvm_memory_used_bytes");
+    }
+  }
+
+  @Test
+  void jvmMeters_areBoundAtStart_whenTheHostAddsARegistryOfItsOwn() {
+    SimpleMeterRegistry host = new SimpleMeterRegistry();
+    try (Observability obs = Instances.builder().meterRegistry(host).start()) {
+      // A host registry may publish on its own schedule without any read of the facade's.
+      assertThat(host.getMeters())
+          .extracting(meter -> meter.getId().getName())
+          .contains("jvm.memory.used", "jvm.gc.memory.allocated", "process.uptime");
+      assertThat(Exposition.parse(Instances.scrape(obs)).names()).contains("jvm_memory_used_bytes");
     }
   }
 
