@@ -76,7 +76,28 @@ public final class HttpSemconv {
   private static final Set<String> KNOWN_METHODS =
       Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
 
+  /** Boxed values of 0 to 1023 (status codes, well-known ports), filled as they are used. */
+  private static final Long[] BOXED = new Long[1024];
+
   private HttpSemconv() {}
+
+  /**
+   * {@code value} as a {@code Long} attribute value, shared for 0 to 1023 (status codes: the SDK's
+   * {@code setAttribute} takes a boxed value, and {@code Long.valueOf} caches only up to 127).
+   */
+  public static Long boxed(int value) {
+    if (value < 0 || value >= BOXED.length) {
+      return (long) value;
+    }
+    Long cached = BOXED[value];
+    if (cached == null) {
+      // A benign race: two threads may box the same value, and either instance will do (Long is
+      // immutable, its final field safely published).
+      cached = (long) value;
+      BOXED[value] = cached;
+    }
+    return cached;
+  }
 
   /** The method as the attribute carries it: itself when known (case-sensitive), else _OTHER. */
   public static String method(String method) {

@@ -94,15 +94,20 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   @Override
   public void onStart(Observation.Context context) {
     Context parent = parentContext(context);
+    SpanState state;
     Span span;
     if (context instanceof HttpServerObservationContext http) {
       if (!Span.fromContext(parent).getSpanContext().isValid()) {
         parent = propagator.extract(parent, http, REQUEST_HEADERS);
       }
-      span = startServer(http, parent);
+      ServerSpanState server = new ServerSpanState(http);
+      span = startServer(http, server, parent);
+      state = server;
     } else if (context instanceof HttpClientObservationContext client) {
       span = startClient(client, parent);
+      state = new SpanState();
     } else {
+      state = new SpanState();
       String name = context.getContextualName();
       SpanBuilder builder =
           tracer
@@ -117,8 +122,9 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       span = builder.startSpan();
     }
     Context current = parent.with(span);
+    state.start(span, current);
     context.put(ObservationNames.SPAN, span);
-    context.put(SpanState.class, new SpanState(current));
+    context.put(SpanState.class, state);
     if (context instanceof HttpClientObservationContext client) {
       propagator.inject(current, client, OUTBOUND_HEADERS);
     } else if (responseTraceparent && context instanceof HttpServerObservationContext http) {
@@ -126,12 +132,19 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     }
   }
 
-  private Span startServer(HttpServerObservationContext http, Context parent) {
+  /**
+   * Starts the SERVER span with every attribute the request already carries, set on the builder (no
+   * lock per attribute) from {@code request}, which remembers them so that {@link #onStop} sets
+   * again only what the instrumentation changed meanwhile.
+   */
+  private Span startServer(
+      HttpServerObservationContext http, ServerSpanState request, Context parent) {
     String original = http.getMethod();
     String method = HttpSemconv.method(original);
+    String route = request.route;
     SpanBuilder builder =
         tracer
-            .spanBuilder(HttpSemconv.spanName(method, http.getRoute()))
+            .spanBuilder(HttpSemconv.spanName(method, route))
             .setParent(parent)
             .setSpanKind(SpanKind.SERVER)
             .setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
@@ -143,6 +156,15 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     if (query != null && !query.isEmpty()) {
       builder.setAttribute(HttpSemconv.URL_QUERY, query);
     }
+    setIfPresent(builder, HttpSemconv.HTTP_ROUTE, route);
+    setIfPresent(builder, HttpSemconv.URL_SCHEME, request.scheme);
+    setIfPresent(builder, HttpSemconv.SERVER_ADDRESS, request.serverAddress);
+    if (request.serverPort > 0) {
+      builder.setAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(request.serverPort));
+    }
+    setIfPresent(builder, HttpSemconv.CLIENT_ADDRESS, request.clientAddress);
+    setIfPresent(builder, HttpSemconv.USER_AGENT_ORIGINAL, request.userAgent);
+    setIfPresent(builder, HttpSemconv.NETWORK_PROTOCOL_VERSION, request.protocolVersion);
     return builder.startSpan();
   }
 
@@ -165,7 +187,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     setIfPresent(builder, HttpSemconv.SERVER_ADDRESS, uri.getHost());
     int port = HttpSemconv.port(uri);
     if (port > 0) {
-      builder.setAttribute(HttpSemconv.SERVER_PORT, (long) port);
+      builder.setAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(port));
     }
     return builder.startSpan();
   }
@@ -174,12 +196,6 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       SpanBuilder builder, AttributeKey<String> key, @Nullable String value) {
     if (value != null && !value.isEmpty()) {
       builder.setAttribute(key, value);
-    }
-  }
-
-  private static void setIfPresent(Span span, AttributeKey<String> key, @Nullable String value) {
-    if (value != null && !value.isEmpty()) {
-      span.setAttribute(key, value);
     }
   }
 
@@ -227,39 +243,48 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onEvent(Observation.Event event, Observation.Context context) {
-    Span span = context.get(ObservationNames.SPAN);
-    if (span != null) {
+    SpanState state = context.get(SpanState.class);
+    if (state != null) {
       String name = event.getContextualName();
-      span.addEvent(name == null || name.isEmpty() ? event.getName() : name);
+      state.span.addEvent(name == null || name.isEmpty() ? event.getName() : name);
     }
   }
 
   @Override
   public void onStop(Observation.Context context) {
-    Span span = context.get(ObservationNames.SPAN);
-    if (span == null) {
+    SpanState state = context.get(SpanState.class);
+    if (state == null) {
       return;
     }
+    Span span = state.span;
     Throwable error = context.getError();
     String errorType = error == null ? null : error.getClass().getName();
-    if (context instanceof HttpServerObservationContext http) {
+    if (context instanceof HttpServerObservationContext http
+        && state instanceof ServerSpanState start) {
+      // Connection details and the route may be set or changed by the instrumentation after the
+      // start (an asynchronous framework, a route known only once dispatched): what differs from
+      // the start is set again, so the span carries the values read at the end.
       String route = http.getRoute();
-      if (route != null && !route.isEmpty()) {
+      if (changed(route, start.route)) {
         span.setAttribute(HttpSemconv.HTTP_ROUTE, route);
         span.updateName(HttpSemconv.spanName(HttpSemconv.method(http.getMethod()), route));
       }
-      // Connection details are set by the instrumentation as it learns them: read them at the end.
-      setIfPresent(span, HttpSemconv.URL_SCHEME, http.getScheme());
-      setIfPresent(span, HttpSemconv.SERVER_ADDRESS, http.getServerAddress());
-      if (http.getServerPort() > 0) {
-        span.setAttribute(HttpSemconv.SERVER_PORT, (long) http.getServerPort());
+      setIfChanged(span, HttpSemconv.URL_SCHEME, http.getScheme(), start.scheme);
+      setIfChanged(span, HttpSemconv.SERVER_ADDRESS, http.getServerAddress(), start.serverAddress);
+      int port = http.getServerPort();
+      if (port > 0 && port != start.serverPort) {
+        span.setAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(port));
       }
-      setIfPresent(span, HttpSemconv.CLIENT_ADDRESS, http.getClientAddress());
-      setIfPresent(span, HttpSemconv.USER_AGENT_ORIGINAL, http.getUserAgent());
-      setIfPresent(span, HttpSemconv.NETWORK_PROTOCOL_VERSION, http.getProtocolVersion());
+      setIfChanged(span, HttpSemconv.CLIENT_ADDRESS, http.getClientAddress(), start.clientAddress);
+      setIfChanged(span, HttpSemconv.USER_AGENT_ORIGINAL, http.getUserAgent(), start.userAgent);
+      setIfChanged(
+          span,
+          HttpSemconv.NETWORK_PROTOCOL_VERSION,
+          http.getProtocolVersion(),
+          start.protocolVersion);
       int status = http.getStatus();
       if (status > 0) {
-        span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, (long) status);
+        span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, HttpSemconv.boxed(status));
       }
       if (status >= 500) {
         span.setStatus(StatusCode.ERROR);
@@ -270,7 +295,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     } else if (context instanceof HttpClientObservationContext client) {
       int status = client.getStatus();
       if (status > 0) {
-        span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, (long) status);
+        span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, HttpSemconv.boxed(status));
       }
       if (status >= 400) {
         span.setStatus(StatusCode.ERROR);
@@ -290,6 +315,18 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
     }
     span.end();
+  }
+
+  /** Whether {@code now} is a value to set: present, and not the one set at the start. */
+  private static boolean changed(@Nullable String now, @Nullable String atStart) {
+    return now != null && !now.isEmpty() && !now.equals(atStart);
+  }
+
+  private static void setIfChanged(
+      Span span, AttributeKey<String> key, @Nullable String now, @Nullable String atStart) {
+    if (changed(now, atStart)) {
+      span.setAttribute(key, now);
+    }
   }
 
   private static void addKeyValues(Span span, Observation.Context context) {
@@ -312,20 +349,25 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   }
 
   /**
-   * The OpenTelemetry context of one observation, and the scopes opened for it, each remembered
-   * with the thread that opened it. Usually one scope at a time, kept in fields without allocation;
-   * nested or concurrent scopes go to a list.
+   * The span of one observation, its OpenTelemetry context, and the scopes opened for it, each
+   * remembered with the thread that opened it. Usually one scope at a time, kept in fields without
+   * allocation; nested or concurrent scopes go to a list.
+   *
+   * <p>The span and context are written before the state is put in the observation context and
+   * never after.
    */
-  static final class SpanState {
-    final Context context;
+  static class SpanState {
+    Span span = Span.getInvalid();
+    Context context = Context.root();
     private @Nullable Scope scope;
     private @Nullable Thread owner;
     private @Nullable List<OpenScope> more;
 
     private record OpenScope(Thread thread, Scope scope) {}
 
-    SpanState(Context context) {
-      this.context = context;
+    final void start(Span started, Context current) {
+      this.span = started;
+      this.context = current;
     }
 
     synchronized void push(Scope opened) {
@@ -358,6 +400,27 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
         return found;
       }
       return null;
+    }
+  }
+
+  /** The state of a SERVER span, with the request values set on the span at its start. */
+  static final class ServerSpanState extends SpanState {
+    final @Nullable String route;
+    final @Nullable String scheme;
+    final @Nullable String serverAddress;
+    final int serverPort;
+    final @Nullable String clientAddress;
+    final @Nullable String userAgent;
+    final @Nullable String protocolVersion;
+
+    ServerSpanState(HttpServerObservationContext http) {
+      route = http.getRoute();
+      scheme = http.getScheme();
+      serverAddress = http.getServerAddress();
+      serverPort = http.getServerPort();
+      clientAddress = http.getClientAddress();
+      userAgent = http.getUserAgent();
+      protocolVersion = http.getProtocolVersion();
     }
   }
 }
