@@ -176,13 +176,19 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     SamplingPolicy policy;
     List<SpanData> children = List.of();
     if (fragment != null) {
+      int count;
       synchronized (fragment) {
         policy = policy(root, traceId, error || fragment.error, parent);
         fragment.decide(policy != null);
-        children = fragment.take();
+        count = fragment.size();
+        if (policy != null) {
+          children = fragment.take();
+        } else {
+          fragment.discard();
+        }
       }
       bufferedTraces.decrementAndGet();
-      bufferedSpans.addAndGet(-children.size());
+      bufferedSpans.addAndGet(-count);
     } else {
       policy = policy(root, traceId, error, parent);
     }
@@ -307,7 +313,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans;
+    List<SpanData> spans = List.of();
+    int count;
     boolean kept;
     synchronized (fragment) {
       if (fragment.decided) {
@@ -315,9 +322,14 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       }
       kept = keep || fragment.error;
       fragment.decide(kept);
-      spans = fragment.take();
+      count = fragment.size();
+      if (kept) {
+        spans = fragment.take();
+      } else {
+        fragment.discard();
+      }
     }
-    bufferedSpans.addAndGet(-spans.size());
+    bufferedSpans.addAndGet(-count);
     if (kept) {
       for (int i = 0; i < spans.size(); i++) {
         pipeline.export(spans.get(i), null);
@@ -356,24 +368,30 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return false;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans;
+    List<SpanData> spans = List.of();
+    int count;
     SamplingPolicy policy;
     synchronized (fragment) {
       if (fragment.decided) {
         return false;
       }
-      spans = fragment.take();
       policy =
           fragment.error || (errorMarks && decisions.hasErrorMark(traceId))
               ? SamplingPolicy.ERROR
               : null;
       fragment.decide(policy != null);
+      count = fragment.size();
+      if (policy != null) {
+        spans = fragment.take();
+      } else {
+        fragment.discard();
+      }
     }
-    bufferedSpans.addAndGet(-spans.size());
+    bufferedSpans.addAndGet(-count);
     decisions.record(traceId, policy != null);
     if (policy == null) {
       metrics.droppedExpired();
-      metrics.spansDropped(DropReason.EXPIRED, spans.size());
+      metrics.spansDropped(DropReason.EXPIRED, count);
       return true;
     }
     metrics.kept(policy);
@@ -439,10 +457,16 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     return pipeline.shutdown();
   }
 
-  /** The spans of one local trace fragment, guarded by its own monitor. */
+  /**
+   * The spans of one local trace fragment, guarded by its own monitor. Most fragments hold one or
+   * two spans when their root ends (a request with a child or two): the first is kept in a field,
+   * and a list is made only for the second.
+   */
   private static final class Fragment {
     final long createdNanos;
-    private @Nullable ArrayList<SpanData> spans = new ArrayList<>(8);
+    private @Nullable SpanData first;
+    private @Nullable ArrayList<SpanData> more;
+    private int size;
     boolean error;
     boolean decided;
     boolean keep;
@@ -452,11 +476,22 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     }
 
     int size() {
-      return spans == null ? 0 : spans.size();
+      return size;
     }
 
     void add(SpanData span, boolean isError) {
-      Objects.requireNonNull(spans).add(span);
+      if (decided) {
+        throw new IllegalStateException("fragment already decided");
+      }
+      if (size == 0) {
+        first = span;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>(4);
+        }
+        more.add(span);
+      }
+      size++;
       error |= isError;
     }
 
@@ -465,9 +500,29 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       keep = kept;
     }
 
+    /** Empties the fragment; returns the number of spans it held. */
+    int discard() {
+      int discarded = size;
+      first = null;
+      more = null;
+      size = 0;
+      return discarded;
+    }
+
+    /** The spans, first one first; the fragment holds none afterwards. */
     List<SpanData> take() {
-      List<SpanData> taken = spans == null ? List.of() : spans;
-      spans = null;
+      List<SpanData> taken;
+      if (size == 0) {
+        taken = List.of();
+      } else if (more == null) {
+        taken = List.of(Objects.requireNonNull(first));
+      } else {
+        more.add(0, Objects.requireNonNull(first));
+        taken = more;
+      }
+      first = null;
+      more = null;
+      size = 0;
       return taken;
     }
   }

@@ -166,6 +166,43 @@ class TailSamplingSpanProcessorTest {
   }
 
   @Test
+  void fragmentsOfOneToThreeChildren_keptWhole_orDroppedWithBuffersEmptied() {
+    Sdk sdk = sdk(0.0);
+    for (int children = 1; children <= 3; children++) {
+      for (boolean failing : new boolean[] {false, true}) {
+        String rootName = "root-" + children + "-" + failing;
+        Span root = sdk.root(rootName);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < children; i++) {
+          Span child = sdk.child(root, rootName + "/child-" + i);
+          if (failing && i == children - 1) {
+            child.setStatus(StatusCode.ERROR);
+          }
+          child.end();
+          expected.add(rootName + "/child-" + i);
+        }
+        assertThat(sdk.processor.bufferedSpans()).isEqualTo(children);
+        root.end();
+        assertThat(sdk.processor.bufferedSpans()).isZero();
+        assertThat(sdk.processor.bufferedTraces()).isZero();
+        if (failing) {
+          expected.add(rootName);
+          List<String> exported =
+              sdk.flushed().stream()
+                  .map(SpanData::getName)
+                  .filter(n -> n.startsWith(rootName))
+                  .toList();
+          // Children in the order they ended, then the root.
+          assertThat(exported).containsExactlyElementsOf(expected);
+        }
+      }
+    }
+    assertThat(sdk.decided("kept", "error")).isEqualTo(3);
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(3);
+    assertThat(sdk.flushed()).hasSize(2 + 3 + 4);
+  }
+
+  @Test
   void exceptionEventWithoutErrorStatus_countsAsError() {
     Sdk sdk = sdk(0.0);
     Span root = sdk.root("job");
@@ -539,6 +576,33 @@ class TailSamplingSpanProcessorTest {
         .contains("bad password=***")
         .doesNotContain("hunter2");
     assertThat(exported.getAttributes().get(SamplingPolicy.ATTRIBUTE)).isEqualTo("error");
+  }
+
+  @Test
+  void exportedSpans_stringArrayValuesAreScrubbed_otherTypesAndCleanValuesUnchanged() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> {}, new MaskingScrubber(), true);
+    Span root = sdk.root("GET /report");
+    root.setAttribute(
+        io.opentelemetry.api.common.AttributeKey.stringArrayKey("tags"),
+        List.of("clean", "has hunter2"));
+    root.setAttribute(
+        io.opentelemetry.api.common.AttributeKey.stringArrayKey("clean.tags"), List.of("a", "b"));
+    root.setAttribute("count", 3L);
+    root.setAttribute("note", "nothing secret");
+    root.setStatus(StatusCode.ERROR);
+    root.end();
+
+    Attributes exported = sdk.flushed().get(0).getAttributes();
+    assertThat(exported.get(io.opentelemetry.api.common.AttributeKey.stringArrayKey("tags")))
+        .containsExactly("clean", "has ***");
+    assertThat(exported.get(io.opentelemetry.api.common.AttributeKey.stringArrayKey("clean.tags")))
+        .containsExactly("a", "b");
+    assertThat(exported.get(io.opentelemetry.api.common.AttributeKey.longKey("count")))
+        .isEqualTo(3L);
+    assertThat(exported.get(io.opentelemetry.api.common.AttributeKey.stringKey("note")))
+        .isEqualTo("nothing secret");
+    assertThat(exported.get(SamplingPolicy.ATTRIBUTE)).isEqualTo("error");
+    assertThat(exported.size()).isEqualTo(5);
   }
 
   @Test
