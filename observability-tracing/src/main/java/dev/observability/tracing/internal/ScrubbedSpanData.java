@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,10 +61,31 @@ final class ScrubbedSpanData extends DelegatingSpanData {
     if (attributes.isEmpty()) {
       return attributes;
     }
-    List<Change> changes = null;
-    for (var entry : attributes.asMap().entrySet()) {
-      AttributeKey<?> key = entry.getKey();
-      Object value = entry.getValue();
+    // forEach, not asMap(): the SDK's attributes build a HashMap copy for asMap().
+    Scrubbing scrubbing = new Scrubbing(scrubber);
+    attributes.forEach(scrubbing);
+    List<Change> changes = scrubbing.changes;
+    if (changes == null) {
+      return attributes;
+    }
+    AttributesBuilder builder = attributes.toBuilder();
+    for (Change change : changes) {
+      put(builder, change.key(), change.value());
+    }
+    return builder.build();
+  }
+
+  /** Scrubs each string value it is given and collects those that changed. */
+  private static final class Scrubbing implements BiConsumer<AttributeKey<?>, Object> {
+    private final Scrubber scrubber;
+    @Nullable List<Change> changes;
+
+    Scrubbing(Scrubber scrubber) {
+      this.scrubber = scrubber;
+    }
+
+    @Override
+    public void accept(AttributeKey<?> key, Object value) {
       Object replacement = null;
       if (key.getType() == AttributeType.STRING && value instanceof String text) {
         String clean = scrubber.scrubValue(key.getKey(), text);
@@ -90,14 +112,6 @@ final class ScrubbedSpanData extends DelegatingSpanData {
         changes.add(new Change(key, replacement));
       }
     }
-    if (changes == null) {
-      return attributes;
-    }
-    AttributesBuilder builder = attributes.toBuilder();
-    for (Change change : changes) {
-      put(builder, change.key(), change.value());
-    }
-    return builder.build();
   }
 
   private record Change(AttributeKey<?> key, Object value) {}
