@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The errors module ({@code errors}, order 300): error tracking on Sentry.
  *
- * <p>With a DSN ({@code SENTRY_DSN} or {@code errors.dsn}) it starts a Sentry client of its own
- * (not Sentry's global hub), provides {@link ErrorReporter} (reached through {@code
- * Observability.errors()}), adds a handler and a filter to the spine that report observations
- * ending with an exception or an HTTP 5xx, adds a Logback turbo filter that reports ERROR log
- * events with a throwable (when Logback is the SLF4J backend), and wraps the JVM's default
- * uncaught-exception handler. Each exception is reported once, whichever of these sees it first.
+ * <p>With a DSN ({@code SENTRY_DSN} or {@code errors.dsn}, checked at start) it uses a Sentry
+ * client of its own (not Sentry's global hub), built on a thread of its own when the first event is
+ * to be sent, provides {@link ErrorReporter} (reached through {@code Observability.errors()}), adds
+ * a handler and a filter to the spine that report observations ending with an exception or an HTTP
+ * 5xx, adds a Logback turbo filter that reports ERROR log events with a throwable (when Logback is
+ * the SLF4J backend), and wraps the JVM's default uncaught-exception handler. Each exception is
+ * reported once, whichever of these sees it first.
  *
  * <p>Without a DSN it does nothing at all: no Sentry client, no handler, no log capture, and {@code
  * Observability.errors()} returns core's no-op reporter. {@code docs/errors.md} has the details.

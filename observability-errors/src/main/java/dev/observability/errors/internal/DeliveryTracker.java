@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * handed over and freed when its outcome is known: Sentry's own {@code maxQueueSize} check is a
  * check-then-act that concurrent callers can overshoot.
  *
- * <p>Thread-safe. {@link #send} runs on the capturing thread and only enqueues.
+ * <p>Thread-safe. {@link #send} runs on the capturing thread (or, for an event captured before
+ * Sentry's client was built, on the thread that builds it) and only enqueues.
  */
 final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscardCallback {
 
@@ -80,6 +81,23 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
     Delivery delivery = new Delivery();
     unsettled.add(delivery);
     return delivery;
+  }
+
+  /**
+   * Reserves a slot for {@code delivery}, whose event waits for Sentry's client to be built; with
+   * every slot taken it is settled as a full queue and this answers false.
+   */
+  boolean hold(Delivery delivery) {
+    if (reserve(delivery)) {
+      return true;
+    }
+    settle(delivery, FailureReason.QUEUE_FULL);
+    return false;
+  }
+
+  /** Settles a delivery whose event was dropped before reaching Sentry's client. */
+  void drop(Delivery delivery) {
+    settle(delivery, FailureReason.DROPPED);
   }
 
   /** The hint that carries {@code delivery} through Sentry's pipeline. */
@@ -233,7 +251,8 @@ final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscar
     public void send(SentryEnvelope envelope, Hint hint) throws IOException {
       Object sdkHint = HintUtils.getSentrySdkHint(hint);
       Delivery delivery = sdkHint instanceof Delivery d ? d : null;
-      if (delivery != null && !reserve(delivery)) {
+      // An event held while the client was built already has its slot.
+      if (delivery != null && !delivery.holdsSlot && !reserve(delivery)) {
         settle(delivery, FailureReason.QUEUE_FULL);
         return;
       }

@@ -23,10 +23,15 @@ import io.sentry.protocol.Message;
 import io.sentry.protocol.Request;
 import io.sentry.protocol.SentryId;
 import io.sentry.protocol.User;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +54,12 @@ import org.slf4j.MDC;
  *
  * <p>Uses its own {@link SentryClient} (no {@code Sentry.init}, no global hub): several instances
  * may run one after another in one JVM, and a host that also uses Sentry's static API keeps its own
- * set-up.
+ * set-up. The client is not built at start: the first event that is to be sent starts a thread
+ * ({@code observability-errors-client}) that builds Sentry's options and client, looking up the
+ * host name for {@code server_name} when it is not configured, and then hands over the events
+ * captured meanwhile. Those wait in the sender's queue, holding its slots (a full queue drops and
+ * counts them as always), and are scrubbed on that thread; their ids are handed out at capture. No
+ * capturing thread waits for the client.
  *
  * <p>Thread-safe. Capture methods never throw and never wait on the network; {@link #close()} waits
  * at most the flush budget.
@@ -71,9 +81,29 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
   private final ErrorsMeters meters;
   private final ReportedThrowables reported;
   private final FloodControl flood;
-  private final SentryOptions options;
-  private final SentryClient client;
+  private final Scrubber scrubber;
+  private final ClientFactory clientFactory;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Guards {@link #pending}, {@link #clientStarted} and {@link #abandoned}. */
+  private final Object clientLock = new Object();
+
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private boolean clientStarted;
+  private boolean abandoned;
+  private final CountDownLatch clientDone = new CountDownLatch(1);
+  private volatile @Nullable SentryOptions options;
+  private volatile @Nullable SentryClient client;
+  private volatile boolean clientFailed;
+
+  /** Builds Sentry's client from its options; a seam for tests. */
+  @FunctionalInterface
+  interface ClientFactory {
+    SentryClient create(SentryOptions options);
+  }
+
+  /** An event captured before the client was built, with the slot it holds. */
+  private record Pending(SentryEvent event, Delivery delivery) {}
 
   private ErrorTracker(
       ErrorsSettings settings,
@@ -81,8 +111,11 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       ObservationRegistry registry,
       MeterRegistry meterRegistry,
       BiConsumer<String, Throwable> internalErrors,
-      DeliveryTracker deliveries) {
+      DeliveryTracker deliveries,
+      ClientFactory clientFactory) {
     this.settings = settings;
+    this.scrubber = scrubber;
+    this.clientFactory = clientFactory;
     this.registry = registry;
     this.internalErrors = internalErrors;
     this.deliveries = deliveries;
@@ -96,16 +129,12 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
             settings.rateLimitInterval().toNanos(),
             settings.fingerprintCapacity(),
             meters::evictedFingerprint);
-    this.options =
-        options(settings, scrubber, deliveries, e -> internalErrors.accept(COMPONENT, e));
-    this.client = new SentryClient(options);
   }
 
   /**
-   * Starts a tracker: builds Sentry's options and client (its sender thread starts with the first
-   * event) and registers the module's meters.
-   *
-   * @throws IllegalArgumentException when the DSN is invalid
+   * Starts a tracker: registers the module's meters. Sentry's options and client are built when the
+   * first event is to be sent, on a thread of their own; the DSN was checked by {@link #checkDsn}
+   * at start-up.
    */
   public static ErrorTracker start(
       ErrorsSettings settings,
@@ -113,13 +142,26 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       ObservationRegistry registry,
       MeterRegistry meterRegistry,
       BiConsumer<String, Throwable> internalErrors) {
-    return new ErrorTracker(
+    return start(
         settings,
         scrubber,
         registry,
         meterRegistry,
         internalErrors,
-        new DeliveryTracker(settings.queueSize()));
+        new DeliveryTracker(settings.queueSize()),
+        SentryClient::new);
+  }
+
+  static ErrorTracker start(
+      ErrorsSettings settings,
+      Scrubber scrubber,
+      ObservationRegistry registry,
+      MeterRegistry meterRegistry,
+      BiConsumer<String, Throwable> internalErrors,
+      DeliveryTracker deliveries,
+      ClientFactory clientFactory) {
+    return new ErrorTracker(
+        settings, scrubber, registry, meterRegistry, internalErrors, deliveries, clientFactory);
   }
 
   /**
@@ -148,8 +190,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     // Sentry 8's successor of sendDefaultPii: whether its own code may add user data (such as
     // inferring the IP address from the connection).
     options.getDataCollection().setUserInfo(settings.sendDefaultPii());
-    // Resolved once here, bounded by Sentry's one-second lookup timeout, so that no capture ever
-    // waits on a host-name lookup.
+    // Resolved once here, on the client thread, bounded by Sentry's one-second lookup timeout, so
+    // that no capture ever waits on a host-name lookup.
     String serverName = settings.serverName();
     if (serverName == null) {
       serverName = options.getHostnameCache().getHostname();
@@ -169,12 +211,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     int sendTimeout = (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
     options.setConnectionTimeoutMillis(sendTimeout);
     options.setReadTimeoutMillis(sendTimeout);
-    // close() = flush (wait for the queue to drain) + terminate (wait for the sender thread);
-    // together they stay within the flush budget.
-    long budget = settings.flushTimeout().toMillis();
-    long terminate = Math.min(250, budget / 4);
-    options.setShutdownTimeoutMillis(budget - terminate);
-    options.setFlushTimeoutMillis(terminate);
+    closeWithin(options, settings.flushTimeout().toMillis());
     EventScrubber eventScrubber =
         new EventScrubber(
             scrubber, settings.sendDefaultPii(), settings.sendClientIp(), onScrubFailure);
@@ -183,6 +220,128 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     options.setTransportFactory(deliveries);
     options.setOnDiscard(deliveries);
     return options;
+  }
+
+  /**
+   * Makes the client's close() = flush (wait for the queue to drain) + terminate (wait for the
+   * sender thread) take at most {@code budgetMillis} together.
+   */
+  private static void closeWithin(SentryOptions options, long budgetMillis) {
+    long terminate = Math.min(250, budgetMillis / 4);
+    options.setShutdownTimeoutMillis(budgetMillis - terminate);
+    options.setFlushTimeoutMillis(terminate);
+  }
+
+  // ---------------------------------------------------------------- the client, built on demand
+
+  /**
+   * Hands {@code event} to the client, or, while the client is being built, holds it in the
+   * sender's queue and answers its id; the first held event starts building the client.
+   */
+  private SentryId send(SentryEvent event, Delivery delivery) {
+    SentryClient ready = client;
+    if (ready == null) {
+      synchronized (clientLock) {
+        ready = client;
+        if (ready == null) {
+          if (clientFailed || closed.get() || !deliveries.hold(delivery)) {
+            return SentryId.EMPTY_ID;
+          }
+          pending.add(new Pending(event, delivery));
+          if (!clientStarted) {
+            clientStarted = true;
+            startClient();
+          }
+          return event.getEventId();
+        }
+      }
+    }
+    return ready.captureEvent(event, null, DeliveryTracker.hint(delivery));
+  }
+
+  private void startClient() {
+    Thread thread = new Thread(this::buildClient, "observability-errors-client");
+    thread.setDaemon(true);
+    try {
+      thread.start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      clientFailed = true;
+      clientDone.countDown();
+      throw e;
+    }
+  }
+
+  /** Runs on the client thread: builds the client, then hands over what was captured meanwhile. */
+  private void buildClient() {
+    CAPTURING.set(Boolean.TRUE);
+    try {
+      SentryOptions built =
+          options(settings, scrubber, deliveries, e -> internalErrors.accept(COMPONENT, e));
+      SentryClient created = clientFactory.create(built);
+      options = built;
+      while (true) {
+        List<Pending> batch;
+        synchronized (clientLock) {
+          if (abandoned) {
+            // close() stopped waiting for the client: what is held was counted as lost there.
+            created.close(true);
+            return;
+          }
+          if (pending.isEmpty()) {
+            client = created;
+            return;
+          }
+          batch = new ArrayList<>(pending);
+          pending.clear();
+        }
+        for (Pending held : batch) {
+          SentryId id = SentryId.EMPTY_ID;
+          try {
+            id = created.captureEvent(held.event(), null, DeliveryTracker.hint(held.delivery()));
+          } catch (RuntimeException e) {
+            internalErrors.accept(COMPONENT, e);
+          } finally {
+            deliveries.afterCapture(held.delivery(), id);
+          }
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      internalErrors.accept(COMPONENT, e);
+      List<Pending> dropped;
+      synchronized (clientLock) {
+        clientFailed = true;
+        dropped = new ArrayList<>(pending);
+        pending.clear();
+      }
+      dropped.forEach(held -> deliveries.drop(held.delivery()));
+    } finally {
+      CAPTURING.remove();
+      clientDone.countDown();
+    }
+  }
+
+  /**
+   * Waits until the client is built (or failed), at most until {@code deadlineNanos}; answers the
+   * client, or null without one.
+   */
+  private @Nullable SentryClient awaitClient(long deadlineNanos) {
+    boolean started;
+    synchronized (clientLock) {
+      started = clientStarted;
+    }
+    if (started) {
+      try {
+        clientDone.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return client;
+  }
+
+  /** Whether Sentry's client was built: only once an event was to be sent. */
+  public boolean clientBuilt() {
+    return client != null;
   }
 
   // ---------------------------------------------------------------- ErrorReporter (facade)
@@ -275,7 +434,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
   void onUncaught(Thread thread, Throwable error) {
     String id = report(Source.UNCAUGHT, error, null, Operation.current(registry), null, thread);
     if (!id.isEmpty()) {
-      client.flush(settings.flushTimeout().toMillis());
+      flush(settings.flushTimeout().toMillis());
     }
   }
 
@@ -332,7 +491,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       Delivery delivery = deliveries.begin();
       SentryId id = SentryId.EMPTY_ID;
       try {
-        id = client.captureEvent(event, null, DeliveryTracker.hint(delivery));
+        id = send(event, delivery);
       } finally {
         deliveries.afterCapture(delivery, id);
       }
@@ -586,10 +745,17 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     internalErrors.accept(COMPONENT, error);
   }
 
-  /** Waits at most {@code timeoutMillis} for the queued events to be sent. */
+  /**
+   * Waits at most {@code timeoutMillis} for the queued events to be sent, including, while the
+   * client is being built, the wait for it.
+   */
   public void flush(long timeoutMillis) {
     try {
-      client.flush(timeoutMillis);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      SentryClient ready = awaitClient(deadline);
+      if (ready != null) {
+        ready.flush(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
     } catch (RuntimeException e) {
       internalErrors.accept(COMPONENT, e);
     }
@@ -617,7 +783,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
 
   /**
    * Stops capturing, sends what is queued within the flush budget ({@code errors.flush-timeout}, at
-   * most {@code shutdown.timeout}) and counts what is left as lost to shutdown. Idempotent.
+   * most {@code shutdown.timeout}), including the wait for a client still being built, and counts
+   * what is left as lost to shutdown. Idempotent.
    */
   @Override
   public void close() {
@@ -626,7 +793,22 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     }
     deliveries.closing();
     try {
-      client.close();
+      long budget = settings.flushTimeout().toMillis();
+      long begin = System.nanoTime();
+      SentryClient ready = awaitClient(begin + TimeUnit.MILLISECONDS.toNanos(budget));
+      synchronized (clientLock) {
+        ready = client;
+        // A client still being built past the budget is closed by its thread, unused.
+        abandoned = ready == null;
+      }
+      SentryOptions readyOptions = options;
+      if (ready != null && readyOptions != null) {
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        if (waited > 0) {
+          closeWithin(readyOptions, Math.max(0, budget - waited));
+        }
+        ready.close();
+      }
     } catch (RuntimeException e) {
       internalErrors.accept(COMPONENT, e);
     } finally {

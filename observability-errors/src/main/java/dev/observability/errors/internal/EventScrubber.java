@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * ErrorEventConvention#MASKED_HEADERS} are masked whatever the scrubber's key rules say; cookies
  * are never sent; the user's IP address only when {@code errors.send-client-ip} is on.
  *
- * <p>Runs on the capturing thread, CPU only. A failure while scrubbing drops the event (it is never
- * sent unscrubbed) and is reported as an internal error.
+ * <p>Runs on the capturing thread (for events captured before Sentry's client was built, on the
+ * thread that builds it), CPU only. A failure while scrubbing drops the event (it is never sent
+ * unscrubbed) and is reported as an internal error.
  *
  * <p>Thread-safe (stateless apart from its immutable settings).
  */
