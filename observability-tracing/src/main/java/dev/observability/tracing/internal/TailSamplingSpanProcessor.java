@@ -179,13 +179,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       int count;
       synchronized (fragment) {
         policy = policy(root, traceId, error || fragment.error, parent);
-        fragment.decide(policy != null);
         count = fragment.size();
-        if (policy != null) {
-          children = fragment.take();
-        } else {
-          fragment.discard();
-        }
+        children = fragment.decide(policy != null);
       }
       bufferedTraces.decrementAndGet();
       bufferedSpans.addAndGet(-count);
@@ -313,7 +308,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans = List.of();
+    List<SpanData> spans;
     int count;
     boolean kept;
     synchronized (fragment) {
@@ -321,13 +316,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         return;
       }
       kept = keep || fragment.error;
-      fragment.decide(kept);
       count = fragment.size();
-      if (kept) {
-        spans = fragment.take();
-      } else {
-        fragment.discard();
-      }
+      spans = fragment.decide(kept);
     }
     bufferedSpans.addAndGet(-count);
     if (kept) {
@@ -368,7 +358,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return false;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans = List.of();
+    List<SpanData> spans;
     int count;
     SamplingPolicy policy;
     synchronized (fragment) {
@@ -379,13 +369,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
           fragment.error || (errorMarks && decisions.hasErrorMark(traceId))
               ? SamplingPolicy.ERROR
               : null;
-      fragment.decide(policy != null);
       count = fragment.size();
-      if (policy != null) {
-        spans = fragment.take();
-      } else {
-        fragment.discard();
-      }
+      spans = fragment.decide(policy != null);
     }
     bufferedSpans.addAndGet(-count);
     decisions.record(traceId, policy != null);
@@ -495,24 +480,15 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       error |= isError;
     }
 
-    void decide(boolean kept) {
+    /**
+     * Decides the fragment and empties it: answers its spans, first one first, when it is kept, and
+     * none (nothing copied) when it is dropped.
+     */
+    List<SpanData> decide(boolean kept) {
       decided = true;
       keep = kept;
-    }
-
-    /** Empties the fragment; returns the number of spans it held. */
-    int discard() {
-      int discarded = size;
-      first = null;
-      more = null;
-      size = 0;
-      return discarded;
-    }
-
-    /** The spans, first one first; the fragment holds none afterwards. */
-    List<SpanData> take() {
       List<SpanData> taken;
-      if (size == 0) {
+      if (!kept || size == 0) {
         taken = List.of();
       } else if (more == null) {
         taken = List.of(Objects.requireNonNull(first));
