@@ -2,6 +2,7 @@ package dev.observability.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.observability.Observability;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -78,6 +80,14 @@ class TracedHttpClientTest {
     return URI.create("http://127.0.0.1:" + downstream.getAddress().getPort() + path);
   }
 
+  /**
+   * An async call's span ends in a stage that depends on the client's future, so it can still be
+   * running when {@code get()} or {@code join()} returns: wait for the export instead of closing.
+   */
+  private void awaitExported(int spans) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> receiver.spans().size() >= spans);
+  }
+
   private Map<String, OtlpReceiver.Received> exportedByKind() {
     obs.close();
     return receiver.spans().stream()
@@ -127,6 +137,7 @@ class TracedHttpClientTest {
             .get(10, TimeUnit.SECONDS);
 
     assertThat(response.statusCode()).isEqualTo(503);
+    awaitExported(1);
     OtlpReceiver.Received clientSpan = exportedByKind().get("SPAN_KIND_CLIENT");
     assertThat(receivedTraceparents.get(0)).contains(clientSpan.traceId());
     assertThat(clientSpan.attribute("http.response.status_code")).isEqualTo("503");
@@ -152,6 +163,7 @@ class TracedHttpClientTest {
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(ConnectException.class);
 
+    awaitExported(2);
     obs.close();
     assertThat(receiver.spans()).hasSize(2);
     for (OtlpReceiver.Received span : receiver.spans()) {
