@@ -217,7 +217,7 @@ OK_SINK_PID=$SINK_PID
 # ---------------------------------------------------------------------------------------------
 # One run: start the set-up, warm up, measure, record a TSV row.
 # Columns of runs.tsv:
-COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
+COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k light_cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
@@ -338,13 +338,18 @@ run_one() { # KIND(setup|fault) NAME ROUND
   if [[ $name != a && $name != c && $name != c10 ]]; then
     http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed"
   fi
-  local light_p50=0 light_p99=0
+  local light_p50=0 light_p99=0 light_cpu=0 light_served=0
   if ((LIGHT_DURATION > 0)); then
+    http_get "$APP_PORT" /admin/stats 30 >"$base.stats-light-0.txt" || die "stats failed"
     run_wrk "$LIGHT_CONNECTIONS" 1 "$LIGHT_DURATION" "$base.wrk-light.txt"
     light_p50=$(wrk_of "$base.wrk-light.txt" p50_us)
     light_p99=$(wrk_of "$base.wrk-light.txt" p99_us)
   fi
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-end.txt" || die "stats failed"
+  if ((LIGHT_DURATION > 0)); then
+    light_cpu=$(($(stat_of "$base.stats-end.txt" cpu_ns) - $(stat_of "$base.stats-light-0.txt" cpu_ns)))
+    light_served=$(($(stat_of "$base.stats-end.txt" requests) - $(stat_of "$base.stats-light-0.txt" requests)))
+  fi
   stop_pid "$pid"
   if [[ -n $hang_pid ]]; then stop_pid "$hang_pid"; fi
 
@@ -380,6 +385,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
     -v p50="$(wrk_of "$base.wrk.txt" p50_us)" -v p99="$(wrk_of "$base.wrk.txt" p99_us)" \
     -v lp50="$light_p50" -v lp99="$light_p99" \
     -v cpu="$cpu" -v alloc="$alloc" -v served="$requests" \
+    -v lcpu="$light_cpu" -v lserved="$light_served" \
     -v rss="$(stat_of "$s1" rss_bytes)" -v startup="$startup_ms" -v non2xx="$non2xx" -v sock="$sock" \
     -v hb="$(stat_of "$base.stats-before-gc.txt" heap_used_bytes)" -v ha="$(stat_of "$s1" heap_used_bytes)" \
     -v spans="$spans" -v logb="$log_bytes" -v total="$total_requests" \
@@ -388,7 +394,9 @@ run_one() { # KIND(setup|fault) NAME ROUND
       split(phases, p, " ")
       print label, setup, round, sprintf("%.0f", req / (dur / 1e6)), sprintf("%.3f", p50 / 1000),
         sprintf("%.3f", p99 / 1000), sprintf("%.3f", lp50 / 1000), sprintf("%.3f", lp99 / 1000),
-        sprintf("%.4f", cpu / served * 1000 / 1e9), sprintf("%.2f", alloc / served / 1024),
+        sprintf("%.4f", cpu / served * 1000 / 1e9),
+        sprintf("%.4f", lserved > 0 ? lcpu / lserved * 1000 / 1e9 : 0),
+        sprintf("%.2f", alloc / served / 1024),
         sprintf("%.0f", rss / 1048576), startup, non2xx, sock,
         sprintf("%.1f", hb / 1048576), sprintf("%.1f", ha / 1048576),
         sprintf("%.0f", spans / served * 1000), sprintf("%.0f", total > 0 ? logb / total : 0),
