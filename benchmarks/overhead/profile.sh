@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Where the SDK's added CPU per request goes, kernel included (docs/performance.md, section
+# "Whole-service overhead and faults"): the bare app (a) and the SDK set-up (b) of run.sh, each in
+# a fresh JVM under the same wrk load, profiled over the window with async-profiler
+# (tools.profiler:async-profiler from Maven Central; it samples kernel and native frames, which
+# JFR does not). Every sample is charged to the innermost frame of a known library, so a system
+# call is charged to whoever made it; the report gives microseconds of CPU per request by owner in
+# (a) and (b), and the difference.
+#
+# Needs what run.sh needs, plus jcmd (JDK) and unzip. Linux x64 only. Settings (environment):
+#   WARMUP=45 DURATION=20 CONNECTIONS=16   seconds of warm-up and of the profiled window, wrk
+#                                          connections
+#   INTERVAL=1ms                           CPU sampling interval
+#   PIN=1 APP_CPUS=0 LOAD_CPUS=1           taskset, as in run.sh
+#   BUILD=1                                build the benchmarks jar first (0: use the one there)
+#   PORT_BASE=18180                        app and sink: +0, +1
+# Results: a Markdown table on stdout and in benchmarks/overhead/work/profile-<date>.md, the
+# collapsed stacks beside it.
+set -euo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${WORK:-$HERE/work}
+WARMUP=${WARMUP:-45}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-16}
+INTERVAL=${INTERVAL:-1ms}
+PIN=${PIN:-1}
+APP_CPUS=${APP_CPUS:-0}
+LOAD_CPUS=${LOAD_CPUS:-1}
+BUILD=${BUILD:-1}
+PORT_BASE=${PORT_BASE:-18180}
+JAR=$ROOT/benchmarks/target/benchmarks.jar
+PKG=dev.observability.benchmarks.overhead
+APP_PORT=$PORT_BASE
+SINK_PORT=$((PORT_BASE + 1))
+PROFILER_VERSION=4.2
+
+die() { echo "profile.sh: $*" >&2; exit 1; }
+log() { echo "profile.sh: $*" >&2; }
+for tool in java jcmd wrk unzip curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
+[[ $(uname -s)-$(uname -m) == Linux-x86_64 ]] || die "async-profiler is fetched for linux-x64 only"
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+PIN_APP=() PIN_LOAD=()
+if [[ $PIN == 1 ]]; then
+  PIN_APP=(taskset -c "$APP_CPUS")
+  PIN_LOAD=(taskset -c "$LOAD_CPUS")
+fi
+
+if [[ $BUILD == 1 ]]; then
+  log "building benchmarks/target/benchmarks.jar"
+  (cd "$ROOT" && mvn -q -B -ntp -DskipTests package -pl benchmarks -am)
+fi
+[[ -f $JAR ]] || die "$JAR not found: run with BUILD=1"
+
+PROFILER_DIR=$WORK/async-profiler-$PROFILER_VERSION
+LIB=$PROFILER_DIR/linux-x64/libasyncProfiler.so
+if [[ ! -f $LIB ]]; then
+  log "fetching tools.profiler:async-profiler:$PROFILER_VERSION"
+  mkdir -p "$PROFILER_DIR"
+  (cd "$ROOT" && mvn -q -B -ntp -N dependency:copy \
+    -Dartifact="tools.profiler:async-profiler:$PROFILER_VERSION" -DoutputDirectory="$PROFILER_DIR")
+  unzip -q -o "$PROFILER_DIR/async-profiler-$PROFILER_VERSION.jar" 'linux-x64/*' -d "$PROFILER_DIR"
+fi
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+OUT=$WORK/profile-$STAMP
+mkdir -p "$OUT"
+JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+
+"${PIN_LOAD[@]}" java -Xmx256m -cp "$JAR" "$PKG.OtlpSink" --mode ok --port "$SINK_PORT" \
+  >"$OUT/sink.log" 2>&1 &
+PIDS+=($!)
+
+profile_one() { # name mode logback-config
+  local name=$1 mode=$2 config=$3 pid t0 t1 r0 r1
+  rm -f "$OUT/$name.service.log"
+  env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
+    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
+    "SENTRY_DSN=http://overhead@127.0.0.1:$SINK_PORT/1" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark \
+    "${PIN_APP[@]}" java "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
+    "-Dlogback.configurationFile=$HERE/$config" "-Doverhead.log.file=$OUT/$name.service.log" \
+    "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" >"$OUT/$name.app.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  for ((i = 0; i < 600; i++)); do
+    curl -sf "http://127.0.0.1:$APP_PORT/work" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || die "app ($name) exited: $(tail -n 20 "$OUT/$name.app.log")"
+    sleep 0.1
+  done
+  "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$APP_PORT/work" >/dev/null
+  jcmd "$pid" JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=$INTERVAL\"" >/dev/null
+  t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  r0=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" | awk '$1 == "requests" { print $2 }')
+  "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$APP_PORT/work" \
+    >"$OUT/$name.wrk.txt"
+  r1=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" | awk '$1 == "requests" { print $2 }')
+  t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$name.collapsed,collapsed\"" >/dev/null
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  rm -f "$OUT/$name.service.log"
+  # CPU per request from the process's ticks (1/100 s) over the window, profiler included.
+  awk -v t="$((t1 - t0))" -v r="$((r1 - r0))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f\n", t / hz / r * 1e6 }' >"$OUT/$name.us-per-request"
+  log "$name: $((r1 - r0)) requests, $(cat "$OUT/$name.us-per-request") us of CPU each (profiled)"
+}
+
+profile_one a bare logback-plain.xml
+profile_one b sdk logback-json.xml
+
+# Charge each sample to the innermost frame of a known owner; frames are "pkg/Class.method",
+# kernel frames end in "_[k]". Prints owner, where (java, kernel: the sample's leaf was a kernel
+# frame, native: other native code), share of the samples.
+owners() {
+  awk '
+    function owner(f) {
+      if (f ~ /^dev\/observability\/benchmarks\//) return "app"
+      if (f ~ /^dev\/observability\/(logging|tracing|metrics|errors|health|servlet|scrub)\//) {
+        split(f, p, "/"); return "SDK " p[3]
+      }
+      if (f ~ /^dev\/observability\//) return "SDK core"
+      if (f ~ /^io\/micrometer\/observation\//) return "Micrometer Observation"
+      if (f ~ /^io\/micrometer\/|^io\/prometheus\//) return "Micrometer, Prometheus"
+      if (f ~ /^io\/opentelemetry\/exporter\//) return "OpenTelemetry exporter"
+      if (f ~ /^io\/opentelemetry\//) return "OpenTelemetry SDK, API"
+      if (f ~ /^ch\/qos\/logback\/|^org\/slf4j\//) return "Logback, SLF4J"
+      if (f ~ /^com\/fasterxml\//) return "Jackson"
+      if (f ~ /^org\/eclipse\/jetty\//) return "Jetty"
+      if (f ~ /^io\/sentry\//) return "Sentry"
+      return ""
+    }
+    {
+      n = $NF; total += n
+      stack = $0; sub(/ [0-9]+$/, "", stack)
+      k = split(stack, fr, ";")
+      who = "JVM, GC, JIT, other"
+      for (i = k; i >= 1; i--) { o = owner(fr[i]); if (o != "") { who = o; break } }
+      where = fr[k] ~ /_\[k\]$/ ? "kernel" : (fr[k] ~ /\// ? "java" : "native")
+      s[who "\t" where] += n
+    }
+    END { for (key in s) printf "%s\t%.6f\n", key, s[key] / total }' "$1"
+}
+
+owners "$OUT/a.collapsed" >"$OUT/a.owners.tsv"
+owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
+{
+  echo "# Added CPU per request by owner, (b) SDK against (a) bare"
+  echo
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $(java -version 2>&1 | head -n 2 | tail -n 1)"
+  echo "- settings: WARMUP=$WARMUP DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION, event=cpu"
+  echo "- CPU per request over the profiled window (the profiler's own cost included): (a) $(cat "$OUT/a.us-per-request") us, (b) $(cat "$OUT/b.us-per-request") us"
+  echo
+  echo "| owner | where | (a) us / req | (b) us / req | (b) - (a) |"
+  echo "|---|---|---:|---:|---:|"
+  awk -F'\t' -v ua="$(cat "$OUT/a.us-per-request")" -v ub="$(cat "$OUT/b.us-per-request")" '
+    FNR == 1 { file++ }
+    { key = $1 "\t" $2; seen[key] = 1; if (file == 1) a[key] = $3 * ua; else b[key] = $3 * ub }
+    END {
+      m = 0
+      for (key in seen) {
+        ta += a[key]; tb += b[key]
+        if (a[key] < 0.05 && b[key] < 0.05) continue
+        # Insertion sort by the difference, largest first.
+        d = b[key] - a[key]
+        for (j = m; j >= 1 && diff[j] < d; j--) { diff[j + 1] = diff[j]; row[j + 1] = row[j] }
+        split(key, p, "\t")
+        diff[j + 1] = d
+        row[j + 1] = sprintf("| %s | %s | %.2f | %.2f | %+.2f |", p[1], p[2], a[key], b[key], d)
+        m++
+      }
+      for (j = 1; j <= m; j++) print row[j]
+      printf "| all (with the rows under 0.05 us, not shown) | | %.2f | %.2f | %+.2f |\n", ta, tb, tb - ta
+    }' "$OUT/a.owners.tsv" "$OUT/b.owners.tsv"
+} >"$OUT.md"
+cat "$OUT.md"
+log "wrote $OUT.md"
