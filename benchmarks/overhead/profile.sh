@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Where the SDK's added CPU per request goes, kernel included (docs/performance.md, section
-# "Whole-service overhead and faults"): the bare app (a) and the SDK set-up (b) of run.sh, each in
-# a fresh JVM under the same wrk load, profiled over the window with async-profiler
+# Where the SDK's added CPU (or allocation) per request goes, kernel included (docs/performance.md,
+# section "Whole-service overhead and faults"): the bare app (a) and the SDK set-up (b) of run.sh,
+# each in a fresh JVM under the same wrk load, profiled over the window with async-profiler
 # (tools.profiler:async-profiler from Maven Central; it samples kernel and native frames, which
 # JFR does not). Every sample is charged to the innermost frame of a known library, so a system
-# call is charged to whoever made it; the report gives microseconds of CPU per request by owner in
-# (a) and (b), and the difference.
+# call or an allocation is charged to whoever made it; the report gives microseconds of CPU (or
+# bytes allocated) per request by owner in (a) and (b), and the difference.
 #
 # Needs what run.sh needs, plus jcmd (JDK) and unzip. Linux x64 only. Settings (environment):
 #   WARMUP=45 DURATION=20 CONNECTIONS=16   seconds of warm-up and of the profiled window, wrk
 #                                          connections
-#   INTERVAL=1ms                           CPU sampling interval
+#   EVENT=cpu                              cpu, or alloc for allocated bytes
+#   INTERVAL=1ms                           CPU sampling interval (EVENT=cpu)
+#   ALLOC_INTERVAL=256k                    bytes allocated between samples (EVENT=alloc)
 #   PIN=1 APP_CPUS=0 LOAD_CPUS=1           taskset, as in run.sh
 #   BUILD=1                                build the benchmarks jar first (0: use the one there)
 #   PORT_BASE=18180                        app and sink: +0, +1
@@ -25,7 +27,9 @@ WORK=${WORK:-$HERE/work}
 WARMUP=${WARMUP:-45}
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
+EVENT=${EVENT:-cpu}
 INTERVAL=${INTERVAL:-1ms}
+ALLOC_INTERVAL=${ALLOC_INTERVAL:-256k}
 PIN=${PIN:-1}
 APP_CPUS=${APP_CPUS:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
@@ -41,6 +45,11 @@ die() { echo "profile.sh: $*" >&2; exit 1; }
 log() { echo "profile.sh: $*" >&2; }
 for tool in java jcmd wrk unzip curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
 [[ $(uname -s)-$(uname -m) == Linux-x86_64 ]] || die "async-profiler is fetched for linux-x64 only"
+case $EVENT in
+  cpu) START="start,event=cpu,interval=$INTERVAL" UNIT="us" STAT=cpu_ns SCALE=1e-3 ;;
+  alloc) START="start,event=alloc,alloc=$ALLOC_INTERVAL" UNIT="B" STAT=allocated_bytes SCALE=1 ;;
+  *) die "EVENT must be cpu or alloc, not $EVENT" ;;
+esac
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -69,7 +78,7 @@ if [[ ! -f $LIB ]]; then
 fi
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=$WORK/profile-$STAMP
+OUT=$WORK/profile-$EVENT-$STAMP
 mkdir -p "$OUT"
 JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
 
@@ -78,7 +87,7 @@ JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+De
 PIDS+=($!)
 
 profile_one() { # name mode logback-config
-  local name=$1 mode=$2 config=$3 pid t0 t1 r0 r1
+  local name=$1 mode=$2 config=$3 pid s0 s1
   rm -f "$OUT/$name.service.log"
   env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
@@ -94,21 +103,21 @@ profile_one() { # name mode logback-config
     sleep 0.1
   done
   "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$APP_PORT/work" >/dev/null
-  jcmd "$pid" JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=$INTERVAL\"" >/dev/null
-  t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  r0=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" | awk '$1 == "requests" { print $2 }')
+  jcmd "$pid" JVMTI.agent_load "$LIB" "\"$START\"" >/dev/null
+  s0=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats")
   "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$APP_PORT/work" \
     >"$OUT/$name.wrk.txt"
-  r1=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" | awk '$1 == "requests" { print $2 }')
-  t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  s1=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats")
   jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$name.collapsed,collapsed\"" >/dev/null
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   rm -f "$OUT/$name.service.log"
-  # CPU per request from the process's ticks (1/100 s) over the window, profiler included.
-  awk -v t="$((t1 - t0))" -v r="$((r1 - r0))" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.2f\n", t / hz / r * 1e6 }' >"$OUT/$name.us-per-request"
-  log "$name: $((r1 - r0)) requests, $(cat "$OUT/$name.us-per-request") us of CPU each (profiled)"
+  # CPU (every thread) or allocated bytes per request over the window, the profiler's included.
+  printf '%s\n%s\n' "$s0" "$s1" | awk -v stat="$STAT" -v scale="$SCALE" '
+    $1 == "requests" { r[++nr] = $2 }
+    $1 == stat { v[++nv] = $2 }
+    END { printf "%.2f\n", (v[2] - v[1]) / (r[2] - r[1]) * scale }' >"$OUT/$name.per-request"
+  log "$name: $(cat "$OUT/$name.per-request") $UNIT per request (profiled)"
 }
 
 profile_one a bare logback-plain.xml
@@ -116,9 +125,9 @@ profile_one b sdk logback-json.xml
 
 # Charge each sample to the innermost frame of a known owner; frames are "pkg/Class.method",
 # kernel frames end in "_[k]". Prints owner, where (java, kernel: the sample's leaf was a kernel
-# frame, native: other native code), share of the samples.
+# frame, native: other native code; heap for allocation samples), share of the samples.
 owners() {
-  awk '
+  awk -v event="$EVENT" '
     function owner(f) {
       if (f ~ /^dev\/observability\/benchmarks\//) return "app"
       if (f ~ /^dev\/observability\/(logging|tracing|metrics|errors|health|servlet|scrub)\//) {
@@ -141,7 +150,8 @@ owners() {
       k = split(stack, fr, ";")
       who = "JVM, GC, JIT, other"
       for (i = k; i >= 1; i--) { o = owner(fr[i]); if (o != "") { who = o; break } }
-      where = fr[k] ~ /_\[k\]$/ ? "kernel" : (fr[k] ~ /\// ? "java" : "native")
+      if (event == "alloc") where = "heap"  # the leaf is the allocated type
+      else where = fr[k] ~ /_\[k\]$/ ? "kernel" : (fr[k] ~ /\// ? "java" : "native")
       s[who "\t" where] += n
     }
     END { for (key in s) printf "%s\t%.6f\n", key, s[key] / total }' "$1"
@@ -150,22 +160,22 @@ owners() {
 owners "$OUT/a.collapsed" >"$OUT/a.owners.tsv"
 owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
 {
-  echo "# Added CPU per request by owner, (b) SDK against (a) bare"
+  echo "# Added $EVENT per request by owner, (b) SDK against (a) bare"
   echo
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $(java -version 2>&1 | head -n 2 | tail -n 1)"
-  echo "- settings: WARMUP=$WARMUP DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION, event=cpu"
-  echo "- CPU per request over the profiled window (the profiler's own cost included): (a) $(cat "$OUT/a.us-per-request") us, (b) $(cat "$OUT/b.us-per-request") us"
+  echo "- settings: EVENT=$EVENT WARMUP=$WARMUP DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION ($START)"
+  echo "- per request over the profiled window (the profiler's own share included): (a) $(cat "$OUT/a.per-request") $UNIT, (b) $(cat "$OUT/b.per-request") $UNIT"
   echo
-  echo "| owner | where | (a) us / req | (b) us / req | (b) - (a) |"
+  echo "| owner | where | (a) $UNIT / req | (b) $UNIT / req | (b) - (a) |"
   echo "|---|---|---:|---:|---:|"
-  awk -F'\t' -v ua="$(cat "$OUT/a.us-per-request")" -v ub="$(cat "$OUT/b.us-per-request")" '
+  awk -F'\t' -v ua="$(cat "$OUT/a.per-request")" -v ub="$(cat "$OUT/b.per-request")" -v min="$([[ $EVENT == cpu ]] && echo 0.05 || echo 5)" '
     FNR == 1 { file++ }
     { key = $1 "\t" $2; seen[key] = 1; if (file == 1) a[key] = $3 * ua; else b[key] = $3 * ub }
     END {
       m = 0
       for (key in seen) {
         ta += a[key]; tb += b[key]
-        if (a[key] < 0.05 && b[key] < 0.05) continue
+        if (a[key] < min && b[key] < min) continue
         # Insertion sort by the difference, largest first.
         d = b[key] - a[key]
         for (j = m; j >= 1 && diff[j] < d; j--) { diff[j + 1] = diff[j]; row[j + 1] = row[j] }
@@ -175,7 +185,7 @@ owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
         m++
       }
       for (j = 1; j <= m; j++) print row[j]
-      printf "| all (with the rows under 0.05 us, not shown) | | %.2f | %.2f | %+.2f |\n", ta, tb, tb - ta
+      printf "| all (with the rows under %s, not shown) | | %.2f | %.2f | %+.2f |\n", min, ta, tb, tb - ta
     }' "$OUT/a.owners.tsv" "$OUT/b.owners.tsv"
 } >"$OUT.md"
 cat "$OUT.md"
