@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -213,7 +214,7 @@ public final class Observability implements AutoCloseable {
   }
 
   private static long millis(long nanos) {
-    return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos);
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   private static ServiceInfo serviceInfo(ObservabilityConfig config) {

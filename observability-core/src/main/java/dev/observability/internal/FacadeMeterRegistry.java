@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The facade's composite registry: a listing of its meters ({@link #getMeters}, {@link
@@ -46,19 +47,19 @@ public final class FacadeMeterRegistry extends CompositeMeterRegistry {
 
   @Override
   public CompositeMeterRegistry add(MeterRegistry registry) {
-    CHANGING.set(Boolean.TRUE);
-    try {
-      return super.add(registry);
-    } finally {
-      CHANGING.remove();
-    }
+    return changing(() -> super.add(registry));
   }
 
   @Override
   public CompositeMeterRegistry remove(MeterRegistry registry) {
+    return changing(() -> super.remove(registry));
+  }
+
+  /** Runs {@code change} with listings on this thread running nothing. */
+  private static CompositeMeterRegistry changing(Supplier<CompositeMeterRegistry> change) {
     CHANGING.set(Boolean.TRUE);
     try {
-      return super.remove(registry);
+      return change.get();
     } finally {
       CHANGING.remove();
     }

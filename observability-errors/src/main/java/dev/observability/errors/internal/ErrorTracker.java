@@ -105,7 +105,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
   /** An event captured before the client was built, with the slot it holds. */
   private record Pending(SentryEvent event, Delivery delivery) {}
 
-  private ErrorTracker(
+  /** A tracker with its own delivery slots and client factory; {@link #start} for production. */
+  ErrorTracker(
       ErrorsSettings settings,
       Scrubber scrubber,
       ObservationRegistry registry,
@@ -142,7 +143,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       ObservationRegistry registry,
       MeterRegistry meterRegistry,
       BiConsumer<String, Throwable> internalErrors) {
-    return start(
+    return new ErrorTracker(
         settings,
         scrubber,
         registry,
@@ -150,18 +151,6 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
         internalErrors,
         new DeliveryTracker(settings.queueSize()),
         SentryClient::new);
-  }
-
-  static ErrorTracker start(
-      ErrorsSettings settings,
-      Scrubber scrubber,
-      ObservationRegistry registry,
-      MeterRegistry meterRegistry,
-      BiConsumer<String, Throwable> internalErrors,
-      DeliveryTracker deliveries,
-      ClientFactory clientFactory) {
-    return new ErrorTracker(
-        settings, scrubber, registry, meterRegistry, internalErrors, deliveries, clientFactory);
   }
 
   /**
@@ -795,7 +784,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     try {
       long budget = settings.flushTimeout().toMillis();
       long begin = System.nanoTime();
-      SentryClient ready = awaitClient(begin + TimeUnit.MILLISECONDS.toNanos(budget));
+      awaitClient(begin + TimeUnit.MILLISECONDS.toNanos(budget));
+      SentryClient ready;
       synchronized (clientLock) {
         ready = client;
         // A client still being built past the budget is closed by its thread, unused.

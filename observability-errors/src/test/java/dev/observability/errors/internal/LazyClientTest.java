@@ -71,7 +71,7 @@ class LazyClientTest {
             false,
             false,
             false);
-    return ErrorTracker.start(
+    return new ErrorTracker(
         settings,
         Scrubber.defaults(),
         ObservationRegistry.create(),

@@ -101,9 +101,9 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   public void onScopeClosed(Observation.Context context) {
     String[] previous = scopes.get().pop();
     if (previous != null) {
-      restore(Fields.TRACE_ID, previous[0]);
-      restore(Fields.SPAN_ID, previous[1]);
-      restore(Fields.REQUEST_ID, previous[2]);
+      set(Fields.TRACE_ID, previous[0], MDC.get(Fields.TRACE_ID));
+      set(Fields.SPAN_ID, previous[1], MDC.get(Fields.SPAN_ID));
+      set(Fields.REQUEST_ID, previous[2], MDC.get(Fields.REQUEST_ID));
     }
   }
 
@@ -194,18 +194,6 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   private static String cap(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
-  }
-
-  /** Sets {@code key} to {@code value}, or removes it for null, unless it holds that already. */
-  private static void restore(String key, @Nullable String value) {
-    String current = MDC.get(key);
-    if (value == null) {
-      if (current != null) {
-        MDC.remove(key);
-      }
-    } else if (!value.equals(current)) {
-      MDC.put(key, value);
-    }
   }
 
   /** The span the tracing handler stored for this observation or its nearest ancestor. */
