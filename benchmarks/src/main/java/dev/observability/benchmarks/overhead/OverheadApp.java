@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * reports the process figures of {@link OverheadStats} ({@code ?gc=1} collects first).
  *
  * <p>Flags: {@code --mode bare|sdk} (required), {@code --port N} (default 8080), {@code
- * --error-every N} (sdk mode: report an error on every N-th request, 0 for none; default 100),
- * {@code --hanging-health-check} (sdk mode: add a readiness check that never returns).
+ * --error-every N} (sdk and peer modes: report an error on every N-th request, 0 for none; default
+ * 100), {@code --hanging-health-check} (sdk mode: add a readiness check that never returns), {@code
+ * --sentry-dsn URL} (peer mode, required: where Sentry's static API sends the errors).
  *
  * <ul>
  *   <li>{@code bare}: Jetty alone; the child is a plain call. The OpenTelemetry Java agent set-up
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code sdk}: the SDK started from the environment ({@code Observability.start()}), the
  *       servlet filter and the {@code /metrics} and {@code /health*} servlets; the child runs
  *       inside {@code observe("child", ...)}.
+ *   <li>{@code peer}: the same signals assembled by hand ({@link OverheadPeer}): a JSON access line
+ *       written by a servlet filter, errors through Sentry's static API; run with the OpenTelemetry
+ *       Java agent (metrics on) and logstash-logback-encoder's configuration.
  * </ul>
  */
 public final class OverheadApp {
@@ -43,18 +47,21 @@ public final class OverheadApp {
   /**
    * Parsed command line.
    *
-   * @param mode {@code bare} or {@code sdk}
+   * @param mode {@code bare}, {@code sdk} or {@code peer}
    * @param port the loopback port to listen on (0 for any)
-   * @param errorEvery report an error on every N-th request in sdk mode, 0 for none
+   * @param errorEvery report an error on every N-th request in sdk and peer modes, 0 for none
    * @param hangingHealthCheck add a readiness check that never returns (sdk mode)
+   * @param sentryDsn where the peer mode sends errors, or empty
    */
-  record Options(String mode, int port, int errorEvery, boolean hangingHealthCheck) {
+  record Options(
+      String mode, int port, int errorEvery, boolean hangingHealthCheck, String sentryDsn) {
 
     static Options parse(String[] args) {
       String mode = "";
       int port = 8080;
       int errorEvery = 100;
       boolean hanging = false;
+      String sentryDsn = "";
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--mode" -> mode = value(args, ++i, "--mode");
@@ -62,16 +69,20 @@ public final class OverheadApp {
           case "--error-every" ->
               errorEvery = number(args, ++i, "--error-every", 0, Integer.MAX_VALUE);
           case "--hanging-health-check" -> hanging = true;
+          case "--sentry-dsn" -> sentryDsn = value(args, ++i, "--sentry-dsn");
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      if (!mode.equals("bare") && !mode.equals("sdk")) {
-        throw new IllegalArgumentException("--mode must be bare or sdk, not '" + mode + "'");
+      if (!mode.equals("bare") && !mode.equals("sdk") && !mode.equals("peer")) {
+        throw new IllegalArgumentException("--mode must be bare, sdk or peer, not '" + mode + "'");
+      }
+      if (mode.equals("peer") && sentryDsn.isEmpty()) {
+        throw new IllegalArgumentException("--mode peer needs --sentry-dsn");
       }
       if (hanging && !mode.equals("sdk")) {
         throw new IllegalArgumentException("--hanging-health-check needs --mode sdk");
       }
-      return new Options(mode, port, errorEvery, hanging);
+      return new Options(mode, port, errorEvery, hanging, sentryDsn);
     }
 
     private static String value(String[] args, int index, String flag) {
@@ -108,8 +119,8 @@ public final class OverheadApp {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println(
-          "usage: OverheadApp --mode bare|sdk [--port N] [--error-every N]"
-              + " [--hanging-health-check]");
+          "usage: OverheadApp --mode bare|sdk|peer [--port N] [--error-every N]"
+              + " [--hanging-health-check] [--sentry-dsn URL]");
       System.exit(2);
       return;
     }
@@ -120,9 +131,11 @@ public final class OverheadApp {
     long atLogging = uptimeMillis();
     OverheadStats stats = new OverheadStats();
     OverheadInstrumentation instrumentation =
-        options.mode().equals("sdk")
-            ? OverheadSdk.start(options.hangingHealthCheck())
-            : OverheadInstrumentation.bare();
+        switch (options.mode()) {
+          case "sdk" -> OverheadSdk.start(options.hangingHealthCheck());
+          case "peer" -> OverheadPeer.underAgent(options.sentryDsn());
+          default -> OverheadInstrumentation.bare();
+        };
     long atInstrumentation = uptimeMillis();
 
     Server server = new Server();
@@ -130,11 +143,7 @@ public final class OverheadApp {
     connector.setHost("127.0.0.1");
     connector.setPort(options.port());
     server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    instrumentation.install(context);
-    context.addServlet(
-        new ServletHolder(new WorkServlet(instrumentation, stats, options.errorEvery())), "/work");
+    ServletContextHandler context = context(instrumentation, stats::served, options.errorEvery());
     context.addServlet(new ServletHolder(new StatsServlet(stats)), "/admin/stats");
     server.setHandler(context);
     server.setStopAtShutdown(false);
@@ -174,6 +183,20 @@ public final class OverheadApp {
     stopped.await();
   }
 
+  /**
+   * The servlet context of every set-up: what {@code instrumentation} installs, then {@code GET
+   * /work}, which calls {@code served} after each answer.
+   */
+  static ServletContextHandler context(
+      OverheadInstrumentation instrumentation, Runnable served, int errorEvery) {
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    instrumentation.install(context);
+    context.addServlet(
+        new ServletHolder(new WorkServlet(instrumentation, served, errorEvery)), "/work");
+    return context;
+  }
+
   private static long uptimeMillis() {
     return ManagementFactory.getRuntimeMXBean().getUptime();
   }
@@ -184,13 +207,13 @@ public final class OverheadApp {
     private static final Logger log = LoggerFactory.getLogger(OverheadApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final transient OverheadInstrumentation instrumentation;
-    private final transient OverheadStats stats;
+    private final transient Runnable served;
     private final int errorEvery;
     private final transient AtomicLong sequence = new AtomicLong();
 
-    WorkServlet(OverheadInstrumentation instrumentation, OverheadStats stats, int errorEvery) {
+    WorkServlet(OverheadInstrumentation instrumentation, Runnable served, int errorEvery) {
       this.instrumentation = instrumentation;
-      this.stats = stats;
+      this.served = served;
       this.errorEvery = errorEvery;
     }
 
@@ -207,7 +230,7 @@ public final class OverheadApp {
       resp.setContentType("application/json");
       resp.setContentLength(body.length);
       resp.getOutputStream().write(body);
-      stats.served();
+      served.run();
     }
   }
 

@@ -30,7 +30,12 @@ final class OverheadSdk implements OverheadInstrumentation {
    * hanging} that blocks until the app stops (its default 2 s timeout turns it DOWN).
    */
   static OverheadSdk start(boolean hangingHealthCheck) {
-    OverheadSdk sdk = new OverheadSdk(Observability.start());
+    return start(Observability.start(), hangingHealthCheck);
+  }
+
+  /** As {@link #start(boolean)}, on an instance the caller started. */
+  static OverheadSdk start(Observability obs, boolean hangingHealthCheck) {
+    OverheadSdk sdk = new OverheadSdk(obs);
     if (hangingHealthCheck) {
       HealthRegistry.of(sdk.obs)
           .register(
