@@ -97,18 +97,43 @@ public final class LoggingConfig {
       ConfigKey.integer("logging.rate-limit.max-templates", 1000, 1, 1_000_000)
           .describedAs("Distinct logger and template pairs tracked; the rest share one window.");
 
-  /** Whether the installed console appender writes through a background thread. */
+  /** Whether the installed console appender writes in batches on a background thread. */
   public static final ConfigKey<Boolean> ASYNC =
-      ConfigKey.bool("logging.async", false)
+      ConfigKey.bool("logging.async", true)
           .describedAs(
-              "Write the installed console appender's lines on a background thread through a"
-                  + " bounded queue.");
+              "Write the installed console appender's lines in batches on a background thread"
+                  + " (BatchingAppender): one write per batch instead of one per line. Lines reach"
+                  + " stdout up to logging.async.flush-interval later; false writes each line as it"
+                  + " is logged.");
 
-  /** Capacity of the async queue. */
+  /** Cap on the lines of one batch. */
   public static final ConfigKey<Integer> ASYNC_QUEUE_SIZE =
       ConfigKey.integer(
-              "logging.async.queue-size", BoundedAsyncAppender.DEFAULT_QUEUE_SIZE, 16, 1 << 20)
-          .describedAs("Capacity of the async queue, in events.");
+              "logging.async.queue-size", BatchingAppender.DEFAULT_MAX_EVENTS, 16, 1 << 20)
+          .describedAs(
+              "Lines one batch holds; past it (or past logging.async.buffer-size) TRACE to INFO"
+                  + " lines are dropped and counted, WARN and ERROR are written by their thread.");
+
+  /** Capacity of one batch, in bytes. */
+  public static final ConfigKey<Integer> ASYNC_BUFFER_SIZE =
+      ConfigKey.integer(
+              "logging.async.buffer-size",
+              BatchingAppender.DEFAULT_BUFFER_SIZE,
+              16 * 1024,
+              64 * 1024 * 1024)
+          .describedAs(
+              "Bytes one batch holds (two batches are held: one being written, one filling).");
+
+  /** Longest wait between a line and its write. */
+  public static final ConfigKey<Duration> ASYNC_FLUSH_INTERVAL =
+      ConfigKey.duration(
+              "logging.async.flush-interval",
+              BatchingAppender.DEFAULT_FLUSH_INTERVAL,
+              Duration.ofSeconds(10))
+          .validate(d -> d.toMillis() >= 1, "must be at least 1ms")
+          .describedAs(
+              "Longest wait between a line being logged and its batch being written (at least"
+                  + " 1 ms).");
 
   /** Every key of the module. */
   public static final List<ConfigKey<?>> ALL =
@@ -127,7 +152,9 @@ public final class LoggingConfig {
           RATE_LIMIT_INTERVAL,
           RATE_LIMIT_MAX_TEMPLATES,
           ASYNC,
-          ASYNC_QUEUE_SIZE);
+          ASYNC_QUEUE_SIZE,
+          ASYNC_BUFFER_SIZE,
+          ASYNC_FLUSH_INTERVAL);
 
   private LoggingConfig() {}
 }

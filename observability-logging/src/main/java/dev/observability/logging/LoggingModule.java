@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>publishes the instance's scrubber and service for encoders declared in {@code logback.xml};
  *   <li>when the host has no Logback configuration of its own, replaces Logback's default console
- *       output with a console appender using {@link JsonEncoder} (or {@link TextEncoder} with
- *       {@code logging.format=text}), optionally behind a {@link BoundedAsyncAppender}, and sets
- *       the root level ({@code logging.level}); a host configuration is left alone;
+ *       output with a {@link BatchingAppender} on stdout (a plain console appender with {@code
+ *       logging.async=false}) using {@link JsonEncoder} (or {@link TextEncoder} with {@code
+ *       logging.format=text}), and sets the root level ({@code logging.level}); a host
+ *       configuration is left alone;
  *   <li>installs {@link LogVolumeFilter} when sampling or rate limiting is configured;
  *   <li>adds the observation handler that keeps {@code trace_id}, {@code span_id} and {@code
  *       request_id} in the MDC and writes the access log;
@@ -79,6 +80,7 @@ public final class LoggingModule implements ObservabilityModule {
     suppressed(registry, "rate_limited", LogCounters.RATE_LIMITED);
     suppressed(registry, "queue_full", LogCounters.QUEUE_FULL);
     suppressed(registry, "shutdown", LogCounters.SHUTDOWN);
+    suppressed(registry, "write_failed", LogCounters.WRITE_FAILED);
     FunctionCounter.builder(ENCODE_FAILURES_METER, LogCounters.ENCODE_FAILURES, LongAdder::sum)
         .description("Log events the encoder failed on and wrote as a minimal line")
         .register(registry);

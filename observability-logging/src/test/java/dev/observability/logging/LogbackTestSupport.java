@@ -86,6 +86,15 @@ final class LogbackTestSupport {
   }
 
   /** Captures {@code System.out}, which Logback's console appender writes to at each event. */
+  /** Writes out what the batching appenders attached to the root logger hold. */
+  static void flushBatches() {
+    for (var it = root().iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof BatchingAppender batching) {
+        batching.flush();
+      }
+    }
+  }
+
   static final class StdOut implements AutoCloseable {
     private final PrintStream original = System.out;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -103,7 +112,17 @@ final class LogbackTestSupport {
       }
     }
 
+    /** What was written since {@link #mark()}, without flushing anything first. */
+    String rawText() {
+      synchronized (bytes) {
+        byte[] all = bytes.toByteArray();
+        return new String(all, mark, all.length - mark, StandardCharsets.UTF_8);
+      }
+    }
+
+    /** What was written since {@link #mark()}, once the installed batching appender flushed. */
     String text() {
+      flushBatches();
       synchronized (bytes) {
         byte[] all = bytes.toByteArray();
         return new String(all, mark, all.length - mark, StandardCharsets.UTF_8);

@@ -136,6 +136,54 @@ class LoggingModuleTest {
   }
 
   @Test
+  void accessLine_throughHostPatternLayout_carriesIdsInMdcAndKeyValues(@TempDir Path dir) {
+    LogbackTestSupport.configureFromFile(
+        """
+        <configuration>
+          <appender name="PLAIN" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder>
+              <pattern>%logger|%X{trace_id}|%X{span_id}|%X{request_id}|%X{tenant}|%msg|%kvp%n</pattern>
+            </encoder>
+          </appender>
+          <root level="INFO">
+            <appender-ref ref="PLAIN"/>
+          </root>
+        </configuration>
+        """,
+        dir);
+    obs = start(LogbackTestSupport.builder().start());
+    MDC.put("tenant", "acme");
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/api/users/7", "token=abc", h -> null);
+    http.setRequestId("req-3");
+    http.setRoute("/api/users/{id}");
+    http.setStatus(200);
+    http.put(ObservationNames.SPAN, span(TRACE_A, SPAN_A));
+
+    Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())
+        .observe(() -> {});
+
+    String line =
+        out.text()
+            .lines()
+            .filter(l -> l.startsWith("dev.observability.access|"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(line)
+        .startsWith(
+            "dev.observability.access|"
+                + TRACE_A
+                + "|"
+                + SPAN_A
+                + "|req-3|acme|request completed|method=\"GET\" path=\"/api/users/7?token=");
+    assertThat(line).contains("route=\"/api/users/{id}\" status=\"200\" duration_ms=\"");
+    assertThat(line).doesNotContain("abc");
+    assertThat(MDC.get("tenant")).isEqualTo("acme");
+    assertThat(MDC.get("trace_id")).isNull();
+  }
+
+  @Test
   void start_withAutoConfigureOff_leavesDefaultConsole() {
     obs = start(LogbackTestSupport.builder().property("logging.auto-configure", "false").start());
 
@@ -336,10 +384,12 @@ class LoggingModuleTest {
   }
 
   @Test
-  void asyncOn_writesThroughBackgroundThreadWithCallerSpanIds() {
-    obs = start(LogbackTestSupport.builder().property("logging.async", "true").start());
+  void byDefault_consoleWritesBatchesFromBackgroundThreadWithCallerSpanIds() {
+    obs = start(LogbackTestSupport.builder().start());
 
-    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_ASYNC");
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_CONSOLE");
+    assertThat(LogbackTestSupport.root().getAppender("OBSERVABILITY_CONSOLE"))
+        .isInstanceOf(BatchingAppender.class);
     TestEvents.inSpan(
         span(TRACE_B, SPAN_B),
         () -> {
@@ -347,10 +397,22 @@ class LoggingModuleTest {
           return null;
         });
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> out.text().contains("async line"));
+    // Without an explicit flush: the writer thread writes the batch within its interval.
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.rawText().contains("async line"));
     JsonNode line = lineWithMessage("async line");
     assertThat(line.get("trace_id").asText()).isEqualTo(TRACE_B);
     assertThat(line.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void asyncOff_installsPlainConsoleWritingEachLineAtOnce() {
+    obs = start(LogbackTestSupport.builder().property("logging.async", "false").start());
+
+    assertThat(LogbackTestSupport.root().getAppender("OBSERVABILITY_CONSOLE"))
+        .isInstanceOf(ch.qos.logback.core.ConsoleAppender.class);
+    logger.info("sync line");
+
+    assertThat(out.rawText()).contains("sync line");
   }
 
   @Test

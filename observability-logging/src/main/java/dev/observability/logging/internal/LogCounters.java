@@ -22,6 +22,9 @@ public final class LogCounters {
   /** Events still queued when the async appender's flush time ran out on stop. */
   public static final LongAdder SHUTDOWN = new LongAdder();
 
+  /** Lines lost because the output of a batching appender failed. */
+  public static final LongAdder WRITE_FAILED = new LongAdder();
+
   /** Events an encoder failed on and wrote as a minimal line. */
   public static final LongAdder ENCODE_FAILURES = new LongAdder();
 

@@ -10,7 +10,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.joran.util.ConfigurationWatchListUtil;
-import dev.observability.logging.BoundedAsyncAppender;
+import dev.observability.logging.BatchingAppender;
 import dev.observability.logging.JsonEncoder;
 import dev.observability.logging.LogFormat;
 import dev.observability.logging.LogVolumeFilter;
@@ -25,22 +25,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the module changed in Logback, and how to undo it: the console appender it installed in
- * place of Logback's default one (only when the host has no Logback configuration of its own), the
- * root level it set then, and the volume-control turbo filter. {@link #close()} restores what was
- * there. Not thread-safe: installed and closed by the facade's start and close.
+ * place of Logback's default one (a {@link BatchingAppender} on stdout unless {@code logging.async}
+ * is off) (only when the host has no Logback configuration of its own), the root level it set then,
+ * and the volume-control turbo filter. {@link #close()} restores what was there. Not thread-safe:
+ * installed and closed by the facade's start and close.
  */
 public final class LogbackInstallation implements AutoCloseable {
 
   /** Name of the console appender the module installs. */
   public static final String CONSOLE_APPENDER = "OBSERVABILITY_CONSOLE";
 
-  /** Name of the async appender the module installs in front of the console appender. */
-  public static final String ASYNC_APPENDER = "OBSERVABILITY_ASYNC";
-
   private final @Nullable LoggerContext context;
   private final List<Appender<ILoggingEvent>> replaced = new ArrayList<>();
   private @Nullable Appender<ILoggingEvent> installed;
-  private @Nullable Appender<ILoggingEvent> console;
   private @Nullable Level previousLevel;
   private boolean levelChanged;
   private @Nullable LogVolumeFilter filter;
@@ -140,21 +137,24 @@ public final class LogbackInstallation implements AutoCloseable {
     }
     encoder.setContext(context);
     encoder.start();
-    ConsoleAppender<ILoggingEvent> consoleAppender = new ConsoleAppender<>();
-    consoleAppender.setContext(context);
-    consoleAppender.setName(CONSOLE_APPENDER);
-    consoleAppender.setEncoder(encoder);
-    consoleAppender.start();
-    Appender<ILoggingEvent> top = consoleAppender;
+    Appender<ILoggingEvent> top;
     if (settings.async()) {
-      BoundedAsyncAppender async = new BoundedAsyncAppender();
-      async.setContext(context);
-      async.setName(ASYNC_APPENDER);
-      async.setQueueSize(settings.queueSize());
-      async.setIncludeCallerData(settings.callerData());
-      async.addAppender(consoleAppender);
-      async.start();
-      top = async;
+      BatchingAppender batching = new BatchingAppender();
+      batching.setContext(context);
+      batching.setName(CONSOLE_APPENDER);
+      batching.setEncoder(encoder);
+      batching.setMaxEvents(settings.queueSize());
+      batching.setBufferSize(settings.bufferSize());
+      batching.setFlushInterval(settings.flushInterval());
+      batching.start();
+      top = batching;
+    } else {
+      ConsoleAppender<ILoggingEvent> consoleAppender = new ConsoleAppender<>();
+      consoleAppender.setContext(context);
+      consoleAppender.setName(CONSOLE_APPENDER);
+      consoleAppender.setEncoder(encoder);
+      consoleAppender.start();
+      top = consoleAppender;
     }
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     for (Appender<ILoggingEvent> appender : appenders(root)) {
@@ -166,7 +166,6 @@ public final class LogbackInstallation implements AutoCloseable {
     levelChanged = true;
     root.addAppender(top);
     installed = top;
-    console = consoleAppender;
     context
         .getStatusManager()
         .add(
@@ -208,10 +207,6 @@ public final class LogbackInstallation implements AutoCloseable {
       Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
       boolean stillOurs = root.detachAppender(top);
       top.stop();
-      Appender<ILoggingEvent> c = console;
-      if (c != null && c != top) {
-        c.stop();
-      }
       // If the host reconfigured Logback meanwhile, its configuration stays as it is.
       if (stillOurs) {
         for (Appender<ILoggingEvent> appender : replaced) {

@@ -21,8 +21,10 @@ import java.time.Duration;
  * @param rateLimitEvents events allowed per template and interval (0: off)
  * @param rateLimitInterval the rate-limiting window
  * @param maxTemplates templates tracked for rate limiting
- * @param async whether the installed appender writes on a background thread
- * @param queueSize capacity of the async queue
+ * @param async whether the installed appender writes in batches on a background thread
+ * @param queueSize lines one batch holds
+ * @param bufferSize bytes one batch holds
+ * @param flushInterval longest wait between a line and its write
  */
 public record LoggingSettings(
     LogFormat format,
@@ -39,7 +41,9 @@ public record LoggingSettings(
     Duration rateLimitInterval,
     int maxTemplates,
     boolean async,
-    int queueSize) {
+    int queueSize,
+    int bufferSize,
+    Duration flushInterval) {
 
   /** Reads the settings from validated configuration. */
   public static LoggingSettings from(ObservabilityConfig config) {
@@ -58,7 +62,9 @@ public record LoggingSettings(
         config.get(LoggingConfig.RATE_LIMIT_INTERVAL),
         config.get(LoggingConfig.RATE_LIMIT_MAX_TEMPLATES),
         config.get(LoggingConfig.ASYNC),
-        config.get(LoggingConfig.ASYNC_QUEUE_SIZE));
+        config.get(LoggingConfig.ASYNC_QUEUE_SIZE),
+        config.get(LoggingConfig.ASYNC_BUFFER_SIZE),
+        config.get(LoggingConfig.ASYNC_FLUSH_INTERVAL));
   }
 
   /** Whether sampling or rate limiting is on. */
