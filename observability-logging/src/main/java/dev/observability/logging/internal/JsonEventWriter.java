@@ -195,7 +195,7 @@ public final class JsonEventWriter {
   }
 
   /** The writing of one event: prepared values, then one or more attempts under limits. */
-  static final class Pass implements BiConsumer<String, String> {
+  static final class Pass implements BiConsumer<String, String>, AccessLogEvent.KeyValueSink {
     private final JsonBuffer b;
     private @Nullable JsonEventWriter writer;
     private @Nullable ILoggingEvent event;
@@ -281,13 +281,21 @@ public final class JsonEventWriter {
       assert event != null && scrubber != null && writer != null;
       String formatted = event.getFormattedMessage();
       message = formatted == null ? "" : scrubber.scrub(formatted);
-      mdc = event.getMDCPropertyMap();
-      if (mdc != null) {
-        traceId = mdc.get(Fields.TRACE_ID);
-        spanId = mdc.get(Fields.SPAN_ID);
-        requestId = mdc.get(Fields.REQUEST_ID);
+      if (event instanceof AccessLogEvent access) {
+        // The ids are the request's own; the MDC is the thread's, without them.
+        mdc = access.threadMdc();
+        traceId = access.traceId();
+        spanId = access.spanId();
+        requestId = access.requestId();
+      } else {
+        mdc = event.getMDCPropertyMap();
+        if (mdc != null) {
+          traceId = mdc.get(Fields.TRACE_ID);
+          spanId = mdc.get(Fields.SPAN_ID);
+          requestId = mdc.get(Fields.REQUEST_ID);
+        }
       }
-      if (traceId == null) {
+      if (traceId == null && !(event instanceof AccessLogEvent)) {
         SpanContext span = Span.current().getSpanContext();
         if (span.isValid()) {
           traceId = span.getTraceId();
@@ -440,7 +448,8 @@ public final class JsonEventWriter {
     private void writeDynamicFields(ILoggingEvent event) {
       dynamicStart = b.size();
       dynamicFull = false;
-      List<KeyValuePair> pairs = event.getKeyValuePairs();
+      List<KeyValuePair> pairs =
+          event instanceof AccessLogEvent access ? keyValuesOf(access) : event.getKeyValuePairs();
       if (pairs != null) {
         for (int i = 0, n = pairs.size(); i < n && !dynamicFull; i++) {
           KeyValuePair pair = pairs.get(i);
@@ -452,6 +461,49 @@ public final class JsonEventWriter {
       Map<String, String> m = mdc;
       if (m != null && !m.isEmpty() && !dynamicFull) {
         m.forEach(this);
+      }
+    }
+
+    /** Writes the access line's key-values through the sink methods; none left to list. */
+    private @Nullable List<KeyValuePair> keyValuesOf(AccessLogEvent access) {
+      access.forEachKeyValue(this);
+      return null;
+    }
+
+    @Override
+    public void text(String key, String value) {
+      if (!dynamicFull) {
+        field(key, value, Fields.KEY_VALUE_PREFIX, false);
+      }
+    }
+
+    @Override
+    public void integer(String key, long value) {
+      if (!dynamicFull) {
+        int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
+        if (mark >= 0) {
+          if (keys().isSensitive(key)) {
+            writeString(scrubber().mask());
+          } else {
+            b.writeLong(value);
+          }
+          endField(mark);
+        }
+      }
+    }
+
+    @Override
+    public void decimal(String key, double value) {
+      if (!dynamicFull) {
+        int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
+        if (mark >= 0) {
+          if (keys().isSensitive(key)) {
+            writeString(scrubber().mask());
+          } else {
+            b.writeDouble(value);
+          }
+          endField(mark);
+        }
       }
     }
 
@@ -468,15 +520,22 @@ public final class JsonEventWriter {
       field(key, value, Fields.MDC_PREFIX, true);
     }
 
-    private void field(String key, @Nullable Object value, String prefix, boolean mdcValue) {
+    /** The name of the field being written, between {@link #beginField} and {@link #endField}. */
+    private @Nullable String fieldName;
+
+    /**
+     * Writes {@code ,"name":} for a key-value or MDC key, renamed with {@code prefix} when it would
+     * collide; the mark to pass to {@link #endField}, or -1 when the field is left out.
+     */
+    private int beginField(String key, String prefix) {
       if (key.length() > MAX_KEY_LENGTH) {
-        return;
+        return -1;
       }
       String name = Keys.sanitize(key);
       if (Fields.isReserved(name) || b.seen(name)) {
         name = prefix + name;
         if (Fields.isReserved(name) || b.seen(name)) {
-          return;
+          return -1;
         }
       }
       int mark = b.size();
@@ -485,6 +544,30 @@ public final class JsonEventWriter {
       b.writeEscaped(name);
       b.write('"');
       b.write(':');
+      fieldName = name;
+      return mark;
+    }
+
+    /** Keeps the field begun at {@code mark}, or takes it back when past the dynamic budget. */
+    private void endField(int mark) {
+      String name = fieldName;
+      fieldName = null;
+      if (b.size() - dynamicStart > maxDynamic) {
+        b.truncate(mark);
+        // Past the measuring bound there is no point in trying further fields.
+        dynamicFull = mark - dynamicStart >= maxDynamic;
+        return;
+      }
+      if (name != null) {
+        b.markSeen(name);
+      }
+    }
+
+    private void field(String key, @Nullable Object value, String prefix, boolean mdcValue) {
+      int mark = beginField(key, prefix);
+      if (mark < 0) {
+        return;
+      }
       if (mdcValue) {
         if (value == null) {
           b.write(NULL);
@@ -496,13 +579,7 @@ public final class JsonEventWriter {
       } else {
         writeValue(key, value);
       }
-      if (b.size() - dynamicStart > maxDynamic) {
-        b.truncate(mark);
-        // Past the measuring bound there is no point in trying further fields.
-        dynamicFull = mark - dynamicStart >= maxDynamic;
-        return;
-      }
-      b.markSeen(name);
+      endField(mark);
     }
 
     private Scrubber scrubber() {

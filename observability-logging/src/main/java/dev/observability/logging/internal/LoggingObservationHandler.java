@@ -1,5 +1,11 @@
 package dev.observability.logging.internal;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.TurboFilterList;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.spi.FilterReply;
+import ch.qos.logback.core.spi.SequenceNumberGenerator;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
 import dev.observability.logging.LogVolumeFilter;
@@ -10,12 +16,14 @@ import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.slf4j.spi.LoggingEventBuilder;
+import org.slf4j.spi.MDCAdapter;
 
 /**
  * The logging module's part of the spine.
@@ -50,6 +58,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private final Scrubber scrubber;
   private final SensitiveKeys keys;
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
+  private final ch.qos.logback.classic.@Nullable Logger logbackAccess =
+      access instanceof ch.qos.logback.classic.Logger logback ? logback : null;
   private final ThreadLocal<ScopeStack> scopes = ThreadLocal.withInitial(ScopeStack::new);
 
   /** Creates the handler. */
@@ -131,6 +141,11 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       spanId = span.getSpanId();
     }
     @Nullable String requestId = http.getRequestId().isEmpty() ? null : http.getRequestId();
+    ch.qos.logback.classic.Logger logback = logbackAccess;
+    if (logback != null) {
+      writeLogbackAccessLine(logback, http, status, serverError, traceId, spanId, requestId);
+      return;
+    }
     // Only keys whose value differs are changed, and only those are put back afterwards.
     String previousTraceId = MDC.get(Fields.TRACE_ID);
     String previousSpanId = MDC.get(Fields.SPAN_ID);
@@ -173,6 +188,66 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
         set(Fields.REQUEST_ID, previousRequestId, requestId);
       }
     }
+  }
+
+  /**
+   * Writes the access line as an {@link AccessLogEvent} straight to the access logger's appenders,
+   * after the turbo filters Logback would consult: the same line as through the fluent API, without
+   * its builder, key-value objects and MDC writes.
+   */
+  private void writeLogbackAccessLine(
+      ch.qos.logback.classic.Logger logger,
+      HttpServerObservationContext http,
+      int status,
+      boolean serverError,
+      @Nullable String traceId,
+      @Nullable String spanId,
+      @Nullable String requestId) {
+    Level level = serverError ? Level.WARN : Level.INFO;
+    LoggerContext context = logger.getLoggerContext();
+    TurboFilterList turbo = context.getTurboFilterList();
+    if (!turbo.isEmpty()) {
+      FilterReply reply =
+          turbo.getTurboFilterChainDecision(null, logger, level, ACCESS_MESSAGE, null, null);
+      if (reply == FilterReply.DENY) {
+        return;
+      }
+    }
+    Long start = http.get(START_NANOS);
+    double durationMs =
+        start == null ? Double.NaN : Math.round((System.nanoTime() - start) / 1_000.0) / 1_000.0;
+    String route = http.getRoute();
+    Throwable error = http.getError();
+    SequenceNumberGenerator sequence = context.getSequenceNumberGenerator();
+    logger.callAppenders(
+        new AccessLogEvent(
+            logger.getName(),
+            context.getLoggerContextRemoteView(),
+            level,
+            System.currentTimeMillis(),
+            sequence == null ? 0 : sequence.nextSequenceNumber(),
+            Thread.currentThread().getName(),
+            traceId,
+            spanId,
+            requestId,
+            threadMdc(),
+            scrubber.scrub(cap(http.getMethod(), 32)),
+            AccessPaths.scrubbed(http.getPath(), http.getQuery(), keys),
+            route == null ? null : scrubber.scrub(route),
+            status,
+            durationMs,
+            errorEventId(http),
+            error == null ? null : error.getClass().getName()));
+  }
+
+  /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */
+  private static Map<String, String> threadMdc() {
+    MDCAdapter adapter = MDC.getMDCAdapter();
+    Map<String, String> map =
+        adapter instanceof LogbackMDCAdapter logback
+            ? logback.getPropertyMap()
+            : adapter == null ? null : adapter.getCopyOfContextMap();
+    return map == null ? Map.of() : map;
   }
 
   /**

@@ -1,0 +1,314 @@
+package dev.observability.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.LoggerContextVO;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Marker;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * The access-log line of one HTTP request as a Logback event, built from what the request's
+ * observation already holds instead of through the SLF4J fluent API: no event builder, no key-value
+ * objects, no MDC writes.
+ *
+ * <p>To any encoder it is an ordinary event of logger {@code dev.observability.access}: message
+ * {@code "request completed"}, the key-values {@code method}, {@code path}, {@code route}, {@code
+ * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error} (those present, in that
+ * order), and an MDC that holds the thread's MDC when the line was made plus {@code trace_id},
+ * {@code span_id} and {@code request_id}. The key-value list and that MDC are built only when an
+ * encoder asks for them; {@link JsonEventWriter} reads the fields directly.
+ *
+ * <p>Immutable once built (the lazily built views are idempotent), so it may be handed to another
+ * thread without deferred processing.
+ */
+public final class AccessLogEvent implements ILoggingEvent {
+
+  private static final StackTraceElement[] NO_CALLER = new StackTraceElement[0];
+
+  private final String loggerName;
+  private final LoggerContextVO context;
+  private final Level level;
+  private final long timestamp;
+  private final long sequenceNumber;
+  private final String threadName;
+  private final @Nullable String traceId;
+  private final @Nullable String spanId;
+  private final @Nullable String requestId;
+  private final Map<String, String> threadMdc;
+  private final String method;
+  private final String path;
+  private final @Nullable String route;
+  private final int status;
+  private final double durationMs;
+  private final @Nullable String sentryEventId;
+  private final @Nullable String error;
+
+  private volatile @Nullable List<KeyValuePair> keyValues;
+  private volatile @Nullable Map<String, String> mdc;
+  private volatile @Nullable Instant instant;
+
+  /**
+   * Creates the event.
+   *
+   * @param loggerName the access logger's name
+   * @param context the logger context's view
+   * @param level INFO, or WARN for a server error
+   * @param timestamp milliseconds since the epoch
+   * @param sequenceNumber the context's sequence number for the event, or 0
+   * @param threadName the thread that logs it
+   * @param traceId the request's trace id, or null
+   * @param spanId the request's span id, or null
+   * @param requestId the request id, or null
+   * @param threadMdc the logging thread's MDC (an immutable view); its ids are replaced by these
+   * @param method the request method, scrubbed and capped
+   * @param path the path and scrubbed query
+   * @param route the route template, scrubbed, or null
+   * @param status the response status
+   * @param durationMs the duration in milliseconds, or NaN when unknown
+   * @param sentryEventId the error event's id, or null
+   * @param error the exception's class name, or null
+   */
+  public AccessLogEvent(
+      String loggerName,
+      LoggerContextVO context,
+      Level level,
+      long timestamp,
+      long sequenceNumber,
+      String threadName,
+      @Nullable String traceId,
+      @Nullable String spanId,
+      @Nullable String requestId,
+      Map<String, String> threadMdc,
+      String method,
+      String path,
+      @Nullable String route,
+      int status,
+      double durationMs,
+      @Nullable String sentryEventId,
+      @Nullable String error) {
+    this.loggerName = loggerName;
+    this.context = context;
+    this.level = level;
+    this.timestamp = timestamp;
+    this.sequenceNumber = sequenceNumber;
+    this.threadName = threadName;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.requestId = requestId;
+    this.threadMdc = threadMdc;
+    this.method = method;
+    this.path = path;
+    this.route = route;
+    this.status = status;
+    this.durationMs = durationMs;
+    this.sentryEventId = sentryEventId;
+    this.error = error;
+  }
+
+  /** The trace id, or null. */
+  @Nullable String traceId() {
+    return traceId;
+  }
+
+  /** The span id, or null. */
+  @Nullable String spanId() {
+    return spanId;
+  }
+
+  /** The request id, or null. */
+  @Nullable String requestId() {
+    return requestId;
+  }
+
+  /** The thread's MDC without the ids. */
+  Map<String, String> threadMdc() {
+    return threadMdc;
+  }
+
+  /** Hands the key-values to {@code fields}, in order, without building pairs or boxing. */
+  void forEachKeyValue(KeyValueSink fields) {
+    fields.text("method", method);
+    fields.text("path", path);
+    if (route != null) {
+      fields.text("route", route);
+    }
+    fields.integer("status", status);
+    if (!Double.isNaN(durationMs)) {
+      fields.decimal("duration_ms", durationMs);
+    }
+    if (sentryEventId != null) {
+      fields.text("sentry_event_id", sentryEventId);
+    }
+    if (error != null) {
+      fields.text("error", error);
+    }
+  }
+
+  /** Receives the key-values of the line, by type. */
+  interface KeyValueSink {
+    /** A text value. */
+    void text(String key, String value);
+
+    /** A whole number. */
+    void integer(String key, long value);
+
+    /** A finite decimal number. */
+    void decimal(String key, double value);
+  }
+
+  @Override
+  public String getThreadName() {
+    return threadName;
+  }
+
+  @Override
+  public Level getLevel() {
+    return level;
+  }
+
+  @Override
+  public String getMessage() {
+    return LoggingObservationHandler.ACCESS_MESSAGE;
+  }
+
+  @Override
+  public Object @Nullable [] getArgumentArray() {
+    return null;
+  }
+
+  @Override
+  public String getFormattedMessage() {
+    return LoggingObservationHandler.ACCESS_MESSAGE;
+  }
+
+  @Override
+  public String getLoggerName() {
+    return loggerName;
+  }
+
+  @Override
+  public LoggerContextVO getLoggerContextVO() {
+    return context;
+  }
+
+  @Override
+  public @Nullable IThrowableProxy getThrowableProxy() {
+    return null;
+  }
+
+  @Override
+  public StackTraceElement[] getCallerData() {
+    return NO_CALLER;
+  }
+
+  @Override
+  public boolean hasCallerData() {
+    return false;
+  }
+
+  @Override
+  public @Nullable List<Marker> getMarkerList() {
+    return null;
+  }
+
+  @Override
+  public Map<String, String> getMDCPropertyMap() {
+    Map<String, String> m = mdc;
+    if (m == null) {
+      LinkedHashMap<String, String> merged = new LinkedHashMap<>(threadMdc);
+      merged.remove(Fields.TRACE_ID);
+      merged.remove(Fields.SPAN_ID);
+      merged.remove(Fields.REQUEST_ID);
+      if (traceId != null) {
+        merged.put(Fields.TRACE_ID, traceId);
+      }
+      if (spanId != null) {
+        merged.put(Fields.SPAN_ID, spanId);
+      }
+      if (requestId != null) {
+        merged.put(Fields.REQUEST_ID, requestId);
+      }
+      m = Collections.unmodifiableMap(merged);
+      mdc = m;
+    }
+    return m;
+  }
+
+  @Override
+  @Deprecated
+  @SuppressWarnings("deprecation") // still part of the interface
+  public Map<String, String> getMdc() {
+    return getMDCPropertyMap();
+  }
+
+  @Override
+  public long getTimeStamp() {
+    return timestamp;
+  }
+
+  @Override
+  public int getNanoseconds() {
+    return (int) Math.floorMod(timestamp, 1000L) * 1_000_000;
+  }
+
+  @Override
+  public Instant getInstant() {
+    Instant i = instant;
+    if (i == null) {
+      i = Instant.ofEpochMilli(timestamp);
+      instant = i;
+    }
+    return i;
+  }
+
+  @Override
+  public long getSequenceNumber() {
+    return sequenceNumber;
+  }
+
+  @Override
+  public List<KeyValuePair> getKeyValuePairs() {
+    List<KeyValuePair> pairs = keyValues;
+    if (pairs == null) {
+      ArrayList<KeyValuePair> list = new ArrayList<>(7);
+      forEachKeyValue(
+          new KeyValueSink() {
+            @Override
+            public void text(String key, String value) {
+              list.add(new KeyValuePair(key, value));
+            }
+
+            @Override
+            public void integer(String key, long value) {
+              list.add(new KeyValuePair(key, (int) value == value ? (Object) (int) value : value));
+            }
+
+            @Override
+            public void decimal(String key, double value) {
+              list.add(new KeyValuePair(key, value));
+            }
+          });
+      pairs = Collections.unmodifiableList(list);
+      keyValues = pairs;
+    }
+    return pairs;
+  }
+
+  @Override
+  public void prepareForDeferredProcessing() {
+    // Immutable: nothing is read from the logging thread later.
+  }
+
+  @Override
+  public String toString() {
+    return "[" + level + "] " + LoggingObservationHandler.ACCESS_MESSAGE;
+  }
+}
