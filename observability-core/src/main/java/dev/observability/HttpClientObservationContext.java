@@ -4,14 +4,15 @@ import io.micrometer.observation.Observation;
 import java.net.URI;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The context of one outbound HTTP call, observed under {@link ObservationNames#HTTP_CLIENT}.
  *
  * <p>The client instrumentation fills in the request, hands handlers a way to add request headers
- * (the tracing handler injects {@code traceparent} through it), and sets the status when the
- * response arrives.
+ * (the tracing handler injects {@code traceparent} through it), and sets the status and a way to
+ * read the response headers when the response arrives.
  *
  * <p>Not thread-safe by itself; written and read by the thread that makes or completes the call.
  */
@@ -21,6 +22,7 @@ public class HttpClientObservationContext extends Observation.Context {
   private final URI uri;
   private final BiConsumer<String, String> requestHeaders;
   private int status;
+  private Function<String, @Nullable String> responseHeaders = name -> null;
 
   /**
    * Creates a context for an outbound call.
@@ -59,6 +61,24 @@ public class HttpClientObservationContext extends Observation.Context {
   /** Sets the response status. */
   public void setStatus(int status) {
     this.status = status;
+  }
+
+  /**
+   * One response header by name (case-insensitive), or null when it is absent or no response
+   * arrived. A header sent as several fields comes back as one value, the fields joined by commas
+   * in order (RFC 9110 §5.3), when the instrumentation reads it that way ({@code TracedHttpClient}
+   * does).
+   */
+  public @Nullable String getResponseHeader(String name) {
+    return responseHeaders.apply(name);
+  }
+
+  /**
+   * Sets how handlers read the response headers; called by the instrumentation when the response
+   * arrives, before the observation stops.
+   */
+  public void setResponseHeaders(Function<String, @Nullable String> headers) {
+    this.responseHeaders = Objects.requireNonNull(headers, "headers");
   }
 
   /** The route template of the target, when the caller knows it; else null. */

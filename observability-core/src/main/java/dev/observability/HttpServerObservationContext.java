@@ -45,7 +45,7 @@ public class HttpServerObservationContext extends Observation.Context {
    * @param method the request method as received (not yet normalised)
    * @param path the request path without query string
    * @param query the raw query string, or null
-   * @param requestHeaders reads one request header by name (first value), null when absent
+   * @param requestHeaders reads one request header by name, repeated fields comma-joined, or null
    */
   public HttpServerObservationContext(
       String method,

@@ -204,7 +204,10 @@ public final class ObservabilityFilter implements Filter {
     FilterSettings settings = rt.settings;
     HttpServerObservationContext context =
         new HttpServerObservationContext(
-            request.getMethod(), uri, request.getQueryString(), request::getHeader);
+            request.getMethod(),
+            uri,
+            request.getQueryString(),
+            new dev.observability.servlet.internal.RequestHeaders(request));
     context.setRequestHeaderNames(() -> Collections.list(request.getHeaderNames()));
     context.setResponseHeaders(
         (name, value) -> {

@@ -391,6 +391,62 @@ class ObservabilityFilterTest {
     }
   }
 
+  /** Sends {@code GET path} over a raw socket with the header lines as given, in order. */
+  private String rawGet(String path, String... headerLines) throws IOException {
+    StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n");
+    request.append("Host: localhost\r\n");
+    for (String line : headerLines) {
+      request.append(line).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    try (Socket socket = new Socket("127.0.0.1", server.port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void repeatedPropagationFields_reachHandlersAsOneCommaJoinedValue_inOrder() throws Exception {
+    Observability o = start(Map.of());
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    String raw =
+        rawGet(
+            "/api/ping",
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "TraceParent: 00-11111111111111111111111111111111-2222222222222222-01",
+            "tracestate: rojo=00f067aa0ba902b7",
+            "Tracestate: congo=t61rcWkgMzE,",
+            "tracestate: ",
+            "baggage: userId=alice",
+            "baggage: isProduction=false");
+
+    assertThat(raw).startsWith("HTTP/1.1 200");
+    RecordingModule.Stopped stopped = only();
+    assertThat(stopped.traceparentHeader())
+        .isEqualTo(
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01, "
+                + "00-11111111111111111111111111111111-2222222222222222-01");
+    assertThat(stopped.tracestateHeader()).isEqualTo("rojo=00f067aa0ba902b7, congo=t61rcWkgMzE,, ");
+    assertThat(stopped.baggageHeader()).isEqualTo("userId=alice, isProduction=false");
+  }
+
+  @Test
+  void propagationFieldSentOnce_isReadAsItIs_andAbsentOneIsNull() throws Exception {
+    Observability o = start(Map.of());
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    rawGet("/api/ping", "tracestate: rojo=1,congo=2");
+
+    RecordingModule.Stopped stopped = only();
+    assertThat(stopped.tracestateHeader()).isEqualTo("rojo=1,congo=2");
+    assertThat(stopped.traceparentHeader()).isNull();
+    assertThat(stopped.baggageHeader()).isNull();
+  }
+
   @Test
   void responseHeaders_listedOnesAreWrittenOthersRefused() throws Exception {
     Observability o = start(Map.of());

@@ -29,6 +29,8 @@ final class RecordingModule implements ObservabilityModule {
       String requestId,
       @Nullable Throwable error,
       @Nullable String traceparentHeader,
+      @Nullable String tracestateHeader,
+      @Nullable String baggageHeader,
       boolean scopeOpenAtStop,
       String thread) {}
 
@@ -116,6 +118,8 @@ final class RecordingModule implements ObservabilityModule {
               context.getRequestId(),
               context.getError(),
               context.getRequestHeader("traceparent"),
+              context.getRequestHeader("tracestate"),
+              context.getRequestHeader("baggage"),
               scopeOpen,
               Thread.currentThread().getName()));
       events.add("stop " + context.getPath());

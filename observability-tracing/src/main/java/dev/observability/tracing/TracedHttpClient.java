@@ -3,6 +3,7 @@ package dev.observability.tracing;
 import dev.observability.HttpClientObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
+import dev.observability.tracing.internal.HeaderFields;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -28,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * observation with an {@link HttpClientObservationContext}: the tracing handler starts a CLIENT
  * span and injects its context ({@code traceparent}, {@code tracestate}, {@code baggage}) into the
  * request, and every other handler (metrics, logging) sees the call too. Works for {@link #send}
- * and both {@link #sendAsync} forms; the status code is recorded when the response arrives, and an
+ * and both {@link #sendAsync} forms; the status code is recorded when the response arrives (and
+ * handlers can read the response headers through {@link
+ * HttpClientObservationContext#getResponseHeader}, repeated fields joined by commas), and an
  * exception ends the observation as an error before it reaches the caller unchanged.
  *
  * <pre>{@code
@@ -76,7 +80,7 @@ public final class TracedHttpClient extends HttpClient {
     Observation.Scope scope = call.observation.openScope();
     try {
       HttpResponse<T> response = delegate.send(call.request, handler);
-      call.context.setStatus(response.statusCode());
+      responded(call.context, response);
       return response;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       call.observation.error(e);
@@ -118,7 +122,7 @@ public final class TracedHttpClient extends HttpClient {
     future.whenComplete(
         (response, failure) -> {
           if (response != null) {
-            call.context.setStatus(response.statusCode());
+            responded(call.context, response);
           }
           if (failure != null) {
             call.observation.error(
@@ -129,6 +133,16 @@ public final class TracedHttpClient extends HttpClient {
           call.observation.stop();
         });
     return future;
+  }
+
+  /**
+   * Records the status and lets handlers read the response headers, repeated fields of one name
+   * joined by commas (RFC 9110 §5.3); costs one small reader object per call.
+   */
+  private static void responded(HttpClientObservationContext context, HttpResponse<?> response) {
+    context.setStatus(response.statusCode());
+    HttpHeaders headers = response.headers();
+    context.setResponseHeaders(name -> HeaderFields.combined(headers, name));
   }
 
   private Call start(HttpRequest request) {

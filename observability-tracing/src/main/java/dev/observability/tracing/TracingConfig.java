@@ -138,6 +138,30 @@ public final class TracingConfig {
               "Decided trace ids remembered so that spans ending after their root follow the"
                   + " decision (rounded up to a power of two).");
 
+  /** Propagator names accepted by {@link #PROPAGATORS}. */
+  public static final Set<String> PROPAGATOR_NAMES = Set.of("tracecontext", "baggage", "none");
+
+  /** Which context propagators read inbound and write outbound headers, in order. */
+  public static final ConfigKey<List<String>> PROPAGATORS =
+      ConfigKey.stringList("tracing.propagators", List.of("tracecontext", "baggage"))
+          .withStandardEnvironmentVariables("OTEL_PROPAGATORS")
+          .validate(
+              list ->
+                  list.stream()
+                      .allMatch(p -> PROPAGATOR_NAMES.contains(p.toLowerCase(Locale.ROOT))),
+              "must be tracecontext, baggage or none (comma-separated); b3, b3multi, jaeger,"
+                  + " xray and ottrace are not supported")
+          .describedAs(
+              "Context propagators, in order: tracecontext (W3C traceparent and tracestate),"
+                  + " baggage (W3C baggage), or none.");
+
+  /** Which edition of W3C Trace Context the {@code tracecontext} propagator follows. */
+  public static final ConfigKey<Integer> TRACECONTEXT_LEVEL =
+      ConfigKey.integer("tracing.tracecontext.level", 2, 1, 2)
+          .describedAs(
+              "W3C Trace Context edition for tracestate keys, repeated keys and trace flags: 2"
+                  + " (current draft) or 1 (Recommendation).");
+
   /** Whether HTTP responses carry the server span's {@code traceparent}. */
   public static final ConfigKey<Boolean> RESPONSE_TRACEPARENT =
       ConfigKey.bool("tracing.response-traceparent", true)
@@ -187,6 +211,8 @@ public final class TracingConfig {
           MAX_BUFFERED_SPANS,
           FRAGMENT_TTL,
           DECISION_CACHE_SIZE,
+          PROPAGATORS,
+          TRACECONTEXT_LEVEL,
           RESPONSE_TRACEPARENT,
           EXPORT_MAX_QUEUE_SIZE,
           EXPORT_MAX_BATCH_SIZE,

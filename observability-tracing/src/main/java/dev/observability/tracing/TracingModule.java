@@ -14,10 +14,11 @@ import java.util.Objects;
 /**
  * The tracing module ({@code tracing}, order 200), found on the class path by {@link
  * java.util.ServiceLoader}. At start it builds an OpenTelemetry SDK from {@link TracingConfig}
- * (resource from the service, W3C propagation, error-biased tail sampling, OTLP or logging export),
- * hands it to the facade ({@code Observability.openTelemetry()}, {@code tracer()}), and adds a
- * handler that makes one span per observation. Spans are recorded for every operation, so trace and
- * span ids reach logs and outbound calls whether or not the trace is exported.
+ * (resource from the service, W3C propagation as {@link TracingConfig#PROPAGATORS} says,
+ * error-biased tail sampling, OTLP or logging export), hands it to the facade ({@code
+ * Observability.openTelemetry()}, {@code tracer()}), and adds a handler that makes one span per
+ * observation. Spans are recorded for every operation, so trace and span ids reach logs and
+ * outbound calls whether or not the trace is exported.
  *
  * <p>Without an OTLP endpoint and without {@code tracing.exporter}, spans are recorded but not
  * exported (one INFO line at start says so): no connection-refused errors against a collector that

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.observability.HttpClientObservationContext;
 import dev.observability.Observability;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -48,6 +51,11 @@ class TracedHttpClientTest {
             String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
             receivedTraceparents.add(traceparent == null ? "" : traceparent);
             int status = exchange.getRequestURI().getPath().startsWith("/fail") ? 503 : 200;
+            if (exchange.getRequestURI().getPath().startsWith("/repeated")) {
+              exchange.getResponseHeaders().add("tracestate", "rojo=00f067aa0ba902b7");
+              exchange.getResponseHeaders().add("tracestate", "congo=t61rcWkgMzE");
+              exchange.getResponseHeaders().add("traceresponse", "00-" + "1".repeat(32) + "-01");
+            }
             byte[] body = "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
@@ -184,5 +192,56 @@ class TracedHttpClientTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(receivedTraceparents).containsExactly("");
+  }
+
+  /** Reads response headers of every client observation when it stops. */
+  private static final class ResponseHeaderReader
+      implements ObservationHandler<HttpClientObservationContext> {
+    final List<Map<String, String>> read = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onStop(HttpClientObservationContext context) {
+      Map<String, String> headers = new java.util.HashMap<>();
+      for (String name : List.of("tracestate", "TraceResponse", "content-length", "absent")) {
+        String value = context.getResponseHeader(name);
+        headers.put(name, value == null ? "<null>" : value);
+      }
+      read.add(headers);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return context instanceof HttpClientObservationContext;
+    }
+  }
+
+  @Test
+  void responseHeaders_repeatedFieldsReachHandlersCommaJoined_sendAndSendAsync() throws Exception {
+    ResponseHeaderReader reader = new ResponseHeaderReader();
+    obs.observationRegistry().observationConfig().observationHandler(reader);
+
+    client.send(
+        HttpRequest.newBuilder(uri("/repeated")).build(), HttpResponse.BodyHandlers.ofString());
+    client
+        .sendAsync(
+            HttpRequest.newBuilder(uri("/repeated")).build(), HttpResponse.BodyHandlers.ofString())
+        .get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> reader.read.size() == 2);
+
+    for (Map<String, String> headers : reader.read) {
+      assertThat(headers)
+          .containsEntry("tracestate", "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE")
+          .containsEntry("TraceResponse", "00-" + "1".repeat(32) + "-01")
+          .containsEntry("content-length", "2")
+          .containsEntry("absent", "<null>");
+    }
+  }
+
+  @Test
+  void responseHeaders_beforeAResponse_areNull() {
+    HttpClientObservationContext context =
+        new HttpClientObservationContext("GET", uri("/"), (name, value) -> {});
+
+    assertThat(context.getResponseHeader("tracestate")).isNull();
   }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.observability.ConfigurationException;
+import dev.observability.HttpClientObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservabilityBuilder;
 import dev.observability.ObservationNames;
@@ -562,6 +563,116 @@ class TracingModuleTest {
     assertThatThrownBy(() -> builder(Map.of("OTEL_TRACES_EXPORTER", "jaeger")).start())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("must be otlp, logging or none");
+  }
+
+  /**
+   * Serves a request with {@code inbound} headers and, inside it, observes an outbound call:
+   * returns the headers the propagators wrote on the call, and the server span's trace id under
+   * {@code "server-trace-id"}.
+   */
+  private Map<String, String> propagate(Map<String, String> inbound) {
+    Map<String, String> outbound = new HashMap<>();
+    Requests.Result result =
+        Requests.serve(
+            obs,
+            "GET",
+            "/orders",
+            null,
+            "/orders",
+            inbound,
+            context -> {
+              HttpClientObservationContext call =
+                  new HttpClientObservationContext(
+                      "GET", java.net.URI.create("http://127.0.0.1/stock"), outbound::put);
+              Observation.createNotStarted(
+                      ObservationNames.HTTP_CLIENT, () -> call, obs.observationRegistry())
+                  .observe(() -> call.setStatus(200));
+              context.setStatus(200);
+            });
+    outbound.put("server-trace-id", result.traceId());
+    return outbound;
+  }
+
+  private static final String INBOUND_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final Map<String, String> INBOUND =
+      Map.of(
+          "traceparent",
+          "00-" + INBOUND_TRACE + "-00f067aa0ba902b7-01",
+          "tracestate",
+          "foo@=1,congo=t61rcWkgMzE",
+          "baggage",
+          "userId=alice");
+
+  @Test
+  void defaultPropagators_areTraceContextAtTheDraftLevel_andBaggage() {
+    obs = builder(Map.of()).start();
+
+    Map<String, String> outbound = propagate(INBOUND);
+
+    assertThat(outbound.get("server-trace-id")).isEqualTo(INBOUND_TRACE);
+    assertThat(outbound.get("traceparent")).startsWith("00-" + INBOUND_TRACE + "-");
+    assertThat(outbound).containsEntry("tracestate", "foo@=1,congo=t61rcWkgMzE");
+    assertThat(outbound).containsEntry("baggage", "userId=alice");
+  }
+
+  @Test
+  void traceContextLevel1_discardsATracestateWithADraftKey_traceparentStillInherited() {
+    obs = builder(Map.of()).property("tracing.tracecontext.level", "1").start();
+
+    Map<String, String> outbound = propagate(INBOUND);
+
+    assertThat(outbound.get("traceparent")).startsWith("00-" + INBOUND_TRACE + "-");
+    assertThat(outbound).doesNotContainKey("tracestate");
+  }
+
+  @Test
+  void otelPropagatorsNone_neitherReadsNorWritesContextHeaders() {
+    obs = builder(Map.of("OTEL_PROPAGATORS", "none")).start();
+
+    Map<String, String> outbound = propagate(INBOUND);
+
+    assertThat(outbound.get("server-trace-id")).isNotEqualTo(INBOUND_TRACE);
+    assertThat(outbound).containsOnlyKeys("server-trace-id");
+  }
+
+  @Test
+  void otelPropagatorsBaggageOnly_readsAndWritesBaggage_startsItsOwnTrace() {
+    obs = builder(Map.of("OTEL_PROPAGATORS", "baggage")).start();
+
+    Map<String, String> outbound = propagate(INBOUND);
+
+    assertThat(outbound.get("server-trace-id")).isNotEqualTo(INBOUND_TRACE);
+    assertThat(outbound).containsEntry("baggage", "userId=alice");
+    assertThat(outbound).doesNotContainKeys("traceparent", "tracestate");
+  }
+
+  @Test
+  void propagatorsKey_winsOverOtelPropagators_andKeepsOnlyTheListedOnes() {
+    obs =
+        builder(Map.of("OTEL_PROPAGATORS", "baggage"))
+            .property("tracing.propagators", "tracecontext")
+            .start();
+
+    Map<String, String> outbound = propagate(INBOUND);
+
+    assertThat(outbound.get("traceparent")).startsWith("00-" + INBOUND_TRACE + "-");
+    assertThat(outbound).doesNotContainKey("baggage");
+  }
+
+  @Test
+  void unknownOrConflictingPropagators_failStart_namingTheValueAndWhatIsSupported() {
+    assertThatThrownBy(() -> builder(Map.of("OTEL_PROPAGATORS", "tracecontext,b3")).start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("OTEL_PROPAGATORS")
+        .hasMessageContaining("'tracecontext,b3'")
+        .hasMessageContaining("must be tracecontext, baggage or none");
+    assertThatThrownBy(() -> builder(Map.of("OTEL_PROPAGATORS", "none,baggage")).start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("combines 'none' with other propagators");
+    assertThatThrownBy(() -> builder(Map.of()).property("tracing.tracecontext.level", "3").start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("tracing.tracecontext.level")
+        .hasMessageContaining("must be between 1 and 2");
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -37,10 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OpenTelemetry SDK the tracing module builds: resource from the service, W3C trace-context and
- * baggage propagation, the error-biased sampler, and (when an exporter is configured) the
- * tail-sampling processor feeding the export pipeline. Not registered as the global OpenTelemetry:
- * hosts reach it through the facade.
+ * The OpenTelemetry SDK the tracing module builds: resource from the service, the configured
+ * propagators (W3C trace context and baggage by default), the error-biased sampler, and (when an
+ * exporter is configured) the tail-sampling processor feeding the export pipeline. Not registered
+ * as the global OpenTelemetry: hosts reach it through the facade.
  *
  * <p>Thread-safe. {@link #close()} flushes and stops within the shutdown timeout and is idempotent.
  */
@@ -88,9 +87,7 @@ public final class TracingSdk implements AutoCloseable {
       MeterRegistry registry,
       Consumer<Throwable> errors,
       Clock clock) {
-    TextMapPropagator propagator =
-        TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+    TextMapPropagator propagator = propagator(settings);
     TracingMetrics metrics = new TracingMetrics(registry);
     SdkTracerProviderBuilder tracerProvider =
         SdkTracerProvider.builder()
@@ -158,6 +155,28 @@ public final class TracingSdk implements AutoCloseable {
     return new TracingSdk(sdk, propagator, processor, settings);
   }
 
+  /**
+   * The configured propagators in order: {@code tracecontext} is the SDK's own W3C Trace Context
+   * propagator at the configured level, {@code baggage} OpenTelemetry's W3C baggage propagator;
+   * none gives the no-op propagator.
+   */
+  static TextMapPropagator propagator(TracingSettings settings) {
+    List<TextMapPropagator> propagators = new ArrayList<>();
+    for (String name : settings.propagators()) {
+      switch (name) {
+        case "tracecontext" ->
+            propagators.add(new TraceContextPropagator(settings.traceContextLevel()));
+        case "baggage" -> propagators.add(W3CBaggagePropagator.getInstance());
+        default -> throw new IllegalArgumentException("unknown propagator '" + name + "'");
+      }
+    }
+    return switch (propagators.size()) {
+      case 0 -> TextMapPropagator.noop();
+      case 1 -> propagators.get(0);
+      default -> TextMapPropagator.composite(propagators);
+    };
+  }
+
   private static Resource resource(ServiceInfo service) {
     AttributesBuilder attributes = Attributes.builder();
     service.resourceAttributes().forEach(attributes::put);
@@ -214,7 +233,7 @@ public final class TracingSdk implements AutoCloseable {
     return sdk;
   }
 
-  /** W3C trace-context and baggage. */
+  /** The configured propagators (W3C trace context and baggage by default). */
   public TextMapPropagator propagator() {
     return propagator;
   }

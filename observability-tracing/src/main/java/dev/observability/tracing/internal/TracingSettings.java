@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxBufferedSpans cap on buffered spans
  * @param fragmentTtl how long a fragment waits for its root
  * @param decisionCacheSize decided trace ids remembered
+ * @param propagators the context propagators, in order ({@code tracecontext}, {@code baggage});
+ *     empty for none
+ * @param traceContextLevel the W3C Trace Context edition the {@code tracecontext} propagator
+ *     follows
  * @param responseTraceparent whether responses carry traceparent
  * @param exportQueueSize capacity of the export queue
  * @param exportBatchSize spans per export request
@@ -65,6 +69,8 @@ public record TracingSettings(
     int maxBufferedSpans,
     Duration fragmentTtl,
     int decisionCacheSize,
+    List<String> propagators,
+    TraceContextLevel traceContextLevel,
     boolean responseTraceparent,
     int exportQueueSize,
     int exportBatchSize,
@@ -81,6 +87,7 @@ public record TracingSettings(
   /** Copies the collections. */
   public TracingSettings {
     exporters = List.copyOf(exporters);
+    propagators = List.copyOf(propagators);
     otlpHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(otlpHeaders));
   }
 
@@ -133,6 +140,8 @@ public record TracingSettings(
         config.get(TracingConfig.MAX_BUFFERED_SPANS),
         config.get(TracingConfig.FRAGMENT_TTL),
         config.get(TracingConfig.DECISION_CACHE_SIZE),
+        propagatorNames(config).stream().filter(name -> !name.equals("none")).toList(),
+        TraceContextLevel.of(config.get(TracingConfig.TRACECONTEXT_LEVEL)),
         config.get(TracingConfig.RESPONSE_TRACEPARENT),
         config.get(TracingConfig.EXPORT_MAX_QUEUE_SIZE),
         config.get(TracingConfig.EXPORT_MAX_BATCH_SIZE),
@@ -150,6 +159,12 @@ public record TracingSettings(
       problems.add(
           TracingConfig.EXPORTER.name()
               + " (or OTEL_TRACES_EXPORTER) combines 'none' with other exporters: choose one");
+    }
+    List<String> propagators = propagatorNames(config);
+    if (propagators.contains("none") && propagators.size() > 1) {
+      problems.add(
+          TracingConfig.PROPAGATORS.name()
+              + " (or OTEL_PROPAGATORS) combines 'none' with other propagators: choose one");
     }
     boolean endpointSet =
         config.find(TracingConfig.OTLP_TRACES_ENDPOINT).isPresent()
@@ -180,6 +195,14 @@ public record TracingSettings(
     for (String name : config.get(TracingConfig.EXPORTER)) {
       String lower = name.toLowerCase(Locale.ROOT);
       names.add(lower.equals("console") ? "logging" : lower);
+    }
+    return List.copyOf(names);
+  }
+
+  private static List<String> propagatorNames(ObservabilityConfig config) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : config.get(TracingConfig.PROPAGATORS)) {
+      names.add(name.toLowerCase(Locale.ROOT));
     }
     return List.copyOf(names);
   }
