@@ -11,13 +11,13 @@ import java.util.List;
  */
 public final class LoggingConfig {
 
-  /** Console line format: {@code json} or {@code text}. */
+  /** Console line format: {@code json}, {@code ecs} or {@code text}. */
   public static final ConfigKey<LogFormat> FORMAT =
       ConfigKey.enumValue("logging.format", LogFormat.class, LogFormat.JSON)
           .withStandardEnvironmentVariables("OBSERVABILITY_LOG_FORMAT")
           .describedAs(
-              "Format of the console appender the module installs: json, or text for local"
-                  + " development.");
+              "Format of the console appender the module installs: json, ecs (Elastic Common"
+                  + " Schema, for the ELK stack), or text for local development.");
 
   /** Whether to install the console appender when the host has no Logback configuration. */
   public static final ConfigKey<Boolean> AUTO_CONFIGURE =

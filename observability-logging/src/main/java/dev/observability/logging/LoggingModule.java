@@ -1,6 +1,7 @@
 package dev.observability.logging;
 
 import dev.observability.ConfigKey;
+import dev.observability.logging.internal.EcsTransactionHandler;
 import dev.observability.logging.internal.LogCounters;
 import dev.observability.logging.internal.LogbackInstallation;
 import dev.observability.logging.internal.LoggingObservationHandler;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>publishes the instance's scrubber and service for encoders declared in {@code logback.xml};
  *   <li>when the host has no Logback configuration of its own, replaces Logback's default console
  *       output with a console appender using {@link JsonEncoder} (or {@link TextEncoder} with
- *       {@code logging.format=text}), optionally behind a {@link BoundedAsyncAppender}, and sets
- *       the root level ({@code logging.level}); a host configuration is left alone;
+ *       {@code logging.format=text}, {@link EcsEncoder} with {@code logging.format=ecs}),
+ *       optionally behind a {@link BoundedAsyncAppender}, and sets the root level ({@code
+ *       logging.level}); a host configuration is left alone;
  *   <li>installs {@link LogVolumeFilter} when sampling or rate limiting is configured;
  *   <li>adds the observation handler that keeps {@code trace_id}, {@code span_id} and {@code
  *       request_id} in the MDC and writes the access log;
@@ -71,6 +73,9 @@ public final class LoggingModule implements ObservabilityModule {
     context.onClose(installation);
     context.addObservationHandler(
         new LoggingObservationHandler(settings.accessLog(), context.scrubber()));
+    if (settings.format() == LogFormat.ECS) {
+      context.addObservationHandler(new EcsTransactionHandler());
+    }
     registerMeters(context.meterRegistry());
   }
 
