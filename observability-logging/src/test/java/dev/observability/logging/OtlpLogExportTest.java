@@ -291,6 +291,28 @@ class OtlpLogExportTest {
   }
 
   @Test
+  void eventThatCannotBeRead_isSwallowedCountedAndReported() {
+    obs = builder(receiver.endpoint()).start();
+    ch.qos.logback.classic.spi.LoggingEvent broken =
+        new ch.qos.logback.classic.spi.LoggingEvent() {
+          @Override
+          public String getFormattedMessage() {
+            throw new IllegalStateException("broken event");
+          }
+        };
+    broken.setLevel(Level.INFO);
+    broken.setLoggerName("com.example.Broken");
+    int statuses = LogbackTestSupport.context().getStatusManager().getCount();
+
+    LogbackTestSupport.root().getAppender("OBSERVABILITY_OTLP").doAppend(broken);
+    logger.info("after the broken one");
+
+    assertThat(dropped("export_failed")).isEqualTo(1);
+    assertThat(LogbackTestSupport.context().getStatusManager().getCount()).isGreaterThan(statuses);
+    await().atMost(Duration.ofSeconds(30)).until(() -> record("after the broken one").isPresent());
+  }
+
+  @Test
   void consoleOffWithoutOtlp_failsStart() {
     assertThatThrownBy(
             () -> LogbackTestSupport.builder().property("logging.console", "false").start())
