@@ -7,6 +7,7 @@ import dev.observability.health.HealthChecks;
 import dev.observability.health.HealthRegistry;
 import dev.observability.instrument.Instrumentation;
 import dev.observability.metrics.Metrics;
+import dev.observability.metrics.MetricsConfig;
 import dev.observability.servlet.ObservabilityFilter;
 import dev.observability.servlet.ObservabilityServlets;
 import dev.observability.tracing.TracedHttpClient;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * (stop by itself after N seconds; default: run until killed), {@code --traffic} (send itself a mix
  * of requests to every endpoint and print what was emitted). Configuration comes from the
  * environment as for any service: {@code OTEL_EXPORTER_OTLP_ENDPOINT} sends kept traces to a
- * collector, {@code SENTRY_DSN} sends errors to Sentry, {@code OTEL_SERVICE_NAME} names the service
- * ({@code example-service} by default).
+ * collector, {@code OTEL_METRICS_EXPORTER=otlp} (or {@code prometheus,otlp}) pushes the meters
+ * there too, {@code OTEL_LOGS_EXPORTER=otlp} sends every log line as an OTLP log record as well,
+ * {@code OBSERVABILITY_LOGGING_FORMAT=ecs} writes the lines as Elastic Common Schema, {@code
+ * SENTRY_DSN} sends errors to Sentry, {@code OTEL_SERVICE_NAME} names the service ({@code
+ * example-service} by default).
  */
 public final class ExampleService {
 
@@ -120,8 +124,7 @@ public final class ExampleService {
         System.out.println("traffic summary: traces " + Traffic.traceDecisions(obs));
         System.out.println("traffic summary: health " + Traffic.health(running.port(), JSON));
         System.out.println("traffic summary: log lines written " + lines.jsonLines());
-        System.out.println(
-            "traffic summary: metrics at http://127.0.0.1:" + running.port() + "/metrics");
+        System.out.println("traffic summary: metrics " + metricsWhere(obs, running.port()));
       }
       if (options.durationSeconds() > 0) {
         running.stopped().await(options.durationSeconds(), TimeUnit.SECONDS);
@@ -133,6 +136,24 @@ public final class ExampleService {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where the metrics can be seen: the scrape endpoint, OTLP push, or both. */
+  private static String metricsWhere(Observability obs, int port) {
+    java.util.List<String> exporters;
+    try {
+      exporters = obs.config().get(MetricsConfig.EXPORTER);
+    } catch (RuntimeException e) {
+      exporters = java.util.List.of("prometheus");
+    }
+    java.util.List<String> where = new java.util.ArrayList<>();
+    if (exporters.stream().anyMatch(e -> e.equalsIgnoreCase("prometheus"))) {
+      where.add("at http://127.0.0.1:" + port + "/metrics");
+    }
+    if (exporters.stream().anyMatch(e -> e.equalsIgnoreCase("otlp"))) {
+      where.add("pushed over OTLP");
+    }
+    return where.isEmpty() ? "not exported (metrics.exporter=none)" : String.join(" and ", where);
+  }
 
   /**
    * Logback logs at DEBUG, as plain text, until the logging module installs its JSON output; the

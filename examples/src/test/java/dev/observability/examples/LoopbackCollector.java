@@ -2,10 +2,15 @@ package dev.observability.examples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -31,9 +36,9 @@ import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A loopback OTLP/HTTP trace receiver ({@code POST /v1/traces}, decoded with opentelemetry-proto)
- * and Sentry ingest ({@code POST /api/<project>/envelope/}, read with Sentry's own envelope
- * classes) in one JDK HTTP server.
+ * A loopback OTLP/HTTP receiver of traces, metrics and logs ({@code POST /v1/traces}, {@code
+ * /v1/metrics}, {@code /v1/logs}, decoded with opentelemetry-proto) and Sentry ingest ({@code POST
+ * /api/<project>/envelope/}, read with Sentry's own envelope classes) in one JDK HTTP server.
  */
 final class LoopbackCollector implements AutoCloseable {
 
@@ -72,8 +77,41 @@ final class LoopbackCollector implements AutoCloseable {
     }
   }
 
+  /** An exported log record with its instrumentation scope. */
+  record ExportedLog(String scope, LogRecord record) {
+    String traceId() {
+      return HexFormat.of().formatHex(record.getTraceId().toByteArray());
+    }
+
+    String spanId() {
+      return HexFormat.of().formatHex(record.getSpanId().toByteArray());
+    }
+
+    String body() {
+      return record.getBody().getStringValue();
+    }
+
+    @Nullable String attribute(String key) {
+      for (KeyValue kv : record.getAttributesList()) {
+        if (kv.getKey().equals(key)) {
+          AnyValue v = kv.getValue();
+          return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case INT_VALUE -> String.valueOf(v.getIntValue());
+            case BOOL_VALUE -> String.valueOf(v.getBoolValue());
+            case DOUBLE_VALUE -> String.valueOf(v.getDoubleValue());
+            default -> v.toString();
+          };
+        }
+      }
+      return null;
+    }
+  }
+
   private final HttpServer server;
   final List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+  final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+  final List<ExportedLog> logs = new CopyOnWriteArrayList<>();
   final List<byte[]> envelopes = new CopyOnWriteArrayList<>();
   private final JsonSerializer sentryJson = sentrySerializer();
 
@@ -81,6 +119,8 @@ final class LoopbackCollector implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.createContext("/v1/traces", this::traces);
+    server.createContext("/v1/metrics", this::metrics);
+    server.createContext("/v1/logs", this::logs);
     server.createContext("/api/", this::sentry);
     server.start();
   }
@@ -133,6 +173,29 @@ final class LoopbackCollector implements AutoCloseable {
       if (reply.length > 0) {
         exchange.getResponseBody().write(reply);
       }
+    }
+  }
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      metrics.add(ExportMetricsServiceRequest.parseFrom(body(exchange)));
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
+    }
+  }
+
+  private void logs(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(body(exchange));
+      for (ResourceLogs resource : request.getResourceLogsList()) {
+        for (ScopeLogs scope : resource.getScopeLogsList()) {
+          for (LogRecord record : scope.getLogRecordsList()) {
+            logs.add(new ExportedLog(scope.getScope().getName(), record));
+          }
+        }
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
     }
   }
 

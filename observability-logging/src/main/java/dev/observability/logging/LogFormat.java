@@ -5,5 +5,7 @@ public enum LogFormat {
   /** One JSON object per line ({@link JsonEncoder}); the default. */
   JSON,
   /** Human-readable lines for local development ({@link TextEncoder}). */
-  TEXT
+  TEXT,
+  /** One Elastic Common Schema JSON object per line, for the ELK stack ({@link EcsEncoder}). */
+  ECS
 }

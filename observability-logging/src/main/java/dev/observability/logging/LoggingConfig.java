@@ -1,8 +1,11 @@
 package dev.observability.logging;
 
 import dev.observability.ConfigKey;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The configuration keys of the logging module ({@code docs/configuration.md}, section Logging).
@@ -11,13 +14,13 @@ import java.util.List;
  */
 public final class LoggingConfig {
 
-  /** Console line format: {@code json} or {@code text}. */
+  /** Console line format: {@code json}, {@code ecs} or {@code text}. */
   public static final ConfigKey<LogFormat> FORMAT =
       ConfigKey.enumValue("logging.format", LogFormat.class, LogFormat.JSON)
           .withStandardEnvironmentVariables("OBSERVABILITY_LOG_FORMAT")
           .describedAs(
-              "Format of the console appender the module installs: json, or text for local"
-                  + " development.");
+              "Format of the console appender the module installs: json, ecs (Elastic Common"
+                  + " Schema, for the ELK stack), or text for local development.");
 
   /** Whether to install the console appender when the host has no Logback configuration. */
   public static final ConfigKey<Boolean> AUTO_CONFIGURE =
@@ -135,6 +138,113 @@ public final class LoggingConfig {
               "Longest wait between a line being logged and its batch being written (at least"
                   + " 1 ms).");
 
+  /** Exporter names accepted by {@link #EXPORTER}. */
+  public static final Set<String> EXPORTERS = Set.of("otlp", "none");
+
+  /** Whether log records also leave over OTLP. */
+  public static final ConfigKey<List<String>> EXPORTER =
+      ConfigKey.stringList("logging.exporter", List.of())
+          .withStandardEnvironmentVariables("OTEL_LOGS_EXPORTER")
+          .validate(
+              list -> list.stream().allMatch(e -> EXPORTERS.contains(e.toLowerCase(Locale.ROOT))),
+              "must be otlp or none")
+          .describedAs(
+              "Log record exporters besides the console: otlp (every line also leaves as an OTLP"
+                  + " log record) or none (the default).");
+
+  /** Whether the module's console appender writes the lines to standard output. */
+  public static final ConfigKey<Boolean> CONSOLE =
+      ConfigKey.bool("logging.console", true)
+          .describedAs(
+              "Write the lines to standard output when the module configures Logback; false with"
+                  + " logging.exporter=otlp sends them over OTLP only.");
+
+  /** The OTLP base endpoint; {@code /v1/logs} is appended for http/protobuf. */
+  public static final ConfigKey<String> OTLP_ENDPOINT =
+      ConfigKey.string("logging.otlp.endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
+          .validate(LoggingConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs(
+              "OTLP base endpoint, e.g. http://collector:4318; /v1/logs is appended for"
+                  + " http/protobuf.");
+
+  /** The OTLP logs endpoint, used as it is. */
+  public static final ConfigKey<String> OTLP_LOGS_ENDPOINT =
+      ConfigKey.string("logging.otlp.logs-endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
+          .validate(LoggingConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs("OTLP logs endpoint, used as it is; wins over logging.otlp.endpoint.");
+
+  /** The OTLP protocol. */
+  public static final ConfigKey<String> OTLP_PROTOCOL =
+      ConfigKey.string("logging.otlp.protocol", "http/protobuf")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+          .validate(
+              p -> p.equals("http/protobuf") || p.equals("grpc"), "must be http/protobuf or grpc")
+          .describedAs(
+              "OTLP protocol: http/protobuf (JDK HttpClient) or grpc (needs a gRPC sender such as"
+                  + " opentelemetry-exporter-sender-okhttp on the class path).");
+
+  /** Headers sent with every export; parsed by the module so that no value is ever echoed. */
+  public static final ConfigKey<String> OTLP_HEADERS =
+      ConfigKey.string("logging.otlp.headers", null)
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_LOGS_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS")
+          .secret()
+          .describedAs(
+              "Headers for every log export, comma-separated key=value pairs. Values are never"
+                  + " logged.");
+
+  /** The timeout of one export request. */
+  public static final ConfigKey<Duration> OTLP_TIMEOUT =
+      ConfigKey.duration("logging.otlp.timeout", Duration.ofSeconds(10), Duration.ofMinutes(5))
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
+          .describedAs("Timeout of one OTLP log export request (a bare number is milliseconds).");
+
+  /** The compression of export requests. */
+  public static final ConfigKey<String> OTLP_COMPRESSION =
+      ConfigKey.string("logging.otlp.compression", "none")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
+          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+          .describedAs("Compression of OTLP log requests: gzip or none.");
+
+  /** Whether failed exports are retried with backoff. */
+  public static final ConfigKey<Boolean> OTLP_RETRY =
+      ConfigKey.bool("logging.otlp.retry", true)
+          .describedAs(
+              "Retry retryable log export failures (up to 5 attempts, exponential backoff), on"
+                  + " the export thread.");
+
+  /** Capacity of the export queue. */
+  public static final ConfigKey<Integer> EXPORT_MAX_QUEUE_SIZE =
+      ConfigKey.integer("logging.export.max-queue-size", 2048, 16, 1_000_000)
+          .withStandardEnvironmentVariables("OTEL_BLRP_MAX_QUEUE_SIZE")
+          .describedAs(
+              "Log records waiting for export; beyond it records are dropped and counted (WARN"
+                  + " and ERROR keep a fifth of it for themselves).");
+
+  /** Records per export request. */
+  public static final ConfigKey<Integer> EXPORT_MAX_BATCH_SIZE =
+      ConfigKey.integer("logging.export.max-batch-size", 512, 1, 1_000_000)
+          .withStandardEnvironmentVariables("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE")
+          .describedAs("Most log records in one export request.");
+
+  /** Longest wait before a partial batch is exported. */
+  public static final ConfigKey<Duration> EXPORT_SCHEDULE_DELAY =
+      ConfigKey.duration(
+              "logging.export.schedule-delay", Duration.ofSeconds(1), Duration.ofMinutes(10))
+          .withStandardEnvironmentVariables("OTEL_BLRP_SCHEDULE_DELAY")
+          .describedAs("Longest time a log record waits before its batch is exported.");
+
+  /** How long the export thread waits for one export. */
+  public static final ConfigKey<Duration> EXPORT_TIMEOUT =
+      ConfigKey.duration("logging.export.timeout", Duration.ofSeconds(30), Duration.ofMinutes(10))
+          .withStandardEnvironmentVariables("OTEL_BLRP_EXPORT_TIMEOUT")
+          .describedAs("How long the export thread waits for one export before moving on.");
+
   /** Every key of the module. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -154,7 +264,32 @@ public final class LoggingConfig {
           ASYNC,
           ASYNC_QUEUE_SIZE,
           ASYNC_BUFFER_SIZE,
-          ASYNC_FLUSH_INTERVAL);
+          ASYNC_FLUSH_INTERVAL,
+          EXPORTER,
+          CONSOLE,
+          OTLP_ENDPOINT,
+          OTLP_LOGS_ENDPOINT,
+          OTLP_PROTOCOL,
+          OTLP_HEADERS,
+          OTLP_TIMEOUT,
+          OTLP_COMPRESSION,
+          OTLP_RETRY,
+          EXPORT_MAX_QUEUE_SIZE,
+          EXPORT_MAX_BATCH_SIZE,
+          EXPORT_SCHEDULE_DELAY,
+          EXPORT_TIMEOUT);
 
   private LoggingConfig() {}
+
+  private static boolean isHttpUrl(String value) {
+    try {
+      URI uri = new URI(value.trim());
+      String scheme = uri.getScheme();
+      return scheme != null
+          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
 }

@@ -1,11 +1,15 @@
 package dev.observability.logging;
 
 import dev.observability.ConfigKey;
+import dev.observability.ObservabilityConfig;
+import dev.observability.logging.internal.EcsTransactionHandler;
 import dev.observability.logging.internal.LogCounters;
 import dev.observability.logging.internal.LogbackInstallation;
 import dev.observability.logging.internal.LoggingObservationHandler;
 import dev.observability.logging.internal.LoggingRuntime;
 import dev.observability.logging.internal.LoggingSettings;
+import dev.observability.logging.internal.OtlpLogInstallation;
+import dev.observability.logging.internal.OtlpLogSettings;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -21,9 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>when the host has no Logback configuration of its own, replaces Logback's default console
  *       output with a {@link BatchingAppender} on stdout (a plain console appender with {@code
  *       logging.async=false}) using {@link JsonEncoder} (or {@link TextEncoder} with {@code
- *       logging.format=text}), and sets the root level ({@code logging.level}); a host
- *       configuration is left alone;
+ *       logging.format=text}, {@link EcsEncoder} with {@code logging.format=ecs}), and sets the
+ *       root level ({@code logging.level}); a host configuration is left alone;
  *   <li>installs {@link LogVolumeFilter} when sampling or rate limiting is configured;
+ *   <li>with {@code logging.exporter=otlp} ({@code OTEL_LOGS_EXPORTER}), attaches an appender that
+ *       sends every event also as an OTLP log record (scrubbed, batched through a bounded queue,
+ *       flushed at close), or only so with {@code logging.console=false};
  *   <li>adds the observation handler that keeps {@code trace_id}, {@code span_id} and {@code
  *       request_id} in the MDC and writes the access log;
  *   <li>registers {@code observability_log_events_suppressed_total{reason}} and {@code
@@ -64,14 +71,38 @@ public final class LoggingModule implements ObservabilityModule {
   }
 
   @Override
+  public List<String> validate(ObservabilityConfig config) {
+    return OtlpLogSettings.problems(config);
+  }
+
+  @Override
   public void start(ModuleContext context) {
     LoggingSettings settings = LoggingSettings.from(context.config());
     LoggingRuntime.State state = LoggingRuntime.activate(context.scrubber(), context.service());
     context.onClose(() -> LoggingRuntime.deactivate(state));
-    LogbackInstallation installation = LogbackInstallation.install(settings, context.scrubber());
+    boolean otlp = OtlpLogSettings.enabled(context.config());
+    boolean console = context.config().get(LoggingConfig.CONSOLE);
+    LogbackInstallation installation =
+        LogbackInstallation.install(
+            otlp && !console ? settings.withoutConsole() : settings, context.scrubber());
     context.onClose(installation);
+    if (otlp) {
+      // Closed before the console installation: the last lines of the other modules' close are
+      // still exported, then the queue is flushed.
+      context.onClose(
+          OtlpLogInstallation.install(
+              OtlpLogSettings.from(context.config()),
+              settings,
+              !console,
+              context.service(),
+              context.scrubber(),
+              context.meterRegistry()));
+    }
     context.addObservationHandler(
         new LoggingObservationHandler(settings.accessLog(), context.scrubber()));
+    if (settings.format() == LogFormat.ECS) {
+      context.addObservationHandler(new EcsTransactionHandler());
+    }
     registerMeters(context.meterRegistry());
   }
 

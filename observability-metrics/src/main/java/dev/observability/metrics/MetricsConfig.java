@@ -1,8 +1,12 @@
 package dev.observability.metrics;
 
 import dev.observability.ConfigKey;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration keys of the metrics module. {@code docs/configuration.md} lists them with their
@@ -82,6 +86,102 @@ public final class MetricsConfig {
               "Address the standalone /metrics endpoint binds to; 0.0.0.0 for a scraper on"
                   + " another host.");
 
+  /** Exporter names accepted by {@link #EXPORTER}. */
+  public static final Set<String> EXPORTERS = Set.of("prometheus", "otlp", "none");
+
+  /** Where meters go: the Prometheus endpoint, OTLP push, both, or neither. */
+  public static final ConfigKey<List<String>> EXPORTER =
+      ConfigKey.stringList("metrics.exporter", List.of("prometheus"))
+          .withStandardEnvironmentVariables("OTEL_METRICS_EXPORTER")
+          .validate(
+              list ->
+                  !list.isEmpty()
+                      && list.stream()
+                          .allMatch(e -> EXPORTERS.contains(e.toLowerCase(Locale.ROOT))),
+              "must be prometheus, otlp, both comma-separated, or none")
+          .describedAs(
+              "Metrics exporters: prometheus (the /metrics endpoint), otlp (push to an OTLP"
+                  + " receiver), both comma-separated, or none.");
+
+  /** The OTLP base endpoint; {@code /v1/metrics} is appended. */
+  public static final ConfigKey<String> OTLP_ENDPOINT =
+      ConfigKey.string("metrics.otlp.endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
+          .validate(MetricsConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs("OTLP base endpoint, e.g. http://collector:4318; /v1/metrics is appended.");
+
+  /** The OTLP metrics endpoint, used as it is. */
+  public static final ConfigKey<String> OTLP_METRICS_ENDPOINT =
+      ConfigKey.string("metrics.otlp.metrics-endpoint", null)
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+          .validate(MetricsConfig::isHttpUrl, "must be an http:// or https:// URL")
+          .describedAs("OTLP metrics endpoint, used as it is; wins over metrics.otlp.endpoint.");
+
+  /**
+   * The OTLP protocol. Any of the standard values is accepted here, so that a protocol chosen for
+   * traces does not fail start-up; the module refuses anything but {@code http/protobuf} when it
+   * exports metrics over OTLP.
+   */
+  public static final ConfigKey<String> OTLP_PROTOCOL =
+      ConfigKey.string("metrics.otlp.protocol", "http/protobuf")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+          .validate(
+              p -> p.equals("http/protobuf") || p.equals("grpc") || p.equals("http/json"),
+              "must be http/protobuf, grpc or http/json")
+          .describedAs(
+              "OTLP protocol of metrics export; Micrometer's OTLP registry speaks http/protobuf"
+                  + " only.");
+
+  /**
+   * Headers sent with every export, as {@code key=value} pairs (values percent-encoded). Read as
+   * text and parsed by the module, so that an invalid value is never echoed in an error message.
+   */
+  public static final ConfigKey<String> OTLP_HEADERS =
+      ConfigKey.string("metrics.otlp.headers", null)
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_METRICS_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS")
+          .secret()
+          .describedAs(
+              "Headers for every metrics export, comma-separated key=value pairs. Values are never"
+                  + " logged.");
+
+  /** The timeout of one export request. */
+  public static final ConfigKey<Duration> OTLP_TIMEOUT =
+      ConfigKey.duration("metrics.otlp.timeout", Duration.ofSeconds(10), Duration.ofMinutes(5))
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
+          .describedAs(
+              "Connect and read timeout of one OTLP metrics request (a bare number is"
+                  + " milliseconds).");
+
+  /** The compression of export requests. */
+  public static final ConfigKey<String> OTLP_COMPRESSION =
+      ConfigKey.string("metrics.otlp.compression", "none")
+          .withStandardEnvironmentVariables(
+              "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
+          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+          .describedAs("Compression of OTLP metrics requests: gzip or none.");
+
+  /** How often meters are pushed. */
+  public static final ConfigKey<Duration> OTLP_INTERVAL =
+      ConfigKey.duration("metrics.otlp.interval", Duration.ofSeconds(60), Duration.ofHours(1))
+          .withStandardEnvironmentVariables("OTEL_METRIC_EXPORT_INTERVAL")
+          .validate(
+              d -> d.toMillis() >= 100, "must be at least 100ms (a bare number is milliseconds)")
+          .describedAs("How often meters are pushed over OTLP (a bare number is milliseconds).");
+
+  /** Cumulative or delta sums and histograms. */
+  public static final ConfigKey<String> OTLP_TEMPORALITY =
+      ConfigKey.string("metrics.otlp.temporality", "cumulative")
+          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE")
+          .validate(
+              t -> t.equalsIgnoreCase("cumulative") || t.equalsIgnoreCase("delta"),
+              "must be cumulative or delta")
+          .describedAs(
+              "Aggregation temporality of OTLP sums and histograms: cumulative (as Prometheus) or"
+                  + " delta.");
+
   /** Every key the module reads. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -93,7 +193,16 @@ public final class MetricsConfig {
           JVM,
           OBSERVATIONS,
           SERVER_PORT,
-          SERVER_HOST);
+          SERVER_HOST,
+          EXPORTER,
+          OTLP_ENDPOINT,
+          OTLP_METRICS_ENDPOINT,
+          OTLP_PROTOCOL,
+          OTLP_HEADERS,
+          OTLP_TIMEOUT,
+          OTLP_COMPRESSION,
+          OTLP_INTERVAL,
+          OTLP_TEMPORALITY);
 
   private MetricsConfig() {}
 
@@ -109,5 +218,17 @@ public final class MetricsConfig {
       previous = bucket;
     }
     return true;
+  }
+
+  private static boolean isHttpUrl(String value) {
+    try {
+      URI uri = new URI(value.trim());
+      String scheme = uri.getScheme();
+      return scheme != null
+          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          && uri.getHost() != null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 }

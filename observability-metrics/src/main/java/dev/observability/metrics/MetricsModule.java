@@ -1,15 +1,18 @@
 package dev.observability.metrics;
 
 import dev.observability.ConfigKey;
+import dev.observability.EndpointResponse;
 import dev.observability.ObservabilityConfig;
 import dev.observability.ScrapeEndpoint;
 import dev.observability.metrics.internal.CardinalityGuard;
+import dev.observability.metrics.internal.ExportSettings;
 import dev.observability.metrics.internal.HttpServerMetricsHandler;
 import dev.observability.metrics.internal.JvmBinders;
 import dev.observability.metrics.internal.MethodMetricsHandler;
 import dev.observability.metrics.internal.MetricsHttpServer;
 import dev.observability.metrics.internal.MetricsSettings;
 import dev.observability.metrics.internal.OperationMetricsHandler;
+import dev.observability.metrics.internal.OtlpMetricsExport;
 import dev.observability.metrics.internal.PrometheusScrapeEndpoint;
 import dev.observability.metrics.internal.SdkMetrics;
 import dev.observability.spi.ModuleContext;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@link ScrapeEndpoint} for {@code /metrics} and, when {@code metrics.server.port} is set, a
  * standalone endpoint on the JDK HTTP server. It provides {@link Metrics} and {@link
  * ScrapeEndpoint} to the facade.
+ *
+ * <p>{@code metrics.exporter} ({@code OTEL_METRICS_EXPORTER}) chooses where meters go: {@code
+ * prometheus} (the default), {@code otlp} (Micrometer's OTLP registry pushes the same meters, with
+ * the same filters and common tags, to an OTLP receiver), both, or {@code none}. Without {@code
+ * prometheus}, {@code /metrics} answers 404 with an explanation.
  *
  * <p>Found through {@link java.util.ServiceLoader}; has a public no-argument constructor for {@code
  * Observability.builder().module(new MetricsModule())}. Started once, by core, on one thread.
@@ -71,12 +79,14 @@ public final class MetricsModule implements ObservabilityModule {
 
   @Override
   public List<String> validate(ObservabilityConfig config) {
+    List<String> problems = new ArrayList<>();
     if (config.isSet(MetricsConfig.SERVER_HOST) && config.get(MetricsConfig.SERVER_PORT) < 0) {
-      return List.of(
+      problems.add(
           "metrics.server.host is set but metrics.server.port is -1, so no standalone /metrics"
               + " endpoint runs; set metrics.server.port (0 for any free port) or drop the host");
     }
-    return List.of();
+    problems.addAll(ExportSettings.problems(config));
+    return problems;
   }
 
   /**
@@ -85,6 +95,9 @@ public final class MetricsModule implements ObservabilityModule {
    */
   @Override
   public List<MeterRegistry> meterRegistries(ObservabilityConfig config) {
+    if (!ExportSettings.prometheus(config)) {
+      return List.of();
+    }
     PrometheusMeterRegistry registry = prometheusRegistry(MetricsSettings.from(config));
     this.prometheus = registry;
     return List.of(registry);
@@ -96,12 +109,21 @@ public final class MetricsModule implements ObservabilityModule {
     PrometheusMeterRegistry prometheus =
         new PrometheusMeterRegistry(
             PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+    exposeAsPrometheusDoes(prometheus, settings);
+    return prometheus;
+  }
+
+  /**
+   * The common tags and the two meter filters of the Prometheus registry. The OTLP registry gets
+   * the same, so that both outputs carry the same meters under the same names and tags.
+   */
+  private static void exposeAsPrometheusDoes(MeterRegistry registry, MetricsSettings settings) {
     List<Tag> commonTags = new ArrayList<>();
     settings.commonTags().forEach((k, v) -> commonTags.add(Tag.of(k, v)));
-    prometheus.config().commonTags(commonTags);
+    registry.config().commonTags(commonTags);
     // Two of Micrometer's process meters break Prometheus naming rules (promtool check metrics):
     // a counter in nanoseconds, and a gauge whose name ends in _count.
-    prometheus
+    registry
         .config()
         .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
         .meterFilter(
@@ -111,20 +133,19 @@ public final class MetricsModule implements ObservabilityModule {
                 return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
               }
             });
-    return prometheus;
   }
 
   @Override
   public void start(ModuleContext context) throws IOException {
     MetricsSettings settings = MetricsSettings.from(context.config());
+    ExportSettings export = ExportSettings.from(context.config());
     PrometheusMeterRegistry prometheus = this.prometheus;
     this.prometheus = null;
-    if (prometheus == null) {
+    if (prometheus == null && export.prometheus()) {
       // Started by a core that did not ask for registries first.
       prometheus = prometheusRegistry(settings);
       context.addMeterRegistry(prometheus);
     }
-    context.onClose(prometheus::close);
     // The Prometheus registry refuses a name registered again as another meter type. The callback
     // runs inside the composite's registration, which holds a non-reentrant lock: registering a
     // meter there would spin forever, so it only increments a counter registered beforehand.
@@ -134,26 +155,43 @@ public final class MetricsModule implements ObservabilityModule {
                 "Meters the Prometheus registry refused (a name reused as another meter type);"
                     + " they are not exposed")
             .register(context.meterRegistry());
-    AtomicBoolean warned = new AtomicBoolean();
-    prometheus
-        .config()
-        .onMeterRegistrationFailed(
-            (id, reason) -> {
-              refused.increment();
-              if (warned.compareAndSet(false, true)) {
-                logger.warn(
-                    "metrics: meter '{}' is not exposed: {} (counted in"
-                        + " observability_metrics_registration_failures_total; further ones logged"
-                        + " at DEBUG)",
-                    id.getName(),
-                    reason);
-              } else {
-                logger.debug("metrics: meter '{}' is not exposed: {}", id.getName(), reason);
-              }
-            });
+    if (prometheus != null) {
+      context.onClose(prometheus::close);
+      AtomicBoolean warned = new AtomicBoolean();
+      prometheus
+          .config()
+          .onMeterRegistrationFailed(
+              (id, reason) -> {
+                refused.increment();
+                if (warned.compareAndSet(false, true)) {
+                  logger.warn(
+                      "metrics: meter '{}' is not exposed: {} (counted in"
+                          + " observability_metrics_registration_failures_total; further ones"
+                          + " logged at DEBUG)",
+                      id.getName(),
+                      reason);
+                } else {
+                  logger.debug("metrics: meter '{}' is not exposed: {}", id.getName(), reason);
+                }
+              });
+    }
+    Clock clock = prometheus != null ? prometheus.config().clock() : Clock.SYSTEM;
+    if (export.otlp()) {
+      OtlpMetricsExport otlp =
+          OtlpMetricsExport.start(export, context.service(), clock, context.meterRegistry());
+      exposeAsPrometheusDoes(otlp.registry(), settings);
+      // A push registry reads its meters on its own schedule: with it in the composite, core
+      // binds the meters deferred to the first read (JVM and process) at the end of start.
+      context.addMeterRegistry(otlp.registry());
+      context.onClose(otlp);
+      logger.info(
+          "metrics: pushing over OTLP to {} every {} ({})",
+          export.otlpUrl(),
+          export.interval(),
+          export.delta() ? "delta" : "cumulative");
+    }
 
     MeterRegistry registry = context.meterRegistry();
-    Clock clock = prometheus.config().clock();
     CardinalityGuard guard =
         new CardinalityGuard(registry, context.scrubber(), settings.maxTagValues());
 
@@ -173,6 +211,13 @@ public final class MetricsModule implements ObservabilityModule {
       context.addObservationHandler(new OperationMetricsHandler(registry, clock, settings, guard));
     }
 
+    SdkMetrics metrics =
+        new SdkMetrics(registry, clock, settings, guard, context::reportInternalError);
+    context.provide(Metrics.class, metrics);
+    if (prometheus == null) {
+      context.provide(ScrapeEndpoint.class, (accept, acceptEncoding) -> notScraped());
+      return;
+    }
     PrometheusMeterRegistry scraped = prometheus;
     Runnable beforeScrape = bindDeferred;
     PrometheusScrapeEndpoint endpoint =
@@ -183,9 +228,6 @@ public final class MetricsModule implements ObservabilityModule {
             },
             context::reportInternalError);
     context.provide(ScrapeEndpoint.class, endpoint);
-    SdkMetrics metrics =
-        new SdkMetrics(registry, clock, settings, guard, context::reportInternalError);
-    context.provide(Metrics.class, metrics);
 
     if (settings.serverPort() >= 0) {
       MetricsHttpServer server;
@@ -211,5 +253,13 @@ public final class MetricsModule implements ObservabilityModule {
       context.onClose(server);
       metrics.serverAddress(server.address());
     }
+  }
+
+  private static EndpointResponse notScraped() {
+    return EndpointResponse.text(
+        404,
+        "text/plain; charset=utf-8",
+        "/metrics is not served: metrics.exporter (OTEL_METRICS_EXPORTER) does not include"
+            + " prometheus, so meters are not exposed for scraping\n");
   }
 }

@@ -125,6 +125,8 @@ public final class LogbackInstallation implements AutoCloseable {
       text.setMaxStackTraceLength(settings.maxStackTraceLength());
       text.setScrubber(scrubber);
       encoder = text;
+    } else if (settings.format() == LogFormat.ECS) {
+      encoder = EcsEncoders.of(settings, scrubber);
     } else {
       JsonEncoder json = new JsonEncoder();
       json.setMaxEventSize(settings.maxEventSize());

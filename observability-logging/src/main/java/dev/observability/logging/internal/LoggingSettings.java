@@ -67,6 +67,31 @@ public record LoggingSettings(
         config.get(LoggingConfig.ASYNC_FLUSH_INTERVAL));
   }
 
+  /**
+   * These settings without the console appender ({@code logging.console=false}): the OTLP export
+   * takes the console's place, so Logback's default console is replaced by nothing of this one's.
+   */
+  public LoggingSettings withoutConsole() {
+    return new LoggingSettings(
+        format,
+        false,
+        level,
+        accessLog,
+        callerData,
+        maxEventSize,
+        maxFrames,
+        maxCauses,
+        maxStackTraceLength,
+        debugSampleRatio,
+        rateLimitEvents,
+        rateLimitInterval,
+        maxTemplates,
+        async,
+        queueSize,
+        bufferSize,
+        flushInterval);
+  }
+
   /** Whether sampling or rate limiting is on. */
   public boolean volumeControl() {
     return debugSampleRatio < 1.0 || rateLimitEvents > 0;
