@@ -136,12 +136,7 @@ public final class ObservabilityFilter implements Filter {
       context = newContext(rt, request, response, uri, contextPath, pathInContext);
       request.setAttribute(OBSERVED_ATTRIBUTE, Boolean.TRUE);
       request.setAttribute(CONTEXT_ATTRIBUTE, context);
-      observation =
-          Observation.createNotStarted(
-                  ObservationNames.HTTP_SERVER,
-                  () -> context,
-                  rt.observability.observationRegistry())
-              .start();
+      observation = rt.observability.observation(ObservationNames.HTTP_SERVER, context).start();
     } catch (RuntimeException e) {
       rt.errors.record(COMPONENT, e);
       chain.doFilter(req, res);

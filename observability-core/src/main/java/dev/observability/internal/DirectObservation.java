@@ -1,0 +1,421 @@
+package dev.observability.internal;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.util.StringUtils;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An observation that calls the registry's handlers itself: what Micrometer's own observation does,
+ * in the same order and with the same context, without its per-observation bookkeeping (a queue of
+ * the handlers that support the context, a map of scopes by thread, a scope object per opening).
+ *
+ * <p>At creation the context is named and its parent set to the current observation; the handlers
+ * that support it are remembered. {@link #start()}, {@link #error}, {@link #event} and {@link
+ * #openScope()} notify them in registration order; closing a scope and {@link #stop()} in reverse
+ * order, {@code stop()} after the registry's filters mapped the context. An open scope makes this
+ * observation the registry's current one (see {@link FacadeObservationRegistry}) until it closes;
+ * Micrometer's own current scope is left as it is, since Micrometer's scopes assume that every
+ * scope before them is one of theirs. The first scope open at a time is this object itself; a
+ * second one, nested or on another thread, is an object of its own.
+ *
+ * <p>Used by {@link FacadeObservationRegistry} only while its configuration is the SDK's own.
+ * Thread-safe as Micrometer's observation is: a scope is closed on the thread that opened it.
+ */
+public final class DirectObservation implements Observation, Observation.Scope {
+
+  private static final VarHandle INLINE_SCOPE;
+
+  static {
+    try {
+      INLINE_SCOPE =
+          MethodHandles.lookup().findVarHandle(DirectObservation.class, "inlineScope", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Plan plan;
+  private final Observation.Context context;
+  private final long supported;
+  private @Nullable ObservationConvention<Observation.Context> convention;
+
+  /** 1 while this object is an open scope. */
+  @SuppressWarnings("unused") // through INLINE_SCOPE
+  private volatile int inlineScope;
+
+  /** While this object is an open scope: the frames it follows; owned by the opening thread. */
+  private @Nullable Frame previousFrame;
+
+  private Observation.@Nullable Scope micrometerScope;
+
+  /**
+   * An open direct scope: its observation, the direct scope that was innermost before it on its
+   * thread, and Micrometer's scope that was current when it opened.
+   */
+  interface Frame {
+    /** The observation whose scope this is. */
+    DirectObservation observation();
+
+    /** The direct scope that was innermost before this one, or null. */
+    @Nullable Frame previousFrame();
+
+    /** Micrometer's current scope when this one opened, or null. */
+    Observation.@Nullable Scope micrometerScope();
+
+    /** Replaces the previous frame (when that one was closed out of order). */
+    void unlink(@Nullable Frame previous);
+  }
+
+  /** This object as the first of its open scopes. */
+  private final Frame inlineFrame =
+      new Frame() {
+        @Override
+        public DirectObservation observation() {
+          return DirectObservation.this;
+        }
+
+        @Override
+        public @Nullable Frame previousFrame() {
+          return previousFrame;
+        }
+
+        @Override
+        public Observation.@Nullable Scope micrometerScope() {
+          return micrometerScope;
+        }
+
+        @Override
+        public void unlink(@Nullable Frame previous) {
+          previousFrame = previous;
+        }
+      };
+
+  /**
+   * What every direct observation of a registry calls: its handlers and filters as registered.
+   *
+   * @param registry the registry whose current scope the observations set
+   * @param handlers the handlers, in registration order (at most 64)
+   * @param filters the filters, in registration order
+   */
+  record Plan(
+      FacadeObservationRegistry registry,
+      ObservationHandler<Observation.Context>[] handlers,
+      ObservationFilter[] filters) {}
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Plan plan(
+      FacadeObservationRegistry registry,
+      List<ObservationHandler<?>> handlers,
+      List<ObservationFilter> filters) {
+    if (handlers.size() > 64) {
+      throw new IllegalArgumentException("at most 64 handlers, not " + handlers.size());
+    }
+    return new Plan(
+        registry,
+        handlers.toArray(new ObservationHandler[0]),
+        filters.toArray(new ObservationFilter[0]));
+  }
+
+  DirectObservation(Plan plan, String name, Observation.Context context) {
+    this.plan = plan;
+    this.context = context;
+    context.setName(name);
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    long mask = 0;
+    for (int i = 0; i < handlers.length; i++) {
+      if (handlers[i].supportsContext(context)) {
+        mask |= 1L << i;
+      }
+    }
+    this.supported = mask;
+    Observation current = plan.registry.getCurrentObservation();
+    if (current != null) {
+      context.setParentObservation(current);
+    }
+  }
+
+  @Override
+  public Observation contextualName(@Nullable String contextualName) {
+    context.setContextualName(contextualName);
+    return this;
+  }
+
+  @Override
+  public Observation parentObservation(@Nullable Observation parentObservation) {
+    context.setParentObservation(parentObservation);
+    return this;
+  }
+
+  @Override
+  public Observation lowCardinalityKeyValue(KeyValue keyValue) {
+    context.addLowCardinalityKeyValue(keyValue);
+    return this;
+  }
+
+  @Override
+  public Observation highCardinalityKeyValue(KeyValue keyValue) {
+    context.addHighCardinalityKeyValue(keyValue);
+    return this;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Observation observationConvention(ObservationConvention<?> convention) {
+    if (convention.supportsContext(context)) {
+      this.convention = (ObservationConvention<Observation.Context>) convention;
+    }
+    return this;
+  }
+
+  @Override
+  public Observation error(Throwable error) {
+    context.setError(error);
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = 0; i < handlers.length; i++) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onError(context);
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public Observation event(Observation.Event event) {
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = 0; i < handlers.length; i++) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onEvent(event, context);
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public Observation start() {
+    ObservationConvention<Observation.Context> c = convention;
+    if (c != null) {
+      context.addLowCardinalityKeyValues(c.getLowCardinalityKeyValues(context));
+      context.addHighCardinalityKeyValues(c.getHighCardinalityKeyValues(context));
+      String newName = c.getName();
+      if (StringUtils.isNotBlank(newName)) {
+        context.setName(newName);
+      }
+    }
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = 0; i < handlers.length; i++) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onStart(context);
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public Observation.Context getContext() {
+    return context;
+  }
+
+  @Override
+  public Observation.ContextView getContextView() {
+    return context;
+  }
+
+  @Override
+  public ObservationRegistry getObservationRegistry() {
+    return plan.registry;
+  }
+
+  @Override
+  public void stop() {
+    ObservationConvention<Observation.Context> c = convention;
+    if (c != null) {
+      context.addLowCardinalityKeyValues(c.getLowCardinalityKeyValues(context));
+      context.addHighCardinalityKeyValues(c.getHighCardinalityKeyValues(context));
+      String newContextualName = c.getContextualName(context);
+      if (StringUtils.isNotBlank(newContextualName)) {
+        context.setContextualName(newContextualName);
+      }
+    }
+    Observation.Context mapped = context;
+    for (ObservationFilter filter : plan.filters) {
+      mapped = filter.map(mapped);
+    }
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = handlers.length - 1; i >= 0; i--) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onStop(mapped);
+      }
+    }
+  }
+
+  @Override
+  public Observation.Scope openScope() {
+    Observation.Scope scope;
+    FacadeObservationRegistry registry = plan.registry;
+    if (INLINE_SCOPE.compareAndSet(this, 0, 1)) {
+      previousFrame = registry.top();
+      micrometerScope = registry.getCurrentObservationScope();
+      registry.push(inlineFrame);
+      scope = this;
+    } else {
+      scope = new NestedScope(this);
+    }
+    notifyScopeOpened();
+    return scope;
+  }
+
+  private void notifyScopeOpened() {
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = 0; i < handlers.length; i++) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onScopeOpened(context);
+      }
+    }
+  }
+
+  private void notifyScopeClosed() {
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = handlers.length - 1; i >= 0; i--) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onScopeClosed(context);
+      }
+    }
+  }
+
+  @SuppressWarnings("deprecation") // forwarded as Micrometer's own scope does
+  private void notifyScopeReset() {
+    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
+    for (int i = 0; i < handlers.length; i++) {
+      if ((supported & (1L << i)) != 0) {
+        handlers[i].onScopeReset(context);
+      }
+    }
+  }
+
+  // This object as the first open scope.
+
+  @Override
+  public Observation getCurrentObservation() {
+    return this;
+  }
+
+  @Override
+  public Observation.@Nullable Scope getPreviousObservationScope() {
+    return micrometerScope;
+  }
+
+  @Override
+  public void close() {
+    // As Micrometer's scope: handlers first, then the previous scope is current again.
+    notifyScopeClosed();
+    plan.registry.pop(inlineFrame);
+    previousFrame = null;
+    micrometerScope = null;
+    inlineScope = 0;
+  }
+
+  @Override
+  @Deprecated
+  @SuppressWarnings("deprecation") // still part of the interface; forwarded as Micrometer does
+  public void reset() {
+    notifyScopeReset();
+  }
+
+  @Override
+  @Deprecated
+  @SuppressWarnings("deprecation")
+  public void makeCurrent() {
+    notifyScopeOpened();
+  }
+
+  @Override
+  public boolean isNoop() {
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "{name="
+        + context.getName()
+        + "("
+        + context.getContextualName()
+        + "), error="
+        + context.getError()
+        + ", context="
+        + context
+        + '}';
+  }
+
+  /** A scope opened while this observation's own one is open (nested, or on another thread). */
+  private static final class NestedScope implements Observation.Scope, Frame {
+    private final DirectObservation observation;
+    private @Nullable Frame previousFrame;
+    private final Observation.@Nullable Scope micrometerScope;
+
+    NestedScope(DirectObservation observation) {
+      this.observation = observation;
+      FacadeObservationRegistry registry = observation.plan.registry;
+      this.previousFrame = registry.top();
+      this.micrometerScope = registry.getCurrentObservationScope();
+      registry.push(this);
+    }
+
+    @Override
+    public DirectObservation observation() {
+      return observation;
+    }
+
+    @Override
+    public @Nullable Frame previousFrame() {
+      return previousFrame;
+    }
+
+    @Override
+    public Observation.@Nullable Scope micrometerScope() {
+      return micrometerScope;
+    }
+
+    @Override
+    public void unlink(@Nullable Frame previous) {
+      previousFrame = previous;
+    }
+
+    @Override
+    public Observation getCurrentObservation() {
+      return observation;
+    }
+
+    @Override
+    public Observation.@Nullable Scope getPreviousObservationScope() {
+      return micrometerScope;
+    }
+
+    @Override
+    public void close() {
+      observation.notifyScopeClosed();
+      observation.plan.registry.pop(this);
+    }
+
+    @Override
+    @Deprecated
+    @SuppressWarnings("deprecation")
+    public void reset() {
+      observation.notifyScopeReset();
+    }
+
+    @Override
+    @Deprecated
+    @SuppressWarnings("deprecation")
+    public void makeCurrent() {
+      observation.notifyScopeOpened();
+    }
+  }
+}

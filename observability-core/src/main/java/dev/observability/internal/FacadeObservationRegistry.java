@@ -1,0 +1,219 @@
+package dev.observability.internal;
+
+import io.micrometer.observation.GlobalObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The instance's {@link ObservationRegistry}: Micrometer's own registry in every respect (its
+ * thread-local current scope, its configuration), which also knows whether its configuration is
+ * still exactly what the SDK's modules set up. While it is, and Micrometer's context-propagation
+ * library (which resets and re-activates scopes assuming they are all Micrometer's own) is not on
+ * the class path, {@link #observation} returns a {@link DirectObservation}: the same handlers
+ * called in the same order with the same context, without Micrometer's per-observation bookkeeping.
+ * As soon as anything else is added (a handler, a filter, a predicate or a global convention),
+ * every observation is Micrometer's own again, so that what was added applies.
+ *
+ * <p>Thread-safe.
+ */
+public final class FacadeObservationRegistry implements ObservationRegistry {
+
+  private static final boolean CONTEXT_PROPAGATION =
+      present("io.micrometer.context.ContextRegistry");
+
+  /** Micrometer's registry, for the current observation scope of each thread. */
+  private final ObservationRegistry scopes = ObservationRegistry.create();
+
+  private final Config config = new Config();
+
+  /** The handlers and filters to call directly, or null while observations must be Micrometer's. */
+  private volatile DirectObservation.@Nullable Plan plan;
+
+  /** Creates an empty registry: a no-op until a handler is added. */
+  public FacadeObservationRegistry() {}
+
+  /**
+   * The innermost direct observation scope open on each thread. Direct scopes are not Micrometer's
+   * current scope (Micrometer's scopes expect every scope before them to be one of their own): each
+   * remembers which of Micrometer's scopes was current when it opened, and is the current
+   * observation while that one still is.
+   */
+  private final ThreadLocal<DirectObservation.@Nullable Frame> frames = new ThreadLocal<>();
+
+  /**
+   * The current observation: the innermost direct scope's, unless one of Micrometer's scopes was
+   * opened inside it, and else Micrometer's current one.
+   */
+  @Override
+  public @Nullable Observation getCurrentObservation() {
+    Observation.Scope micrometer = scopes.getCurrentObservationScope();
+    DirectObservation.Frame top = frames.get();
+    if (top != null && top.micrometerScope() == micrometer) {
+      return top.observation();
+    }
+    return micrometer == null ? null : micrometer.getCurrentObservation();
+  }
+
+  /** Micrometer's current scope: the scopes of Micrometer's own observations only. */
+  @Override
+  public Observation.@Nullable Scope getCurrentObservationScope() {
+    return scopes.getCurrentObservationScope();
+  }
+
+  /** Makes {@code frame} the innermost direct scope of this thread. */
+  void push(DirectObservation.Frame frame) {
+    frames.set(frame);
+  }
+
+  /** The innermost direct scope of this thread, or null. */
+  DirectObservation.@Nullable Frame top() {
+    return frames.get();
+  }
+
+  /**
+   * Ends {@code frame} on this thread: its predecessor is the innermost again; a frame closed out
+   * of order (an outer one before an inner one) is taken out of the chain.
+   */
+  void pop(DirectObservation.Frame frame) {
+    DirectObservation.Frame top = frames.get();
+    if (top == frame) {
+      DirectObservation.Frame previous = frame.previousFrame();
+      if (previous == null) {
+        frames.remove();
+      } else {
+        frames.set(previous);
+      }
+      return;
+    }
+    DirectObservation.Frame current = top;
+    int depth = 0;
+    while (current != null && depth++ < 1024) {
+      DirectObservation.Frame previous = current.previousFrame();
+      if (previous == frame) {
+        current.unlink(frame.previousFrame());
+        return;
+      }
+      current = previous;
+    }
+  }
+
+  @Override
+  public void setCurrentObservationScope(Observation.@Nullable Scope current) {
+    scopes.setCurrentObservationScope(current);
+  }
+
+  @Override
+  public ObservationConfig observationConfig() {
+    return config;
+  }
+
+  /** As Micrometer's registry: a no-op while no handler is registered. */
+  @Override
+  public boolean isNoop() {
+    return config.handlers.isEmpty();
+  }
+
+  /**
+   * Marks the configuration as the SDK's own: what was registered so far is called directly from
+   * now on, until anything else is registered. Called once the modules have started.
+   */
+  public void seal() {
+    synchronized (config) {
+      config.sealed = true;
+      // Without handlers Micrometer hands out its no-op observation, which costs less still.
+      if (!config.foreign
+          && !CONTEXT_PROPAGATION
+          && !config.handlers.isEmpty()
+          && config.handlers.size() <= 64) {
+        plan = DirectObservation.plan(this, config.handlers, config.filters);
+      }
+    }
+  }
+
+  /** Whether observations are currently direct ones. */
+  public boolean isDirect() {
+    return plan != null;
+  }
+
+  /**
+   * A new, not yet started observation of {@code context} under {@code name}: direct while the
+   * configuration is the SDK's own, else Micrometer's (a no-op one when no handler is registered).
+   */
+  public Observation observation(String name, Observation.Context context) {
+    DirectObservation.Plan p = plan;
+    if (p != null) {
+      return new DirectObservation(p, name, context);
+    }
+    return Observation.createNotStarted(name, () -> context, this);
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, FacadeObservationRegistry.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Micrometer's configuration, which also records what was added after the seal. */
+  private final class Config extends ObservationConfig {
+    final List<ObservationHandler<?>> handlers = new CopyOnWriteArrayList<>();
+    final List<ObservationFilter> filters = new CopyOnWriteArrayList<>();
+    boolean sealed;
+    boolean foreign;
+
+    @Override
+    public ObservationConfig observationHandler(ObservationHandler<?> handler) {
+      synchronized (this) {
+        super.observationHandler(handler);
+        handlers.add(handler);
+        changed();
+      }
+      return this;
+    }
+
+    @Override
+    public ObservationConfig observationFilter(ObservationFilter filter) {
+      synchronized (this) {
+        super.observationFilter(filter);
+        filters.add(filter);
+        changed();
+      }
+      return this;
+    }
+
+    @Override
+    public ObservationConfig observationPredicate(ObservationPredicate predicate) {
+      synchronized (this) {
+        super.observationPredicate(predicate);
+        foreign = true;
+        plan = null;
+      }
+      return this;
+    }
+
+    @Override
+    public ObservationConfig observationConvention(GlobalObservationConvention<?> convention) {
+      synchronized (this) {
+        super.observationConvention(convention);
+        foreign = true;
+        plan = null;
+      }
+      return this;
+    }
+
+    private void changed() {
+      if (sealed) {
+        foreign = true;
+        plan = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package dev.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.observability.internal.DirectObservation;
+import dev.observability.internal.FacadeObservationRegistry;
+import dev.observability.spi.ModuleContext;
+import dev.observability.spi.ObservabilityModule;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry hands out direct observations while its configuration is the modules' own, and
+ * Micrometer's once the host adds to it; either way every handler sees every observation, in the
+ * same order and with the same context, and the two kinds nest in any order.
+ */
+class DirectObservationTest {
+
+  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private Observability obs;
+
+  @AfterEach
+  void close() {
+    if (obs != null) {
+      obs.close();
+    }
+  }
+
+  /** A module whose two handlers record what they see, the second only for HTTP contexts. */
+  private final class RecordingModule implements ObservabilityModule {
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public int order() {
+      return 100;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+      context.addObservationHandler(new Recorder("a", false));
+      context.addObservationHandler(new Recorder("b", true));
+      context
+          .observationRegistry()
+          .observationConfig()
+          .observationFilter(
+              c -> c.addLowCardinalityKeyValue(KeyValue.of("filtered", c.getName())));
+    }
+  }
+
+  private final class Recorder implements ObservationHandler<Observation.Context> {
+    private final String id;
+    private final boolean httpOnly;
+
+    Recorder(String id, boolean httpOnly) {
+      this.id = id;
+      this.httpOnly = httpOnly;
+    }
+
+    private void record(String what, Observation.Context context) {
+      events.add(id + ":" + what + ":" + context.getName());
+    }
+
+    @Override
+    public void onStart(Observation.Context context) {
+      record("start", context);
+    }
+
+    @Override
+    public void onError(Observation.Context context) {
+      record("error", context);
+    }
+
+    @Override
+    public void onScopeOpened(Observation.Context context) {
+      record("open", context);
+    }
+
+    @Override
+    public void onScopeClosed(Observation.Context context) {
+      record("close", context);
+    }
+
+    @Override
+    public void onStop(Observation.Context context) {
+      KeyValue filtered = context.getLowCardinalityKeyValue("filtered");
+      record("stop" + (filtered == null ? "" : "(filtered)"), context);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return !httpOnly || context instanceof HttpServerObservationContext;
+    }
+  }
+
+  private Observability start() {
+    obs =
+        Observability.builder()
+            .systemProperties(Map.of())
+            .environmentVariables(Map.of())
+            .discoverModules(false)
+            .module(new RecordingModule())
+            .property(CoreConfig.SHUTDOWN_HOOK, false)
+            .start();
+    return obs;
+  }
+
+  private static HttpServerObservationContext request() {
+    return new HttpServerObservationContext("GET", "/orders", null, name -> null);
+  }
+
+  @Test
+  void modulesOnly_observationsAreDirect_handlersInOrder_filtersBeforeStop_stopReversed() {
+    start();
+    Observation observation = obs.observation(ObservationNames.HTTP_SERVER, request());
+
+    assertThat(observation).isInstanceOf(DirectObservation.class);
+    observation.observe(() -> events.add("work"));
+
+    assertThat(events)
+        .containsExactly(
+            "a:start:http.server.request",
+            "b:start:http.server.request",
+            "a:open:http.server.request",
+            "b:open:http.server.request",
+            "work",
+            "b:close:http.server.request",
+            "a:close:http.server.request",
+            "b:stop(filtered):http.server.request",
+            "a:stop(filtered):http.server.request");
+  }
+
+  @Test
+  void direct_handlersNotSupportingTheContext_areNotCalled() {
+    start();
+
+    obs.observe("plain", () -> {});
+
+    assertThat(events)
+        .containsExactly(
+            "a:start:plain", "a:open:plain", "a:close:plain", "a:stop(filtered):plain");
+  }
+
+  @Test
+  void direct_scopeMakesItCurrent_childrenOfBothKindsSeeItAsParent_andCurrentIsRestored() {
+    start();
+    ObservationRegistry registry = obs.observationRegistry();
+    HttpServerObservationContext http = request();
+    AtomicReference<Observation.ContextView> directChildParent = new AtomicReference<>();
+    AtomicReference<Observation.ContextView> micrometerChildParent = new AtomicReference<>();
+    AtomicReference<Observation.ContextView> directInsideMicrometerParent = new AtomicReference<>();
+
+    obs.observation(ObservationNames.HTTP_SERVER, http)
+        .observe(
+            () -> {
+              assertThat(registry.getCurrentObservation().getContextView()).isSameAs(http);
+              assertThat(ObservationNames.currentRequest(registry)).containsSame(http);
+              Observation direct = obs.observation("direct-child");
+              direct.observe(
+                  () ->
+                      directChildParent.set(
+                          direct.getContext().getParentObservation().getContextView()));
+              Observation micrometer = Observation.createNotStarted("micrometer-child", registry);
+              micrometer.observe(
+                  () -> {
+                    micrometerChildParent.set(
+                        micrometer.getContext().getParentObservation().getContextView());
+                    assertThat(registry.getCurrentObservation()).isSameAs(micrometer);
+                    Observation inner = obs.observation("direct-in-micrometer");
+                    inner.observe(
+                        () ->
+                            directInsideMicrometerParent.set(
+                                inner.getContext().getParentObservation().getContextView()));
+                    assertThat(registry.getCurrentObservation()).isSameAs(micrometer);
+                  });
+              assertThat(registry.getCurrentObservation().getContextView()).isSameAs(http);
+            });
+
+    assertThat(directChildParent.get()).isSameAs(http);
+    assertThat(micrometerChildParent.get()).isSameAs(http);
+    assertThat(directInsideMicrometerParent.get().getName()).isEqualTo("micrometer-child");
+    assertThat(registry.getCurrentObservation()).isNull();
+    assertThat(registry.getCurrentObservationScope()).isNull();
+  }
+
+  @Test
+  void direct_secondScopeOfTheSameObservation_isItsOwnObject_andClosesInAnyOrder() {
+    start();
+    ObservationRegistry registry = obs.observationRegistry();
+    Observation observation = obs.observation("twice").start();
+
+    Observation.Scope first = observation.openScope();
+    Observation.Scope second = observation.openScope();
+    assertThat(second).isNotSameAs(first);
+    assertThat(registry.getCurrentObservation()).isSameAs(observation);
+    first.close();
+    assertThat(registry.getCurrentObservation()).isSameAs(observation);
+    second.close();
+    assertThat(registry.getCurrentObservation()).isNull();
+    observation.stop();
+  }
+
+  @Test
+  void direct_hostException_passesUnchanged_andHandlersSeeTheError() {
+    start();
+    IllegalStateException thrown = new IllegalStateException("host failure");
+
+    assertThatThrownBy(
+            () ->
+                obs.observe(
+                    "failing",
+                    (Runnable)
+                        () -> {
+                          throw thrown;
+                        }))
+        .isSameAs(thrown);
+    assertThat(events).contains("a:error:failing");
+  }
+
+  @Test
+  void hostAddsHandlerAfterStart_observationsAreMicrometers_andTheHostHandlerSeesTheSameContext() {
+    start();
+    FacadeObservationRegistry registry = (FacadeObservationRegistry) obs.observationRegistry();
+    assertThat(registry.isDirect()).isTrue();
+    List<Observation.Context> seen = new ArrayList<>();
+    registry
+        .observationConfig()
+        .observationHandler(
+            new ObservationHandler<>() {
+              @Override
+              public void onStop(Observation.Context context) {
+                seen.add(context);
+              }
+
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return true;
+              }
+            });
+    HttpServerObservationContext http = request();
+
+    Observation observation = obs.observation(ObservationNames.HTTP_SERVER, http);
+    observation.observe(() -> {});
+
+    assertThat(registry.isDirect()).isFalse();
+    assertThat(observation).isNotInstanceOf(DirectObservation.class);
+    assertThat(seen).singleElement().isSameAs(http);
+    assertThat(events)
+        .contains("a:start:http.server.request", "b:stop(filtered):http.server.request");
+  }
+
+  @Test
+  void hostAddsPredicate_observationsAreMicrometers_andThePredicateApplies() {
+    start();
+    obs.observationRegistry()
+        .observationConfig()
+        .observationPredicate((name, context) -> !name.equals("ignored"));
+
+    Observation ignored = obs.observation("ignored");
+    ignored.observe(() -> {});
+
+    assertThat(ignored.isNoop()).isTrue();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void withoutAnyHandler_observationsAreNoops() {
+    obs =
+        Observability.builder()
+            .systemProperties(Map.of())
+            .environmentVariables(Map.of())
+            .discoverModules(false)
+            .property(CoreConfig.SHUTDOWN_HOOK, false)
+            .start();
+
+    assertThat(obs.observation("nothing").isNoop()).isTrue();
+  }
+}
