@@ -228,12 +228,17 @@ public final class SpringEnvironmentConfig {
           .forEach(
               name -> {
                 String key = name.toString().substring(PREFIX.length());
-                if (!isDeclared(key, declared)) {
+                if (!isDeclared(key, declared) && !isStarterProperty(key)) {
                   unknown.add(key);
                 }
               });
     }
     return unknown;
+  }
+
+  /** The starter's own switches, which Spring reads: {@code enabled}, {@code spring.*}. */
+  private static boolean isStarterProperty(String key) {
+    return key.equals("enabled") || key.startsWith("spring.");
   }
 
   private static boolean isDeclared(String key, Set<String> declared) {
