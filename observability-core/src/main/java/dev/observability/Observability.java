@@ -129,13 +129,7 @@ public final class Observability implements AutoCloseable {
 
   private static Observability create(ObservabilityBuilder builder) {
     long begin = System.nanoTime();
-    ConfigSources sources =
-        new ConfigSources(
-            builder.properties,
-            builder.systemProperties != null
-                ? builder.systemProperties
-                : ConfigSources.processSystemProperties(),
-            builder.environment != null ? builder.environment : ConfigSources.processEnvironment());
+    ConfigSources sources = builder.configSources();
 
     List<ObservabilityModule> candidates =
         ModuleStarter.discover(builder.modules, builder.discoverModules);

@@ -1,5 +1,6 @@
 package dev.observability;
 
+import dev.observability.internal.ConfigSources;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 public final class ObservabilityBuilder {
 
   final Map<String, String> properties = new LinkedHashMap<>();
+  final Map<String, String> propertyOrigins = new LinkedHashMap<>();
   final List<MeterRegistry> meterRegistries = new ArrayList<>();
   final List<ObservabilityModule> modules = new ArrayList<>();
   boolean discoverModules = true;
@@ -49,6 +51,25 @@ public final class ObservabilityBuilder {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     properties.put(key, value);
+    propertyOrigins.remove(key);
+    return this;
+  }
+
+  /**
+   * Sets any configuration key by its name, saying where the value came from. For integrations that
+   * read configuration from a framework (such as Spring's {@code Environment}): the value wins over
+   * system properties and the environment like any builder value, and a message about it (an
+   * invalid value, a key that nothing reads) names {@code origin} instead of "builder property".
+   *
+   * @param key the key's name, such as {@code tracing.sample-ratio}
+   * @param value the raw value, validated at {@link #start()}
+   * @param origin where the value came from, such as {@code "Spring property
+   *     observability.tracing.sample-ratio from class path resource [application.properties] -
+   *     3:29"}
+   */
+  public ObservabilityBuilder property(String key, String value, String origin) {
+    property(key, value);
+    propertyOrigins.put(key, Objects.requireNonNull(origin, "origin"));
     return this;
   }
 
@@ -95,6 +116,15 @@ public final class ObservabilityBuilder {
   public ObservabilityBuilder environmentVariables(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
     return this;
+  }
+
+  /** The configuration sources this builder describes: its values, then the process's. */
+  ConfigSources configSources() {
+    return new ConfigSources(
+        properties,
+        propertyOrigins,
+        systemProperties != null ? systemProperties : ConfigSources.processSystemProperties(),
+        environment != null ? environment : ConfigSources.processEnvironment());
   }
 
   /**

@@ -107,6 +107,29 @@ class ObservabilityTest {
   }
 
   @Test
+  void validation_propertyWithOrigin_namesTheOriginInTheProblemAndInSourceOf() {
+    assertThatThrownBy(
+            () ->
+                isolated()
+                    .property("shutdown.timeout", "soon", "Spring property in application.yml")
+                    .start())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("shutdown.timeout (system property observability.shutdown.timeout")
+        .hasMessageContaining("= 'soon' (from Spring property in application.yml): ")
+        .hasMessageNotContaining("builder property");
+    try (Observability obs =
+        isolated()
+            .property("service.version", "7", "Spring property in application.yml")
+            .property("service.name", "plain")
+            .start()) {
+      assertThat(obs.config().sourceOf(CoreConfig.SERVICE_VERSION))
+          .isEqualTo("Spring property in application.yml");
+      assertThat(obs.config().sourceOf(CoreConfig.SERVICE_NAME))
+          .isEqualTo("builder property service.name");
+    }
+  }
+
+  @Test
   void validation_moduleCrossKeyRules_areReportedWithTheModuleName() {
     assertThatThrownBy(
             () -> isolated().property("test.level", "1").property("test.cross", "x").start())

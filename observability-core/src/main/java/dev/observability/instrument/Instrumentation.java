@@ -2,15 +2,19 @@ package dev.observability.instrument;
 
 import dev.observability.Observability;
 import dev.observability.instrument.internal.MethodInvoker;
+import dev.observability.instrument.internal.MethodPlan;
+import dev.observability.instrument.internal.PlanResolver;
 import dev.observability.instrument.internal.ProxyHandler;
 import dev.observability.instrument.internal.Subclasser;
 import dev.observability.internal.InternalErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies method annotations without an agent or a framework.
@@ -48,6 +52,8 @@ public final class Instrumentation {
 
   private final MethodInvoker invoker;
   private final ConcurrentMap<Class<?>, Class<?>> subclasses = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Class<?>, ConcurrentMap<Method, MethodPlan>> plans =
+      new ConcurrentHashMap<>();
 
   private Instrumentation(MethodInvoker invoker) {
     this.invoker = invoker;
@@ -137,6 +143,52 @@ public final class Instrumentation {
    */
   public static <T> T subclass(Observability observability, Class<T> type, Object... args) {
     return of(observability).subclass(type, args);
+  }
+
+  /**
+   * Whether calls of {@code method} on instances of {@code implementation} are recorded: the method
+   * or a declaration it overrides, or a type above it, carries an honoured annotation. For
+   * frameworks that build their own proxies (Spring AOP) and must decide which methods to advise.
+   *
+   * @throws IllegalArgumentException when an annotation is malformed
+   */
+  public static boolean isRecorded(Class<?> implementation, Method method) {
+    Objects.requireNonNull(implementation, "implementation");
+    Objects.requireNonNull(method, "method");
+    return !PlanResolver.resolve(implementation, method).isEmpty();
+  }
+
+  /**
+   * Runs {@code call} (a call of {@code method} on an instance of {@code implementation} that a
+   * framework's proxy intercepted) with the recording the method's annotations ask for, exactly as
+   * {@link #instrument} and {@link #subclass} do. The annotations are read once per method and
+   * implementation.
+   *
+   * <p>Thread-safe. What {@code call} throws reaches the caller unchanged; a failure of the
+   * recording itself is counted and never thrown.
+   *
+   * @param implementation the target's class
+   * @param method the method called (as declared where the proxy saw it)
+   * @param args the arguments, or null for none
+   * @param call runs the target
+   * @return what the call returned
+   * @throws Throwable what the call threw
+   * @throws IllegalArgumentException when an annotation is malformed (at the first call)
+   */
+  public @Nullable Object invoke(
+      Class<?> implementation, Method method, @Nullable Object[] args, Call call) throws Throwable {
+    MethodPlan plan =
+        plans
+            .computeIfAbsent(implementation, k -> new ConcurrentHashMap<>())
+            .computeIfAbsent(method, m -> PlanResolver.resolve(implementation, m));
+    return invoker.invoke(plan, args, call::proceed);
+  }
+
+  /** A call that a framework's proxy intercepted. */
+  @FunctionalInterface
+  public interface Call {
+    /** Runs the target; throws what the target throws, unwrapped. */
+    @Nullable Object proceed() throws Throwable;
   }
 
   /** Whether {@link #subclass(Class, Object...)} can work: Byte Buddy is on the class path. */

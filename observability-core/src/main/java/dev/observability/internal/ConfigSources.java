@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class ConfigSources {
 
   private final Map<String, String> builder;
+  private final Map<String, String> builderOrigins;
   private final Map<String, String> systemProperties;
   private final Map<String, String> environment;
 
@@ -32,7 +33,26 @@ public final class ConfigSources {
       Map<String, String> builder,
       Map<String, String> systemProperties,
       Map<String, String> environment) {
+    this(builder, Map.of(), systemProperties, environment);
+  }
+
+  /**
+   * Creates sources from explicit maps, with where each builder value came from.
+   *
+   * @param builder keys as named by {@link ConfigKey#name()}
+   * @param builderOrigins for some of those keys, where the value came from (such as {@code "Spring
+   *     property observability.service.name from class path resource [application.properties]"}),
+   *     named in messages instead of {@code "builder property <key>"}
+   * @param systemProperties system properties, all of them
+   * @param environment environment variables, all of them
+   */
+  public ConfigSources(
+      Map<String, String> builder,
+      Map<String, String> builderOrigins,
+      Map<String, String> systemProperties,
+      Map<String, String> environment) {
     this.builder = Map.copyOf(builder);
+    this.builderOrigins = Map.copyOf(builderOrigins);
     this.systemProperties = Map.copyOf(systemProperties);
     this.environment = Map.copyOf(environment);
   }
@@ -63,7 +83,7 @@ public final class ConfigSources {
   public @Nullable Raw lookup(ConfigKey<?> key) {
     String value = builder.get(key.name());
     if (isSet(value)) {
-      return new Raw(value, "builder property " + key.name());
+      return new Raw(value, builderOrigin(key.name()));
     }
     value = systemProperties.get(key.systemProperty());
     if (isSet(value)) {
@@ -104,7 +124,7 @@ public final class ConfigSources {
     Set<String> unknown = new TreeSet<>();
     for (String name : builder.keySet()) {
       if (!names.contains(name)) {
-        unknown.add("builder property " + name);
+        unknown.add(builderOrigin(name));
       }
     }
     for (String name : systemProperties.keySet()) {
@@ -118,6 +138,11 @@ public final class ConfigSources {
       }
     }
     return new LinkedHashSet<>(unknown);
+  }
+
+  private String builderOrigin(String name) {
+    String origin = builderOrigins.get(name);
+    return origin != null ? origin : "builder property " + name;
   }
 
   private static boolean isSet(@Nullable String value) {

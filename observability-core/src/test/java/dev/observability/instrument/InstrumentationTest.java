@@ -218,6 +218,47 @@ class InstrumentationTest {
   }
 
   @Test
+  void invoke_frameworkProxyCall_isRecordedLikeTheProxy_andPlainMethodsAreNotRecorded()
+      throws Throwable {
+    CheckoutImpl impl = new CheckoutImpl();
+    java.lang.reflect.Method process =
+        CheckoutImpl.class.getMethod("process", String.class, int.class);
+    java.lang.reflect.Method plain = CheckoutImpl.class.getMethod("plain");
+
+    assertThat(Instrumentation.isRecorded(CheckoutImpl.class, process)).isTrue();
+    assertThat(Instrumentation.isRecorded(CheckoutImpl.class, plain)).isFalse();
+    Object result =
+        instrumentation.invoke(
+            CheckoutImpl.class, process, new Object[] {"B-2", 1}, () -> impl.process("B-2", 1));
+
+    assertThat(result).isEqualTo("receipt-B-2");
+    assertThat(handler.only().getName()).isEqualTo("checkout.process");
+    assertThat(handler.only().getHighCardinalityKeyValues())
+        .containsExactly(KeyValue.of("order.id", "B-2"));
+  }
+
+  @Test
+  void invoke_targetThrows_theExceptionReachesTheCallerUnchanged() throws Exception {
+    CheckoutImpl impl = new CheckoutImpl();
+    IOException failure = new IOException("disk full");
+    impl.toThrow = failure;
+    java.lang.reflect.Method validate = CheckoutImpl.class.getMethod("validate");
+
+    assertThatThrownBy(
+            () ->
+                instrumentation.invoke(
+                    CheckoutImpl.class,
+                    validate,
+                    null,
+                    () -> {
+                      impl.validate();
+                      return null;
+                    }))
+        .isSameAs(failure);
+    assertThat(handler.only().getError()).isSameAs(failure);
+  }
+
+  @Test
   void instrument_runtimeException_isRethrownUnchanged() {
     IllegalStateException failure = new IllegalStateException("card declined");
     Checkout checkout =

@@ -88,7 +88,9 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong callerWrites = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
-  private final ThreadLocal<LineSink> sinks = ThreadLocal.withInitial(() -> new LineSink(this));
+  // Stateless: what a line is decides which one receives it.
+  private final LineSink importantLines = new LineSink(this, true);
+  private final LineSink otherLines = new LineSink(this, false);
 
   // Guarded by fill.
   private byte[] active = new byte[0];
@@ -277,10 +279,8 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     }
     boolean important = event.getLevel().isGreaterOrEqual(Level.WARN);
     if (e instanceof JsonEncoder json) {
-      LineSink sink = sinks.get();
-      sink.important = important;
       try {
-        json.encode(event, sink);
+        json.encode(event, important ? importantLines : otherLines);
       } catch (IOException impossible) {
         // The sink does not throw; the encoder reports its own failures.
       }
@@ -522,13 +522,14 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     }
   }
 
-  /** Receives the line {@link JsonEncoder} wrote into its per-thread buffer. One per thread. */
+  /** Receives the line {@link JsonEncoder} wrote into its per-thread buffer. Thread-safe. */
   private static final class LineSink extends OutputStream {
     private final BatchingAppender owner;
-    boolean important;
+    private final boolean important;
 
-    LineSink(BatchingAppender owner) {
+    LineSink(BatchingAppender owner, boolean important) {
       this.owner = owner;
+      this.important = important;
     }
 
     @Override

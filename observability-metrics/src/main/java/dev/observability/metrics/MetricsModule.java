@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * The metrics module (order 100): a Prometheus registry joined to the facade's composite registry,
  * the golden-signal HTTP server meters, method and operation timers, JVM and process meters, the
  * {@link ScrapeEndpoint} for {@code /metrics} and, when {@code metrics.server.port} is set, a
- * standalone endpoint on the JDK HTTP server. It provides {@link Metrics} and {@link
- * ScrapeEndpoint} to the facade.
+ * standalone endpoint on the JDK HTTP server. It provides {@link Metrics}, {@link ScrapeEndpoint}
+ * and its {@link PrometheusMeterRegistry} (for integrations that expose the same series elsewhere,
+ * such as Spring Boot's {@code /actuator/prometheus}) to the facade.
  *
  * <p>{@code metrics.exporter} ({@code OTEL_METRICS_EXPORTER}) chooses where meters go: {@code
  * prometheus} (the default), {@code otlp} (Micrometer's OTLP registry pushes the same meters, with
@@ -228,6 +229,9 @@ public final class MetricsModule implements ObservabilityModule {
             },
             context::reportInternalError);
     context.provide(ScrapeEndpoint.class, endpoint);
+    // For integrations that expose the same registry elsewhere (Spring Boot's
+    // /actuator/prometheus).
+    context.provide(PrometheusMeterRegistry.class, prometheus);
 
     if (settings.serverPort() >= 0) {
       MetricsHttpServer server;

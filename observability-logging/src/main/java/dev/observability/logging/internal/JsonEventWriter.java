@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.SoftReference;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,10 @@ public final class JsonEventWriter {
   private static final int MAX_KEY_LENGTH = 256;
   private static final int MAX_NUMBER_LENGTH = 256;
 
-  private static final ThreadLocal<JsonBuffer> BUFFERS = ThreadLocal.withInitial(JsonBuffer::new);
+  // Softly held: a container's thread that outlives a web application must not keep the
+  // application's classes (Tomcat reports such values at undeploy); Jackson's buffer recycler does
+  // the same.
+  private static final ThreadLocal<SoftReference<JsonBuffer>> BUFFERS = new ThreadLocal<>();
 
   private static final byte[] TIMESTAMP = ascii("{\"timestamp\":\"");
   private static final byte[] LOGGER = ascii("\",\"logger\":\"");
@@ -138,7 +142,12 @@ public final class JsonEventWriter {
   }
 
   private static JsonBuffer acquire() {
-    JsonBuffer shared = BUFFERS.get();
+    SoftReference<JsonBuffer> held = BUFFERS.get();
+    JsonBuffer shared = held == null ? null : held.get();
+    if (shared == null) {
+      shared = new JsonBuffer();
+      BUFFERS.set(new SoftReference<>(shared));
+    }
     // A key-value's toString() may itself log: never let a nested call reuse the busy buffer.
     JsonBuffer b = shared.inUse ? new JsonBuffer() : shared;
     b.inUse = true;

@@ -60,7 +60,11 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
   private final ch.qos.logback.classic.@Nullable Logger logbackAccess =
       access instanceof ch.qos.logback.classic.Logger logback ? logback : null;
-  private final ThreadLocal<ScopeStack> scopes = ThreadLocal.withInitial(ScopeStack::new);
+  // Per thread, the previous MDC values of each open scope and, past MAX_SCOPE_DEPTH, how many
+  // scopes were not saved. JDK types only: a container's thread that outlives a web application
+  // then keeps none of the application's classes (Tomcat reports such values at undeploy).
+  private final ThreadLocal<ArrayDeque<String[]>> scopes = new ThreadLocal<>();
+  private final ThreadLocal<int[]> unsaved = new ThreadLocal<>();
 
   /** Creates the handler. */
   public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
@@ -83,11 +87,10 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onScopeOpened(Observation.Context context) {
-    ScopeStack stack = scopes.get();
     String[] previous = {
       MDC.get(Fields.TRACE_ID), MDC.get(Fields.SPAN_ID), MDC.get(Fields.REQUEST_ID)
     };
-    if (!stack.push(previous)) {
+    if (!push(previous)) {
       return;
     }
     SpanContext span = storedSpan(context);
@@ -109,7 +112,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onScopeClosed(Observation.Context context) {
-    String[] previous = scopes.get().pop();
+    String[] previous = pop();
     if (previous != null) {
       set(Fields.TRACE_ID, previous[0], MDC.get(Fields.TRACE_ID));
       set(Fields.SPAN_ID, previous[1], MDC.get(Fields.SPAN_ID));
@@ -304,26 +307,39 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     return id == null ? null : id.toString();
   }
 
-  /** Previous MDC values per open scope on one thread, bounded. */
-  private static final class ScopeStack {
-    private final ArrayDeque<String[]> saved = new ArrayDeque<>();
-    private int overflow;
-
-    boolean push(String[] previous) {
-      if (saved.size() >= MAX_SCOPE_DEPTH) {
-        overflow++;
-        return false;
-      }
-      saved.push(previous);
-      return true;
+  /** Saves the previous MDC values of a scope; false past the bound (the scope is counted). */
+  private boolean push(String[] previous) {
+    ArrayDeque<String[]> saved = scopes.get();
+    if (saved == null) {
+      saved = new ArrayDeque<>();
+      scopes.set(saved);
     }
+    if (saved.size() >= MAX_SCOPE_DEPTH) {
+      int[] count = unsaved.get();
+      if (count == null) {
+        count = new int[1];
+        unsaved.set(count);
+      }
+      count[0]++;
+      return false;
+    }
+    saved.push(previous);
+    return true;
+  }
 
-    String @Nullable [] pop() {
-      if (overflow > 0) {
-        overflow--;
+  /** The previous MDC values of the scope closing, or null when it was not saved. */
+  private String @Nullable [] pop() {
+    ArrayDeque<String[]> saved = scopes.get();
+    if (saved == null) {
+      return null;
+    }
+    if (saved.size() >= MAX_SCOPE_DEPTH) {
+      int[] count = unsaved.get();
+      if (count != null && count[0] > 0) {
+        count[0]--;
         return null;
       }
-      return saved.poll();
     }
+    return saved.poll();
   }
 }

@@ -41,7 +41,7 @@ final class LazySpanExporter implements SpanExporter {
   private @Nullable SpanExporter delegate() {
     synchronized (lock) {
       if (delegate == null && !shutdown) {
-        delegate = factory.get();
+        delegate = outsideApplicationLoader(factory);
       }
       return delegate;
     }
@@ -55,7 +55,30 @@ final class LazySpanExporter implements SpanExporter {
     } catch (RuntimeException e) {
       return CompletableResultCode.ofExceptionalFailure(e);
     }
-    return exporter == null ? CompletableResultCode.ofFailure() : exporter.export(spans);
+    if (exporter == null) {
+      return CompletableResultCode.ofFailure();
+    }
+    SpanExporter built = exporter;
+    return outsideApplicationLoader(() -> built.export(spans));
+  }
+
+  /**
+   * Runs {@code work} with the system class loader as the thread's context class loader. The JDK's
+   * HTTP client starts its selector thread when it is built and its worker threads when it sends;
+   * they inherit the context class loader of the thread that creates them. In a web application
+   * that is the application's loader, and on Java 17 the client cannot be closed: its threads would
+   * outlive the application (until the client is collected, and 60 s of idleness for the workers)
+   * holding the application's class loader, which the container reports as a leak at undeploy.
+   */
+  private static <T> T outsideApplicationLoader(Supplier<T> work) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
+    try {
+      return work.get();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   @Override

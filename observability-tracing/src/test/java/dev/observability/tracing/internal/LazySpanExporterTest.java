@@ -44,6 +44,49 @@ class LazySpanExporterTest {
   }
 
   @Test
+  void buildAndExport_runWithTheSystemLoaderAsContextLoader_andTheCallersIsRestored() {
+    List<ClassLoader> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SpanExporter recording =
+        new SpanExporter() {
+          @Override
+          public CompletableResultCode export(
+              java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+            seen.add(Thread.currentThread().getContextClassLoader());
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        };
+    LazySpanExporter exporter =
+        new LazySpanExporter(
+            () -> {
+              seen.add(Thread.currentThread().getContextClassLoader());
+              return recording;
+            },
+            "test exporter");
+    ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0]);
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(application);
+    try {
+      exporter.export(List.of());
+      assertThat(thread.getContextClassLoader()).isSameAs(application);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+    // Threads the JDK's HTTP client starts meanwhile do not hold the application's loader.
+    assertThat(seen).hasSize(2).containsOnly(ClassLoader.getSystemClassLoader());
+  }
+
+  @Test
   void shutdown_beforeAnyExport_buildsNothingAndLaterExportsFail() {
     LazySpanExporter exporter = lazy();
 
