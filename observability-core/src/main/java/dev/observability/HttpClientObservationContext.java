@@ -1,6 +1,6 @@
 package dev.observability;
 
-import io.micrometer.observation.Observation;
+import dev.observability.internal.CompactContext;
 import java.net.URI;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe by itself; written and read by the thread that makes or completes the call.
  */
-public class HttpClientObservationContext extends Observation.Context {
+public class HttpClientObservationContext extends CompactContext {
 
   private final String method;
   private final URI uri;

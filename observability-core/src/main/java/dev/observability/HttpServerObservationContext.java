@@ -1,6 +1,6 @@
 package dev.observability;
 
-import io.micrometer.observation.Observation;
+import dev.observability.internal.CompactContext;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe by itself: written by the request's thread (or the thread that completes an
  * asynchronous request) and read by handlers on that same thread.
  */
-public class HttpServerObservationContext extends Observation.Context {
+public class HttpServerObservationContext extends CompactContext {
 
   private final String method;
   private final String path;

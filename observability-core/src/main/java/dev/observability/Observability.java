@@ -1,5 +1,6 @@
 package dev.observability;
 
+import dev.observability.internal.CompactContext;
 import dev.observability.internal.ConfigSources;
 import dev.observability.internal.FacadeMeterRegistry;
 import dev.observability.internal.FacadeObservationRegistry;
@@ -322,7 +323,7 @@ public final class Observability implements AutoCloseable {
 
   /** A new, not yet started observation on this instance's registry. */
   public Observation observation(String name) {
-    return observationRegistry.observation(name, new Observation.Context());
+    return observationRegistry.observation(name, new CompactContext());
   }
 
   /**

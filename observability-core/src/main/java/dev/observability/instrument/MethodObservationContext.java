@@ -1,6 +1,6 @@
 package dev.observability.instrument;
 
-import io.micrometer.observation.Observation;
+import dev.observability.internal.CompactContext;
 import java.util.Objects;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Written and read by the calling thread (or the thread that completes an asynchronous result).
  */
-public class MethodObservationContext extends Observation.Context {
+public class MethodObservationContext extends CompactContext {
 
   private final Class<?> declaringClass;
   private final String methodName;

@@ -1,0 +1,211 @@
+package dev.observability.internal;
+
+import io.micrometer.observation.Observation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link Observation.Context} that keeps its first eight entries ({@link #put}, {@link
+ * #computeIfAbsent}) in one small array instead of Micrometer's concurrent hash map, whose table
+ * and nodes the modules' handlers would otherwise allocate on every observation (each handler keeps
+ * one or two entries of state per observation). Further entries go to the map. Behaves as the map
+ * does: null values are refused, {@code computeIfAbsent} inserts nothing for a null result, and
+ * every method is safe from any thread (reads take no lock; writes are serialised on the context).
+ *
+ * <p>The base of the SDK's contexts ({@code HttpServerObservationContext}, {@code
+ * HttpClientObservationContext}, {@code MethodObservationContext}) and of those {@code
+ * Observability.observe(...)} creates. Not public API: subclass the public contexts instead.
+ */
+public class CompactContext extends Observation.Context {
+
+  private static final int SLOTS = 8;
+  private static final Object REMOVED = new Object();
+  private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /** Keys at even indexes, values at odd ones; written under the lock, read without it. */
+  private volatile Object @Nullable [] entries;
+
+  /** Entries published in {@link #entries}; written after their key and value. */
+  private volatile int count;
+
+  /** Whether Micrometer's map may hold entries (once the slots ran out). */
+  private volatile boolean overflow;
+
+  /** Creates an empty context. */
+  public CompactContext() {}
+
+  /** The slot of {@code key} in {@code e} among the first {@code n}, or -1. */
+  private static int slotOf(Object[] e, int n, Object key) {
+    for (int i = 0; i < n; i++) {
+      Object k = e[i << 1];
+      if (k == key || k.equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The value held inline for {@code key}, or null (also when removed, or held in the map). */
+  private @Nullable Object inline(Object key) {
+    Object[] e = entries;
+    if (e == null) {
+      return null;
+    }
+    int slot = slotOf(e, count, key);
+    if (slot < 0) {
+      return null;
+    }
+    Object value = VALUES.getVolatile(e, (slot << 1) + 1);
+    return value == REMOVED ? null : value;
+  }
+
+  /** Whether {@code key} has a slot (live or removed); the map is then not consulted. */
+  private boolean hasSlot(Object key) {
+    Object[] e = entries;
+    return e != null && slotOf(e, count, key) >= 0;
+  }
+
+  @Override
+  public <T> Observation.Context put(Object key, T object) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(object, "object");
+    synchronized (this) {
+      if (putInline(key, object)) {
+        return this;
+      }
+    }
+    return super.put(key, object);
+  }
+
+  /** Stores inline when the key has a slot or one is free; false when the map must take it. */
+  private boolean putInline(Object key, Object value) {
+    Object[] e = entries;
+    int n = count;
+    if (e != null) {
+      int slot = slotOf(e, n, key);
+      if (slot >= 0) {
+        VALUES.setVolatile(e, (slot << 1) + 1, value);
+        return true;
+      }
+    }
+    if (overflow || n == SLOTS) {
+      overflow = true;
+      return false;
+    }
+    if (e == null) {
+      e = new Object[SLOTS << 1];
+      entries = e;
+    }
+    e[n << 1] = key;
+    VALUES.setVolatile(e, (n << 1) + 1, value);
+    count = n + 1;
+    return true;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> @Nullable T get(Object key) {
+    Object value = inline(key);
+    if (value != null) {
+      return (T) value;
+    }
+    return overflow && !hasSlot(key) ? super.get(key) : null;
+  }
+
+  @Override
+  public @Nullable Object remove(Object key) {
+    synchronized (this) {
+      Object[] e = entries;
+      if (e != null) {
+        int slot = slotOf(e, count, key);
+        if (slot >= 0) {
+          Object old = VALUES.getVolatile(e, (slot << 1) + 1);
+          VALUES.setVolatile(e, (slot << 1) + 1, REMOVED);
+          return old == REMOVED ? null : old;
+        }
+      }
+    }
+    return overflow ? super.remove(key) : null;
+  }
+
+  @Override
+  public <T> T getRequired(Object key) {
+    T value = get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("Context does not have an entry for key [" + key + "]");
+    }
+    return value;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    if (inline(key) != null) {
+      return true;
+    }
+    return overflow && !hasSlot(key) && super.containsKey(key);
+  }
+
+  @Override
+  public <T> T getOrDefault(Object key, T defaultObject) {
+    T value = get(key);
+    return value != null ? value : defaultObject;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> @Nullable T computeIfAbsent(
+      Object key, Function<Object, ? extends T> mappingFunction) {
+    Object present = inline(key);
+    if (present != null) {
+      return (T) present;
+    }
+    synchronized (this) {
+      present = inline(key);
+      if (present != null) {
+        return (T) present;
+      }
+      if (!overflow || hasSlot(key)) {
+        T computed = mappingFunction.apply(key);
+        if (computed == null) {
+          return null;
+        }
+        if (putInline(key, computed)) {
+          return computed;
+        }
+        super.put(key, computed);
+        return computed;
+      }
+    }
+    return super.computeIfAbsent(key, mappingFunction);
+  }
+
+  @Override
+  public void clear() {
+    synchronized (this) {
+      entries = null;
+      count = 0;
+      overflow = false;
+    }
+    super.clear();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(super.toString());
+    Object[] e = entries;
+    int n = count;
+    text.append(", entries=[");
+    boolean first = true;
+    for (int i = 0; e != null && i < n; i++) {
+      Object value = VALUES.getVolatile(e, (i << 1) + 1);
+      if (value != REMOVED) {
+        text.append(first ? "" : ", ").append(e[i << 1]).append("='").append(value).append('\'');
+        first = false;
+      }
+    }
+    return text.append(']').toString();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.observability.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.observation.Observation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The inline entries behave as Micrometer's map does, past the inline slots too. */
+class CompactContextTest {
+
+  /** The same operations on a plain context, for comparison. */
+  private static List<Object> script(Observation.Context c) {
+    List<Object> seen = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      c.put("k" + i, "v" + i);
+    }
+    c.put("k3", "v3b");
+    seen.add(c.get("k3"));
+    seen.add(c.get("k11"));
+    seen.add(c.remove("k2"));
+    seen.add(c.get("k2"));
+    seen.add(c.containsKey("k2"));
+    seen.add(c.remove("k10"));
+    seen.add(c.containsKey("k10"));
+    seen.add(c.getOrDefault("k2", "default"));
+    seen.add(c.computeIfAbsent("k2", k -> "computed"));
+    seen.add(c.computeIfAbsent("k2", k -> "again"));
+    seen.add(c.computeIfAbsent("k12", k -> "late"));
+    seen.add(c.computeIfAbsent("k13", k -> null));
+    seen.add(c.containsKey("k13"));
+    seen.add(c.<Object>getOrDefault("k12", "default"));
+    c.put(String.class, 42);
+    seen.add(c.get(String.class));
+    seen.add(c.getRequired("k0"));
+    c.clear();
+    seen.add(c.get("k0"));
+    seen.add(c.get("k11"));
+    c.put("k0", "fresh");
+    seen.add(c.get("k0"));
+    return seen;
+  }
+
+  @Test
+  void everyOperation_givesWhatMicrometersMapGives_inlineAndPastTheSlots() {
+    assertThat(script(new CompactContext())).isEqualTo(script(new Observation.Context()));
+  }
+
+  @Test
+  void nullKeyOrValue_isRefusedAsByTheMap_andMissingRequiredNamesTheKey() {
+    CompactContext context = new CompactContext();
+
+    assertThatThrownBy(() -> context.put("key", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> context.getRequired("missing"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Context does not have an entry for key [missing]");
+  }
+
+  @Test
+  void toString_listsTheInlineEntries() {
+    CompactContext context = new CompactContext();
+    context.put("span", "abc");
+
+    assertThat(context.toString()).contains("entries=[span='abc']");
+  }
+
+  @Test
+  void concurrentWriters_everyEntryVisibleToEveryReader() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      CompactContext context = new CompactContext();
+      int threads = 4;
+      CountDownLatch go = new CountDownLatch(1);
+      AtomicInteger missing = new AtomicInteger();
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        Thread worker =
+            new Thread(
+                () -> {
+                  try {
+                    go.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  for (int i = 0; i < 4; i++) {
+                    String key = id + ":" + i;
+                    context.put(key, key);
+                    if (!key.equals(context.get(key))) {
+                      missing.incrementAndGet();
+                    }
+                    context.computeIfAbsent("shared", k -> "first");
+                  }
+                });
+        workers.add(worker);
+        worker.start();
+      }
+      go.countDown();
+      for (Thread worker : workers) {
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+      }
+      assertThat(missing.get()).isZero();
+      for (int t = 0; t < threads; t++) {
+        for (int i = 0; i < 4; i++) {
+          assertThat(context.<String>get(t + ":" + i)).isEqualTo(t + ":" + i);
+        }
+      }
+      assertThat(context.<String>get("shared")).isEqualTo("first");
+    }
+  }
+}
