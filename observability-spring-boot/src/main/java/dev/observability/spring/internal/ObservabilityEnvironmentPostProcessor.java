@@ -18,7 +18,11 @@ import org.springframework.util.ClassUtils;
  *       spring.main.banner-mode=off}, so that standard output holds one JSON object a line;
  *   <li>{@code management.prometheus.metrics.export.enabled=false}: Actuator's {@code
  *       /actuator/prometheus} is served by the starter from the SDK's own Prometheus registry,
- *       instead of a second registry that Actuator would create.
+ *       instead of a second registry that Actuator would create;
+ *   <li>{@code management.otlp.metrics.export.enabled=false}: the metrics module brings
+ *       Micrometer's OTLP registry, which Spring Boot would otherwise start on its own (pushing to
+ *       {@code localhost:4318}); OTLP push is the SDK's {@code metrics.exporter=otlp} ({@code
+ *       OTEL_METRICS_EXPORTER}), with the SDK's registry, filters and counters.
  * </ul>
  *
  * <p>Registered in {@code META-INF/spring.factories}; runs once per environment, before logging is
@@ -49,6 +53,7 @@ public final class ObservabilityEnvironmentPostProcessor implements EnvironmentP
       defaults.put("spring.main.banner-mode", "off");
     }
     defaults.put("management.prometheus.metrics.export.enabled", "false");
+    defaults.put("management.otlp.metrics.export.enabled", "false");
     if (!environment.getPropertySources().contains(SOURCE_NAME)) {
       environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
     }
