@@ -76,8 +76,6 @@ public final class TracingModule implements ObservabilityModule {
     context.setOpenTelemetry(sdk.openTelemetry());
     context.addObservationHandler(
         new TracingObservationHandler(
-            sdk.openTelemetry().getTracer(TracingSdk.SCOPE),
-            sdk.propagator(),
-            settings.responseTraceparent()));
+            sdk.handlerTracer(), sdk.propagator(), settings.responseTraceparent()));
   }
 }

@@ -146,6 +146,59 @@ class TracingModuleTest {
         .isEqualTo(1_860 - keptHealthy.size());
   }
 
+  @Test
+  void hostSpansAndCalls_insideARequest_joinTheFragment_andAHostErrorKeepsItWhole()
+      throws Exception {
+    OtlpReceiver receiver = receiver();
+    start(receiver, "tracing.sample-ratio", "0");
+    Requests.Result failed =
+        Requests.serve(
+            obs,
+            "GET",
+            "/api/orders/1",
+            null,
+            "/api/orders/{id}",
+            Map.of(),
+            context -> {
+              // The host's own span, from the facade's tracer, and attributes on the current one.
+              io.opentelemetry.api.trace.Span current = io.opentelemetry.api.trace.Span.current();
+              current.setAttribute("tenant", "acme");
+              current.addEvent("cache miss");
+              io.opentelemetry.api.trace.Span db =
+                  obs.tracer().spanBuilder("SELECT orders").startSpan();
+              db.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "deadlock");
+              db.end();
+              context.setStatus(200);
+            });
+    Requests.Result healthy =
+        Requests.serve(
+            obs,
+            "GET",
+            "/api/orders/2",
+            null,
+            "/api/orders/{id}",
+            Map.of(),
+            context -> {
+              obs.tracer().spanBuilder("SELECT orders").startSpan().end();
+              context.setStatus(200);
+            });
+    obs.close();
+
+    Map<String, List<OtlpReceiver.Received>> traces = receiver.traces();
+    assertThat(traces).containsOnlyKeys(failed.traceId());
+    List<OtlpReceiver.Received> spans = traces.get(failed.traceId());
+    assertThat(spans).hasSize(2);
+    OtlpReceiver.Received root = root(spans);
+    assertThat(root.spanId()).isEqualTo(failed.spanId());
+    assertThat(root.attribute("sampling.policy")).isEqualTo("error");
+    assertThat(root.attribute("tenant")).isEqualTo("acme");
+    assertThat(root.span().getEventsList()).extracting(e -> e.getName()).contains("cache miss");
+    OtlpReceiver.Received db = spans.stream().filter(r -> r != root).findFirst().orElseThrow();
+    assertThat(db.span().getName()).isEqualTo("SELECT orders");
+    assertThat(db.parentSpanId()).isEqualTo(root.spanId());
+    assertThat(healthy.traceId()).isNotEqualTo(failed.traceId());
+  }
+
   private static OtlpReceiver.Received root(List<OtlpReceiver.Received> spans) {
     return spans.stream()
         .filter(s -> s.span().getParentSpanId().isEmpty())

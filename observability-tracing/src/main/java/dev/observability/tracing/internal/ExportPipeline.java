@@ -36,8 +36,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExportPipeline {
 
-  /** A kept span as queued: its end-time snapshot and, on a kept local root, the policy. */
-  record Kept(SpanData data, @Nullable SamplingPolicy policy) {}
+  /**
+   * A kept span as queued: its end-time {@link SpanData}, or a {@link LightSpan} (immutable once
+   * ended) turned into one on the export thread, and on a kept local root the policy.
+   */
+  record Kept(Object span, @Nullable SamplingPolicy policy) {
+
+    SpanData data() {
+      return span instanceof LightSpan light ? light.toSpanData() : (SpanData) span;
+    }
+  }
 
   private final ConcurrentLinkedQueue<Kept> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -88,7 +96,7 @@ public final class ExportPipeline {
   }
 
   /** Queues a kept span for export, or drops and counts it when the queue is full. */
-  void export(SpanData span, @Nullable SamplingPolicy policy) {
+  void export(Object span, @Nullable SamplingPolicy policy) {
     if (shutdown.get()) {
       return;
     }

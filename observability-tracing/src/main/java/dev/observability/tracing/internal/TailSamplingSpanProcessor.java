@@ -59,13 +59,18 @@ import org.jspecify.annotations.Nullable;
  * fragmentTtl} after its first span was buffered expires: kept if it holds an error, else dropped
  * with its spans counted as {@code expired}. At shutdown every fragment is decided that way.
  *
- * <p>Thread-safe. {@link #onEnd} runs on the thread that ends the span: it takes one snapshot of
- * the span, a few atomic operations and, for unsampled spans with a parent, one map lookup and a
- * synchronized append; it never blocks on I/O and never throws (failures go to the error sink).
+ * <p>It receives two kinds of span: the SDK's own (spans the host starts through the facade's
+ * tracer), through {@link #onEnd}, snapshotted once as {@link SpanData}; and the handler's {@link
+ * LightSpan}s, through {@link #ended}, which are buffered as they are and turned into {@code
+ * SpanData} on the export thread only when kept.
+ *
+ * <p>Thread-safe. Both run on the thread that ends the span: a few atomic operations and, for
+ * unsampled spans with a parent, one map lookup and a synchronized append; they never block on I/O
+ * and never throw (failures go to the error sink).
  */
-public final class TailSamplingSpanProcessor implements SpanProcessor {
+public final class TailSamplingSpanProcessor implements SpanProcessor, LightTracer.Sink {
 
-  private static final String EXCEPTION_EVENT = "exception";
+  static final String EXCEPTION_EVENT = "exception";
 
   private final ExportPipeline pipeline;
   private final TracingMetrics metrics;
@@ -138,54 +143,96 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     return true;
   }
 
+  /** An SDK span (one the host started through the facade's tracer): snapshot, then decide. */
   @Override
   public void onEnd(ReadableSpan span) {
     if (shutdown.get()) {
       return;
     }
     try {
-      end(span.toSpanData());
+      SpanData data = span.toSpanData();
+      end(
+          data,
+          data.getSpanContext(),
+          data.getParentSpanContext(),
+          hasError(data),
+          isServerError(data.getAttributes().get(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
+          data.getEndEpochNanos() - data.getStartEpochNanos());
     } catch (RuntimeException e) {
       errors.accept(e);
     }
   }
 
-  private void end(SpanData data) {
-    String traceId = data.getSpanContext().getTraceId();
-    boolean error = hasError(data);
-    SpanContext parent = data.getParentSpanContext();
-    boolean root = !parent.isValid() || parent.isRemote();
-    if (data.getSpanContext().isSampled()) {
-      // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.
-      if (root) {
-        SamplingPolicy policy = Objects.requireNonNull(policy(data, traceId, error, parent));
-        metrics.kept(policy);
-        pipeline.export(data, policy);
-      } else {
-        pipeline.export(data, null);
-      }
-    } else if (root) {
-      endRoot(data, traceId, error, parent);
-    } else {
-      endChild(data, traceId, error);
+  /**
+   * A span of the module's handler: decided from what it recorded, and turned into {@link SpanData}
+   * only if it is kept, on the export thread.
+   */
+  @Override
+  public void ended(LightSpan span) {
+    if (shutdown.get()) {
+      return;
+    }
+    try {
+      end(
+          span,
+          span.getSpanContext(),
+          span.getParentSpanContext(),
+          span.isError(),
+          isServerError(span.longAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
+          span.endEpochNanos() - span.startEpochNanos());
+    } catch (RuntimeException e) {
+      errors.accept(e);
     }
   }
 
-  private void endRoot(SpanData root, String traceId, boolean error, SpanContext parent) {
+  /**
+   * Decides one ended span.
+   *
+   * @param span the span as buffered and exported: its {@link SpanData}, or a {@link LightSpan}
+   */
+  private void end(
+      Object span,
+      SpanContext context,
+      SpanContext parent,
+      boolean error,
+      boolean serverError,
+      long durationNanos) {
+    String traceId = context.getTraceId();
+    boolean root = !parent.isValid() || parent.isRemote();
+    if (context.isSampled()) {
+      // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.
+      if (root) {
+        SamplingPolicy policy =
+            Objects.requireNonNull(
+                policy(true, traceId, error || serverError, durationNanos, parent));
+        metrics.kept(policy);
+        pipeline.export(span, policy);
+      } else {
+        pipeline.export(span, null);
+      }
+    } else if (root) {
+      endRoot(span, traceId, error || serverError, durationNanos, parent);
+    } else {
+      endChild(span, traceId, error);
+    }
+  }
+
+  private void endRoot(
+      Object root, String traceId, boolean error, long durationNanos, SpanContext parent) {
     Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
     SamplingPolicy policy;
-    List<SpanData> children = List.of();
+    List<Object> children = List.of();
     if (fragment != null) {
       int count;
       synchronized (fragment) {
-        policy = policy(root, traceId, error || fragment.error, parent);
+        policy = policy(false, traceId, error || fragment.error, durationNanos, parent);
         count = fragment.size();
         children = fragment.decide(policy != null);
       }
       bufferedTraces.decrementAndGet();
       bufferedSpans.addAndGet(-count);
     } else {
-      policy = policy(root, traceId, error, parent);
+      policy = policy(false, traceId, error, durationNanos, parent);
     }
     decisions.record(traceId, policy != null);
     if (policy == null) {
@@ -199,15 +246,21 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     pipeline.export(root, policy);
   }
 
+  /**
+   * The policy that keeps a local root, or null when none does.
+   *
+   * @param sampled whether the root carries the sampled flag
+   * @param error whether the fragment holds an error, or the root is an HTTP 5xx
+   */
   private @Nullable SamplingPolicy policy(
-      SpanData root, String traceId, boolean error, SpanContext parent) {
-    if (error || isServerError(root)) {
+      boolean sampled, String traceId, boolean error, long durationNanos, SpanContext parent) {
+    if (error) {
       return SamplingPolicy.ERROR;
     }
-    if (root.getEndEpochNanos() - root.getStartEpochNanos() > latencyThresholdNanos) {
+    if (durationNanos > latencyThresholdNanos) {
       return SamplingPolicy.LATENCY;
     }
-    if (root.getSpanContext().isSampled()) {
+    if (sampled) {
       // The sampler set the flag from the parent or the ratio: name which one.
       return respectParentSampled && parent.isValid() && parent.isRemote() && parent.isSampled()
           ? SamplingPolicy.PARENT
@@ -219,7 +272,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     return null;
   }
 
-  private void endChild(SpanData span, String traceId, boolean error) {
+  private void endChild(Object span, String traceId, boolean error) {
     // A buffered fragment means the trace is undecided (or decided under its lock, checked
     // below): only without one can the span be late, and only then is the cache consulted.
     Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
@@ -291,7 +344,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   }
 
   /** A span that no buffer can hold, decided alone. */
-  private void overflow(SpanData span, String traceId, boolean error, boolean fragmentMarked) {
+  private void overflow(Object span, String traceId, boolean error, boolean fragmentMarked) {
     if (error) {
       if (!fragmentMarked) {
         decisions.markError(traceId);
@@ -308,7 +361,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans;
+    List<Object> spans;
     int count;
     boolean kept;
     synchronized (fragment) {
@@ -358,7 +411,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return false;
     }
     bufferedTraces.decrementAndGet();
-    List<SpanData> spans;
+    List<Object> spans;
     int count;
     SamplingPolicy policy;
     synchronized (fragment) {
@@ -399,8 +452,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     return false;
   }
 
-  private static boolean isServerError(SpanData root) {
-    Long status = root.getAttributes().get(HttpSemconv.HTTP_RESPONSE_STATUS_CODE);
+  private static boolean isServerError(@Nullable Long status) {
     return status != null && status >= 500;
   }
 
@@ -449,8 +501,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
    */
   private static final class Fragment {
     final long createdNanos;
-    private @Nullable SpanData first;
-    private @Nullable ArrayList<SpanData> more;
+    private @Nullable Object first;
+    private @Nullable ArrayList<Object> more;
     private int size;
     boolean error;
     boolean decided;
@@ -464,7 +516,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       return size;
     }
 
-    void add(SpanData span, boolean isError) {
+    void add(Object span, boolean isError) {
       if (decided) {
         throw new IllegalStateException("fragment already decided");
       }
@@ -484,10 +536,10 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
      * Decides the fragment and empties it: answers its spans, first one first, when it is kept, and
      * none (nothing copied) when it is dropped.
      */
-    List<SpanData> decide(boolean kept) {
+    List<Object> decide(boolean kept) {
       decided = true;
       keep = kept;
-      List<SpanData> taken;
+      List<Object> taken;
       if (!kept || size == 0) {
         taken = List.of();
       } else if (more == null) {

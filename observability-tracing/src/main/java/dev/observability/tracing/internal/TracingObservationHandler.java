@@ -10,11 +10,9 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -68,7 +66,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
         }
       };
 
-  private final Tracer tracer;
+  private final LightTracer tracer;
   private final TextMapPropagator propagator;
   private final boolean responseTraceparent;
 
@@ -80,7 +78,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
    * @param responseTraceparent whether HTTP responses carry the server span's traceparent
    */
   public TracingObservationHandler(
-      Tracer tracer, TextMapPropagator propagator, boolean responseTraceparent) {
+      LightTracer tracer, TextMapPropagator propagator, boolean responseTraceparent) {
     this.tracer = tracer;
     this.propagator = propagator;
     this.responseTraceparent = responseTraceparent;
@@ -109,17 +107,18 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     } else {
       state = new SpanState();
       String name = context.getContextualName();
-      SpanBuilder builder =
-          tracer
-              .spanBuilder(name == null || name.isEmpty() ? context.getName() : name)
-              .setParent(parent)
-              .setSpanKind(SpanKind.INTERNAL);
+      LightSpan internal =
+          tracer.start(
+              name == null || name.isEmpty() ? context.getName() : name,
+              SpanKind.INTERNAL,
+              parent,
+              4);
       if (context instanceof MethodObservationContext method) {
-        builder.setAttribute(
+        internal.initAttribute(
             HttpSemconv.CODE_FUNCTION_NAME,
             method.getDeclaringClass().getName() + '.' + method.getMethodName());
       }
-      span = builder.startSpan();
+      span = internal;
     }
     Context current = parent.with(span);
     state.start(span, current);
@@ -133,39 +132,37 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   }
 
   /**
-   * Starts the SERVER span with every attribute the request already carries, set on the builder (no
-   * lock per attribute) from {@code request}, which remembers them so that {@link #onStop} sets
-   * again only what the instrumentation changed meanwhile.
+   * Starts the SERVER span with every attribute the request already carries, set before the span is
+   * published (no lock per attribute), from {@code request}, which remembers them so that {@link
+   * #onStop} sets again only what the instrumentation changed meanwhile.
    */
   private Span startServer(
       HttpServerObservationContext http, ServerSpanState request, Context parent) {
     String original = http.getMethod();
     String method = HttpSemconv.method(original);
     String route = request.route;
-    SpanBuilder builder =
+    LightSpan span =
         tracer
-            .spanBuilder(HttpSemconv.spanName(method, route))
-            .setParent(parent)
-            .setSpanKind(SpanKind.SERVER)
-            .setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
-            .setAttribute(HttpSemconv.URL_PATH, http.getPath());
+            .start(HttpSemconv.spanName(method, route), SpanKind.SERVER, parent, 12)
+            .initAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
+            .initAttribute(HttpSemconv.URL_PATH, http.getPath());
     if (!method.equals(original)) {
-      builder.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, original);
+      span.initAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, original);
     }
     String query = http.getQuery();
     if (query != null && !query.isEmpty()) {
-      builder.setAttribute(HttpSemconv.URL_QUERY, query);
+      span.initAttribute(HttpSemconv.URL_QUERY, query);
     }
-    setIfPresent(builder, HttpSemconv.HTTP_ROUTE, route);
-    setIfPresent(builder, HttpSemconv.URL_SCHEME, request.scheme);
-    setIfPresent(builder, HttpSemconv.SERVER_ADDRESS, request.serverAddress);
+    initIfPresent(span, HttpSemconv.HTTP_ROUTE, route);
+    initIfPresent(span, HttpSemconv.URL_SCHEME, request.scheme);
+    initIfPresent(span, HttpSemconv.SERVER_ADDRESS, request.serverAddress);
     if (request.serverPort > 0) {
-      builder.setAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(request.serverPort));
+      span.initAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(request.serverPort));
     }
-    setIfPresent(builder, HttpSemconv.CLIENT_ADDRESS, request.clientAddress);
-    setIfPresent(builder, HttpSemconv.USER_AGENT_ORIGINAL, request.userAgent);
-    setIfPresent(builder, HttpSemconv.NETWORK_PROTOCOL_VERSION, request.protocolVersion);
-    return builder.startSpan();
+    initIfPresent(span, HttpSemconv.CLIENT_ADDRESS, request.clientAddress);
+    initIfPresent(span, HttpSemconv.USER_AGENT_ORIGINAL, request.userAgent);
+    initIfPresent(span, HttpSemconv.NETWORK_PROTOCOL_VERSION, request.protocolVersion);
+    return span;
   }
 
   private Span startClient(HttpClientObservationContext client, Context parent) {
@@ -173,29 +170,27 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     String method = HttpSemconv.method(original);
     URI uri = client.getUri();
     String template = client.getRouteTemplate();
-    SpanBuilder builder =
+    LightSpan span =
         tracer
-            .spanBuilder(HttpSemconv.spanName(method, template))
-            .setParent(parent)
-            .setSpanKind(SpanKind.CLIENT)
-            .setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
-            .setAttribute(HttpSemconv.URL_FULL, HttpSemconv.urlFull(uri));
+            .start(HttpSemconv.spanName(method, template), SpanKind.CLIENT, parent, 8)
+            .initAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
+            .initAttribute(HttpSemconv.URL_FULL, HttpSemconv.urlFull(uri));
     if (!method.equals(original)) {
-      builder.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, original);
+      span.initAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, original);
     }
-    setIfPresent(builder, HttpSemconv.URL_TEMPLATE, template);
-    setIfPresent(builder, HttpSemconv.SERVER_ADDRESS, uri.getHost());
+    initIfPresent(span, HttpSemconv.URL_TEMPLATE, template);
+    initIfPresent(span, HttpSemconv.SERVER_ADDRESS, uri.getHost());
     int port = HttpSemconv.port(uri);
     if (port > 0) {
-      builder.setAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(port));
+      span.initAttribute(HttpSemconv.SERVER_PORT, HttpSemconv.boxed(port));
     }
-    return builder.startSpan();
+    return span;
   }
 
-  private static void setIfPresent(
-      SpanBuilder builder, AttributeKey<String> key, @Nullable String value) {
+  private static void initIfPresent(
+      LightSpan span, AttributeKey<String> key, @Nullable String value) {
     if (value != null && !value.isEmpty()) {
-      builder.setAttribute(key, value);
+      span.initAttribute(key, value);
     }
   }
 

@@ -17,15 +17,19 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +60,7 @@ public final class TracingSdk implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final TextMapPropagator propagator;
   private final @Nullable TailSamplingSpanProcessor processor;
+  private final LightTracer handlerTracer;
   private final TracingSettings settings;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -63,10 +68,12 @@ public final class TracingSdk implements AutoCloseable {
       OpenTelemetrySdk sdk,
       TextMapPropagator propagator,
       @Nullable TailSamplingSpanProcessor processor,
+      LightTracer handlerTracer,
       TracingSettings settings) {
     this.sdk = sdk;
     this.propagator = propagator;
     this.processor = processor;
+    this.handlerTracer = handlerTracer;
     this.settings = settings;
   }
 
@@ -89,13 +96,19 @@ public final class TracingSdk implements AutoCloseable {
       Clock clock) {
     TextMapPropagator propagator = propagator(settings);
     TracingMetrics metrics = new TracingMetrics(registry);
+    Resource resource = resource(service);
+    Sampler sampler =
+        new ErrorBiasedSampler(
+            new TraceIdRatio(settings.sampleRatio()), settings.respectParentSampled());
+    IdGenerator ids = IdGenerator.random();
+    SpanLimits limits = SpanLimits.getDefault();
     SdkTracerProviderBuilder tracerProvider =
         SdkTracerProvider.builder()
             .setClock(clock)
-            .setResource(resource(service))
-            .setSampler(
-                new ErrorBiasedSampler(
-                    new TraceIdRatio(settings.sampleRatio()), settings.respectParentSampled()));
+            .setResource(resource)
+            .setIdGenerator(ids)
+            .setSpanLimits(limits)
+            .setSampler(sampler);
     TailSamplingSpanProcessor processor = null;
     SpanExporter exporter = exporter(settings);
     if (exporter != null) {
@@ -152,7 +165,18 @@ public final class TracingSdk implements AutoCloseable {
           settings.sampleRatio(),
           settings.latencyThreshold());
     }
-    return new TracingSdk(sdk, propagator, processor, settings);
+    // The handler's spans: the same sampler, ids, clock, limits, resource and processor as the
+    // SDK's, recorded lightly until their fragment is kept.
+    LightTracer handlerTracer =
+        new LightTracer(
+            sampler,
+            ids,
+            clock,
+            limits,
+            resource,
+            InstrumentationScopeInfo.create(SCOPE),
+            processor);
+    return new TracingSdk(sdk, propagator, processor, handlerTracer, settings);
   }
 
   /**
@@ -231,6 +255,11 @@ public final class TracingSdk implements AutoCloseable {
   /** The SDK; the facade's {@code openTelemetry()}. */
   public OpenTelemetrySdk openTelemetry() {
     return sdk;
+  }
+
+  /** The tracer of the module's observation handler. */
+  public LightTracer handlerTracer() {
+    return handlerTracer;
   }
 
   /** The configured propagators (W3C trace context and baggage by default). */

@@ -7,35 +7,39 @@ import dev.observability.ObservationNames;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class TracingObservationHandlerTest {
 
-  private final InMemorySpanExporter exporter = new InMemorySpanExporter();
-  private final SdkTracerProvider provider =
-      SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+  private final List<SpanData> ended = new CopyOnWriteArrayList<>();
   private final ObservationRegistry registry = ObservationRegistry.create();
   private final Map<String, String> responseHeaders = new HashMap<>();
 
   TracingObservationHandlerTest() {
+    LightTracer tracer =
+        new LightTracer(
+            Sampler.alwaysOn(),
+            IdGenerator.random(),
+            Clock.getDefault(),
+            SpanLimits.getDefault(),
+            Resource.getDefault(),
+            InstrumentationScopeInfo.create("test"),
+            span -> ended.add(span.toSpanData()));
     registry
         .observationConfig()
         .observationHandler(
-            new TracingObservationHandler(
-                provider.get("test"), W3CTraceContextPropagator.getInstance(), true));
-  }
-
-  @AfterEach
-  void close() {
-    provider.shutdown().join(10, TimeUnit.SECONDS);
+            new TracingObservationHandler(tracer, W3CTraceContextPropagator.getInstance(), true));
   }
 
   private HttpServerObservationContext request(String route) {
@@ -53,7 +57,7 @@ class TracingObservationHandlerTest {
   }
 
   private SpanData onlySpan() {
-    List<SpanData> spans = exporter.spans();
+    List<SpanData> spans = ended;
     assertThat(spans).hasSize(1);
     return spans.get(0);
   }

@@ -1,0 +1,639 @@
+package dev.observability.tracing.internal;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.common.internal.AttributeUtil;
+import io.opentelemetry.sdk.common.internal.AttributesMap;
+import io.opentelemetry.sdk.common.internal.InstrumentationScopeUtil;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.ExceptionEventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A span of the tracing module's handler, started by {@link LightTracer}: it records what the
+ * OpenTelemetry SDK's span records, with the SDK's rules (attribute, event and link limits; the
+ * last value of an attribute wins; no change after the end; a status set to OK is final; a
+ * description only with ERROR), in one object with its attributes in two small arrays, and becomes
+ * {@link SpanData} only when {@link #toSpanData()} is called, which the tail sampler does for kept
+ * fragments only.
+ *
+ * <p>To code that finds it current ({@code Span.current()}) it is an ordinary recording span, also
+ * a {@link ReadWriteSpan}. Thread-safe: every method may be called from any thread; after {@link
+ * #end()} it is immutable.
+ */
+public final class LightSpan implements ReadWriteSpan {
+
+  private final LightTracer tracer;
+  private final SpanContext context;
+  private final SpanContext parent;
+  private final SpanKind kind;
+  private final long anchorEpochNanos;
+  private final long anchorNanoTime;
+  private final long startEpochNanos;
+
+  // Guarded by this.
+  private String name;
+  private AttributeKey<?>[] keys;
+  private Object[] values;
+  private int size;
+  private int totalAttributes;
+  private @Nullable List<EventData> events;
+  private int totalEvents;
+  private @Nullable List<LinkData> links;
+  private int totalLinks;
+  private StatusData status = StatusData.unset();
+  private boolean exceptionRecorded;
+  private long endEpochNanos;
+  private boolean ended;
+
+  LightSpan(
+      LightTracer tracer,
+      SpanContext context,
+      SpanContext parent,
+      SpanKind kind,
+      String name,
+      long anchorEpochNanos,
+      long anchorNanoTime,
+      long startEpochNanos,
+      int attributeCapacity) {
+    this.tracer = tracer;
+    this.context = context;
+    this.parent = parent;
+    this.kind = kind;
+    this.name = name;
+    this.anchorEpochNanos = anchorEpochNanos;
+    this.anchorNanoTime = anchorNanoTime;
+    this.startEpochNanos = startEpochNanos;
+    int capacity = Math.max(2, attributeCapacity);
+    this.keys = new AttributeKey<?>[capacity];
+    this.values = new Object[capacity];
+  }
+
+  long anchorEpochNanos() {
+    return anchorEpochNanos;
+  }
+
+  long anchorNanoTime() {
+    return anchorNanoTime;
+  }
+
+  /**
+   * Sets an attribute while the span is not yet visible to any other thread (right after {@link
+   * LightTracer#start}), without taking its lock.
+   */
+  public <T> LightSpan initAttribute(AttributeKey<T> key, @Nullable T value) {
+    put(key, value);
+    return this;
+  }
+
+  /** Puts as the SDK's attributes map does; the caller holds the lock or owns the span alone. */
+  private void put(AttributeKey<?> key, @Nullable Object value) {
+    if (key == null || key.getKey().isEmpty() || value == null) {
+      return;
+    }
+    String keyName = key.getKey();
+    for (int i = 0; i < size; i++) {
+      if (keys[i].getKey().equals(keyName)) {
+        keys[i] = key;
+        values[i] = limited(value);
+        return;
+      }
+    }
+    totalAttributes++;
+    SpanLimits limits = tracer.limits();
+    if (size >= limits.getMaxNumberOfAttributes()) {
+      return;
+    }
+    if (size == keys.length) {
+      int grown =
+          Math.min(keys.length * 2, Math.max(keys.length, limits.getMaxNumberOfAttributes()));
+      keys = Arrays.copyOf(keys, Math.max(grown, size + 1));
+      values = Arrays.copyOf(values, keys.length);
+    }
+    keys[size] = key;
+    values[size] = limited(value);
+    size++;
+  }
+
+  private Object limited(Object value) {
+    return AttributeUtil.applyAttributeLengthLimit(
+        value, tracer.limits().getMaxAttributeValueLength());
+  }
+
+  @Override
+  public <T> ReadWriteSpan setAttribute(AttributeKey<T> key, @Nullable T value) {
+    synchronized (this) {
+      if (!ended) {
+        put(key, value);
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan addEvent(String name, Attributes attributes) {
+    if (name == null) {
+      return this;
+    }
+    Attributes given = attributes == null ? Attributes.empty() : attributes;
+    addTimedEvent(
+        EventData.create(
+            now(), name, limitedAttributes(given, eventAttributeLimit()), given.size()));
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit) {
+    if (name == null || unit == null) {
+      return this;
+    }
+    Attributes given = attributes == null ? Attributes.empty() : attributes;
+    addTimedEvent(
+        EventData.create(
+            unit.toNanos(timestamp),
+            name,
+            limitedAttributes(given, eventAttributeLimit()),
+            given.size()));
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan addEvent(String name) {
+    if (name == null) {
+      return this;
+    }
+    addTimedEvent(EventData.create(now(), name, Attributes.empty(), 0));
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan addEvent(String name, long timestamp, TimeUnit unit) {
+    if (name == null || unit == null) {
+      return this;
+    }
+    addTimedEvent(EventData.create(unit.toNanos(timestamp), name, Attributes.empty(), 0));
+    return this;
+  }
+
+  private int eventAttributeLimit() {
+    return tracer.limits().getMaxNumberOfAttributesPerEvent();
+  }
+
+  private Attributes limitedAttributes(Attributes attributes, int maxCount) {
+    return AttributeUtil.applyAttributesLimit(
+        attributes, maxCount, tracer.limits().getMaxAttributeValueLength());
+  }
+
+  private void addTimedEvent(EventData event) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      if (events == null) {
+        events = new ArrayList<>();
+      }
+      if (events.size() < tracer.limits().getMaxNumberOfEvents()) {
+        events.add(event);
+      }
+      totalEvents++;
+      if (event instanceof ExceptionEventData) {
+        exceptionRecorded = true;
+      }
+    }
+  }
+
+  @Override
+  public ReadWriteSpan setStatus(StatusCode statusCode, @Nullable String description) {
+    if (statusCode == null) {
+      return this;
+    }
+    synchronized (this) {
+      if (ended || status.getStatusCode() == StatusCode.OK || statusCode == StatusCode.UNSET) {
+        return this;
+      }
+      status = StatusData.create(statusCode, statusCode == StatusCode.ERROR ? description : null);
+    }
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan recordException(Throwable exception, Attributes additionalAttributes) {
+    if (exception == null) {
+      return this;
+    }
+    SpanLimits limits = tracer.limits();
+    AttributesMap attributes =
+        AttributesMap.create(
+            limits.getMaxNumberOfAttributes(), limits.getMaxAttributeValueLength());
+    tracer
+        .exceptions()
+        .setExceptionAttributes(
+            attributes::putIfCapacity, exception, limits.getMaxAttributeValueLength());
+    (additionalAttributes == null ? Attributes.empty() : additionalAttributes)
+        .forEach(attributes::put);
+    addTimedEvent(
+        ExceptionEventData.create(now(), exception, attributes, attributes.getTotalAddedValues()));
+    return this;
+  }
+
+  @Override
+  public ReadWriteSpan updateName(String name) {
+    if (name == null) {
+      return this;
+    }
+    synchronized (this) {
+      if (!ended) {
+        this.name = name;
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public Span addLink(SpanContext spanContext, Attributes attributes) {
+    if (spanContext == null) {
+      return this;
+    }
+    Attributes given = attributes == null ? Attributes.empty() : attributes;
+    if (!spanContext.isValid() && given.isEmpty() && spanContext.getTraceState().isEmpty()) {
+      return this;
+    }
+    SpanLimits limits = tracer.limits();
+    LinkData link =
+        LinkData.create(
+            spanContext,
+            limitedAttributes(given, limits.getMaxNumberOfAttributesPerLink()),
+            given.size());
+    synchronized (this) {
+      if (ended) {
+        return this;
+      }
+      if (links == null) {
+        links = new ArrayList<>();
+      }
+      if (links.size() < limits.getMaxNumberOfLinks()) {
+        links.add(link);
+      }
+      totalLinks++;
+    }
+    return this;
+  }
+
+  @Override
+  public void end() {
+    endAt(now());
+  }
+
+  @Override
+  public void end(long timestamp, TimeUnit unit) {
+    TimeUnit u = unit == null ? TimeUnit.NANOSECONDS : unit;
+    endAt(timestamp == 0 ? now() : u.toNanos(timestamp));
+  }
+
+  private void endAt(long epochNanos) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      endEpochNanos = epochNanos;
+      ended = true;
+    }
+    tracer.ended(this);
+  }
+
+  private long now() {
+    return tracer.now(anchorEpochNanos, anchorNanoTime);
+  }
+
+  @Override
+  public SpanContext getSpanContext() {
+    return context;
+  }
+
+  @Override
+  public SpanContext getParentSpanContext() {
+    return parent;
+  }
+
+  @Override
+  public boolean isRecording() {
+    synchronized (this) {
+      return !ended;
+    }
+  }
+
+  @Override
+  public String getName() {
+    synchronized (this) {
+      return name;
+    }
+  }
+
+  @Override
+  public SpanKind getKind() {
+    return kind;
+  }
+
+  @Override
+  public boolean hasEnded() {
+    synchronized (this) {
+      return ended;
+    }
+  }
+
+  @Override
+  public long getLatencyNanos() {
+    synchronized (this) {
+      return (ended ? endEpochNanos : now()) - startEpochNanos;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> @Nullable T getAttribute(AttributeKey<T> key) {
+    synchronized (this) {
+      for (int i = 0; i < size; i++) {
+        if (keys[i].getKey().equals(key.getKey())) {
+          // As the SDK's map: a value stored under the same name with another type is not it.
+          return keys[i].getType() == key.getType() ? (T) values[i] : null;
+        }
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public Attributes getAttributes() {
+    synchronized (this) {
+      return attributes();
+    }
+  }
+
+  @Override
+  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+    return tracer.scope();
+  }
+
+  @Override
+  @Deprecated
+  public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+    return InstrumentationScopeUtil.toInstrumentationLibraryInfo(tracer.scope());
+  }
+
+  /** Whether the span ended with status ERROR or recorded an exception event. Ended spans only. */
+  boolean isError() {
+    synchronized (this) {
+      return status.getStatusCode() == StatusCode.ERROR || exceptionRecorded || hasExceptionEvent();
+    }
+  }
+
+  private boolean hasExceptionEvent() {
+    List<EventData> list = events;
+    if (list == null) {
+      return false;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (TailSamplingSpanProcessor.EXCEPTION_EVENT.equals(list.get(i).getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The value of a long attribute, or null; for the sampler's look at the status code. */
+  @Nullable Long longAttribute(AttributeKey<Long> key) {
+    return getAttribute(key);
+  }
+
+  long startEpochNanos() {
+    return startEpochNanos;
+  }
+
+  long endEpochNanos() {
+    synchronized (this) {
+      return endEpochNanos;
+    }
+  }
+
+  /** The attributes in the order they were first set, as the SDK's map gives them. */
+  private Attributes attributes() {
+    if (size == 0) {
+      return Attributes.empty();
+    }
+    SpanLimits limits = tracer.limits();
+    AttributesMap map =
+        AttributesMap.create(
+            limits.getMaxNumberOfAttributes(), limits.getMaxAttributeValueLength());
+    for (int i = 0; i < size; i++) {
+      map.put(keys[i], values[i]);
+    }
+    return map;
+  }
+
+  @Override
+  public SpanData toSpanData() {
+    synchronized (this) {
+      return new Data(
+          this,
+          name,
+          attributes(),
+          totalAttributes,
+          events == null
+              ? Collections.emptyList()
+              : Collections.unmodifiableList(new ArrayList<>(events)),
+          totalEvents,
+          links == null
+              ? Collections.emptyList()
+              : Collections.unmodifiableList(new ArrayList<>(links)),
+          totalLinks,
+          status,
+          endEpochNanos,
+          ended);
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (this) {
+      return "LightSpan{traceId="
+          + context.getTraceId()
+          + ", spanId="
+          + context.getSpanId()
+          + ", parentSpanContext="
+          + parent
+          + ", name="
+          + name
+          + ", kind="
+          + kind
+          + ", status="
+          + status
+          + ", startEpochNanos="
+          + startEpochNanos
+          + ", endEpochNanos="
+          + endEpochNanos
+          + "}";
+    }
+  }
+
+  /** The span as exported. Immutable. */
+  private static final class Data implements SpanData {
+    private final LightSpan span;
+    private final String name;
+    private final Attributes attributes;
+    private final int totalAttributes;
+    private final List<EventData> events;
+    private final int totalEvents;
+    private final List<LinkData> links;
+    private final int totalLinks;
+    private final StatusData status;
+    private final long endEpochNanos;
+    private final boolean ended;
+
+    Data(
+        LightSpan span,
+        String name,
+        Attributes attributes,
+        int totalAttributes,
+        List<EventData> events,
+        int totalEvents,
+        List<LinkData> links,
+        int totalLinks,
+        StatusData status,
+        long endEpochNanos,
+        boolean ended) {
+      this.span = span;
+      this.name = name;
+      this.attributes = attributes;
+      this.totalAttributes = totalAttributes;
+      this.events = events;
+      this.totalEvents = totalEvents;
+      this.links = links;
+      this.totalLinks = totalLinks;
+      this.status = status;
+      this.endEpochNanos = endEpochNanos;
+      this.ended = ended;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public SpanKind getKind() {
+      return span.kind;
+    }
+
+    @Override
+    public SpanContext getSpanContext() {
+      return span.context;
+    }
+
+    @Override
+    public SpanContext getParentSpanContext() {
+      return span.parent;
+    }
+
+    @Override
+    public StatusData getStatus() {
+      return status;
+    }
+
+    @Override
+    public long getStartEpochNanos() {
+      return span.startEpochNanos;
+    }
+
+    @Override
+    public Attributes getAttributes() {
+      return attributes;
+    }
+
+    @Override
+    public List<EventData> getEvents() {
+      return events;
+    }
+
+    @Override
+    public List<LinkData> getLinks() {
+      return links;
+    }
+
+    @Override
+    public long getEndEpochNanos() {
+      return endEpochNanos;
+    }
+
+    @Override
+    public boolean hasEnded() {
+      return ended;
+    }
+
+    @Override
+    public int getTotalRecordedEvents() {
+      return totalEvents;
+    }
+
+    @Override
+    public int getTotalRecordedLinks() {
+      return totalLinks;
+    }
+
+    @Override
+    public int getTotalAttributeCount() {
+      return totalAttributes;
+    }
+
+    @Override
+    @Deprecated
+    public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+      return InstrumentationScopeUtil.toInstrumentationLibraryInfo(span.tracer.scope());
+    }
+
+    @Override
+    public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+      return span.tracer.scope();
+    }
+
+    @Override
+    public Resource getResource() {
+      return span.tracer.resource();
+    }
+
+    @Override
+    public String toString() {
+      return "SpanData{name="
+          + name
+          + ", spanContext="
+          + span.context
+          + ", parentSpanContext="
+          + span.parent
+          + ", kind="
+          + span.kind
+          + ", status="
+          + status
+          + ", attributes="
+          + attributes
+          + ", events="
+          + events
+          + "}";
+    }
+  }
+}

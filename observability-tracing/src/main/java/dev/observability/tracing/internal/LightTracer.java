@@ -1,0 +1,165 @@
+package dev.observability.tracing.internal;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.common.internal.ExceptionAttributeResolver;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts the spans of the tracing module's observation handler as {@link LightSpan}s: spans that
+ * behave as the OpenTelemetry SDK's own (same ids, sampler, clock, limits, resource and scope) but
+ * are recorded in one small object and handed straight to the {@link TailSamplingSpanProcessor},
+ * which turns them into {@code SpanData} only when their fragment is kept.
+ *
+ * <p>What it shares with the SDK's tracer provider is given at construction, so that a span it
+ * starts and a span the SDK starts under the same conditions export the same data (the tests check
+ * this field by field). Spans the host starts through the facade's tracer are the SDK's own.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class LightTracer {
+
+  private final Sampler sampler;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final SpanLimits limits;
+  private final Resource resource;
+  private final InstrumentationScopeInfo scope;
+  private final @Nullable Sink sink;
+  private final ExceptionAttributeResolver exceptions = ExceptionAttributeResolver.getDefault();
+
+  /**
+   * Creates the tracer.
+   *
+   * @param sampler the tracer provider's sampler
+   * @param ids the tracer provider's id generator
+   * @param clock the tracer provider's clock
+   * @param limits the tracer provider's span limits
+   * @param resource the tracer provider's resource
+   * @param scope the instrumentation scope of the handler's spans
+   * @param sink where ended spans go (the tail sampler), or null when none are exported
+   */
+  public LightTracer(
+      Sampler sampler,
+      IdGenerator ids,
+      Clock clock,
+      SpanLimits limits,
+      Resource resource,
+      InstrumentationScopeInfo scope,
+      @Nullable Sink sink) {
+    this.sampler = sampler;
+    this.ids = ids;
+    this.clock = clock;
+    this.limits = limits;
+    this.resource = resource;
+    this.scope = scope;
+    this.sink = sink;
+  }
+
+  /**
+   * Starts a span, child of the span in {@code parent} (a new trace when it holds none), sampled as
+   * the SDK's sampler decides. Attributes may be added with {@link LightSpan#initAttribute} before
+   * the span is published.
+   *
+   * @param attributeCapacity attributes expected; the span grows past it
+   */
+  public LightSpan start(String name, SpanKind kind, Context parent, int attributeCapacity) {
+    Span parentSpan = Span.fromContext(parent);
+    SpanContext parentContext = parentSpan.getSpanContext();
+    String spanId = ids.generateSpanId();
+    String traceId;
+    boolean randomTraceId;
+    if (parentContext.isValid()) {
+      traceId = parentContext.getTraceId();
+      randomTraceId = parentContext.getTraceFlags().isTraceIdRandom();
+    } else {
+      traceId = ids.generateTraceId();
+      randomTraceId = ids.generatesRandomTraceIds();
+    }
+    SamplingResult sampling =
+        sampler.shouldSample(parent, traceId, name, kind, Attributes.empty(), List.of());
+    SamplingDecision decision = sampling.getDecision();
+    TraceState traceState = sampling.getUpdatedTraceState(parentContext.getTraceState());
+    SpanContext context =
+        SpanContext.create(
+            traceId,
+            spanId,
+            TraceFlags.builder()
+                .setSampled(decision == SamplingDecision.RECORD_AND_SAMPLE)
+                .setRandomTraceId(randomTraceId)
+                .build(),
+            traceState);
+    long anchorEpochNanos;
+    long anchorNanoTime;
+    long startEpochNanos;
+    if (parentSpan instanceof LightSpan light) {
+      // As the SDK does for a child of its own span: the parent's clock anchor.
+      anchorEpochNanos = light.anchorEpochNanos();
+      anchorNanoTime = light.anchorNanoTime();
+      startEpochNanos = anchorEpochNanos + (clock.nanoTime() - anchorNanoTime);
+    } else {
+      anchorEpochNanos = clock.now();
+      anchorNanoTime = clock.nanoTime();
+      startEpochNanos = anchorEpochNanos;
+    }
+    return new LightSpan(
+        this,
+        context,
+        parentContext,
+        kind,
+        name,
+        anchorEpochNanos,
+        anchorNanoTime,
+        startEpochNanos,
+        attributeCapacity);
+  }
+
+  /** The epoch nanos now on a span's anchored clock. */
+  long now(long anchorEpochNanos, long anchorNanoTime) {
+    return anchorEpochNanos + (clock.nanoTime() - anchorNanoTime);
+  }
+
+  SpanLimits limits() {
+    return limits;
+  }
+
+  Resource resource() {
+    return resource;
+  }
+
+  InstrumentationScopeInfo scope() {
+    return scope;
+  }
+
+  ExceptionAttributeResolver exceptions() {
+    return exceptions;
+  }
+
+  /** Hands an ended span to the sink. */
+  void ended(LightSpan span) {
+    Sink s = sink;
+    if (s != null) {
+      s.ended(span);
+    }
+  }
+
+  /** Receives every span as it ends, on the thread that ends it. Must not throw or block. */
+  public interface Sink {
+    /** One ended span; immutable from now on. */
+    void ended(LightSpan span);
+  }
+}
