@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,10 +247,14 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */
   private static Map<String, String> threadMdc() {
     MDCAdapter adapter = MDC.getMDCAdapter();
-    Map<String, String> map =
-        adapter instanceof LogbackMDCAdapter logback
-            ? logback.getPropertyMap()
-            : adapter == null ? null : adapter.getCopyOfContextMap();
+    Map<String, String> map;
+    if (adapter instanceof LogbackMDCAdapter logback) {
+      // The request's scope usually left the MDC empty: no copy of an empty map then.
+      Set<String> keys = logback.getKeys();
+      map = keys == null || keys.isEmpty() ? null : logback.getPropertyMap();
+    } else {
+      map = adapter == null ? null : adapter.getCopyOfContextMap();
+    }
     return map == null ? Map.of() : map;
   }
 
