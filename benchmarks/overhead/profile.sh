@@ -86,15 +86,17 @@ JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+De
   >"$OUT/sink.log" 2>&1 &
 PIDS+=($!)
 
-profile_one() { # name mode logback-config
-  local name=$1 mode=$2 config=$3 pid s0 s1
+profile_one() { # name mode [logback-config]: without one, set-up (b)'s default console
+  local name=$1 mode=$2 config=${3:-} pid s0 s1 logback=()
   rm -f "$OUT/$name.service.log"
+  if [[ -n $config ]]; then logback=("-Dlogback.configurationFile=$HERE/$config"); fi
   env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
     "SENTRY_DSN=http://overhead@127.0.0.1:$SINK_PORT/1" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark \
     "${PIN_APP[@]}" java "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
-    "-Dlogback.configurationFile=$HERE/$config" "-Doverhead.log.file=$OUT/$name.service.log" \
-    "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" >"$OUT/$name.app.log" 2>&1 &
+    "${logback[@]}" "-Doverhead.log.file=$OUT/$name.service.log" \
+    "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" >"$OUT/$name.stdout.log" \
+    2>"$OUT/$name.app.log" &
   pid=$!
   PIDS+=("$pid")
   for ((i = 0; i < 600; i++)); do
@@ -111,7 +113,7 @@ profile_one() { # name mode logback-config
   jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$name.collapsed,collapsed\"" >/dev/null
   kill "$pid"
   wait "$pid" 2>/dev/null || true
-  rm -f "$OUT/$name.service.log"
+  rm -f "$OUT/$name.service.log" "$OUT/$name.stdout.log"
   # CPU (every thread) or allocated bytes per request over the window, the profiler's included.
   printf '%s\n%s\n' "$s0" "$s1" | awk -v stat="$STAT" -v scale="$SCALE" '
     $1 == "requests" { r[++nr] = $2 }
@@ -121,7 +123,7 @@ profile_one() { # name mode logback-config
 }
 
 profile_one a bare logback-plain.xml
-profile_one b sdk logback-json.xml
+profile_one b sdk
 
 # Charge each sample to the innermost frame of a known owner; frames are "pkg/Class.method",
 # kernel frames end in "_[k]". Prints owner, where (java, kernel: the sample's leaf was a kernel

@@ -5,11 +5,17 @@
 # Runs one small Jetty app (dev.observability.benchmarks.overhead.OverheadApp) under wrk on
 # loopback in these set-ups, alternating them over several rounds so that drift hits all alike:
 #   a    bare Jetty, no SDK, plain-text log line to a file
-#   b    the SDK: servlet filter + every module, JSON log to a file, spans to the loopback OTLP
-#        sink, errors on 1 request in ERROR_EVERY to the loopback Sentry ingest
+#   b    the SDK with its defaults: servlet filter + every module, JSON lines on stdout (the
+#        module's batching console appender; stdout goes to a file), spans to the loopback OTLP
+#        sink, errors on 1 request in ERROR_EVERY to the loopback Sentry ingest, /metrics scraped
+#        once a second
 #   c    the OpenTelemetry Java agent on the bare app, spans to the same sink (its default
 #        sampler, parentbased_always_on); metrics and logs exporters off
 #   c10  as c with OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1
+#   d    the same signals as b without the SDK: the agent with its metrics on
+#        (OTEL_METRICS_EXPORTER=prometheus, scraped once a second), JSON lines through
+#        logstash-logback-encoder (the app's line and an access line written by a servlet filter
+#        with StructuredArguments), and the same errors sent with Sentry.captureException
 # and, to find what dominates (b), optional set-ups: b-without-<module> (logging, metrics,
 # tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED) and b-no-access-log.
 # then fault runs of b under the same load:
@@ -28,7 +34,7 @@
 #                                          before the window, not measured either
 #   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
 #   CONNECTIONS=16                         wrk connections of the main pass
-#   SETUPS="a b c c10"                     set-ups of the alternating rounds
+#   SETUPS="a b c c10 d"                   set-ups of the alternating rounds
 #   FAULTS="otlp-refused otlp-hang sentry-down health-hang"   ("" to skip)
 #   FAULT_ROUNDS=1                         rounds of the fault runs
 #   FAULT_DURATION=$DURATION               seconds of measurement of a fault run
@@ -39,7 +45,8 @@
 #   JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"   JVM options of the app, the same in every set-up
 #   ERROR_EVERY=100                        b reports an error on every N-th request (0: none)
 #   BUILD=1                                build the benchmarks jar first (0: use the one there)
-#   PORT_BASE=18080                        app, sink, hanging sink and closed port: +0 .. +3
+#   PORT_BASE=18080                        app, sink, hanging sink, closed port, the agent's
+#                                          Prometheus endpoint in (d): +0 .. +4
 #   LABEL=""                               a word for the results file name and header ("smoke")
 #   JAR=benchmarks/target/benchmarks.jar   the jar holding the app and the sink (with BUILD=0)
 # Results: a Markdown report on stdout and in benchmarks/overhead/work/results-<date>.md, raw
@@ -58,7 +65,7 @@ ROUNDS=${ROUNDS:-3}
 LIGHT_DURATION=${LIGHT_DURATION:-10}
 LIGHT_CONNECTIONS=${LIGHT_CONNECTIONS:-1}
 CONNECTIONS=${CONNECTIONS:-16}
-SETUPS=${SETUPS:-"a b c c10"}
+SETUPS=${SETUPS:-"a b c c10 d"}
 FAULTS=${FAULTS-"otlp-refused otlp-hang sentry-down health-hang"}
 FAULT_ROUNDS=${FAULT_ROUNDS:-1}
 FAULT_DURATION=${FAULT_DURATION:-$DURATION}
@@ -77,6 +84,7 @@ APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
 HANG_PORT=$((PORT_BASE + 2))
 CLOSED_PORT=$((PORT_BASE + 3))
+PROM_PORT=$((PORT_BASE + 4))
 JAR=${JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 PKG=dev.observability.benchmarks.overhead
 STAMP=$(date -u +%Y%m%d-%H%M%S)${LABEL:+-$LABEL}
@@ -186,14 +194,14 @@ fi
 AGENT_VERSION=$(sed -n 's:.*<opentelemetry-javaagent.version>\(.*\)</opentelemetry-javaagent.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 [[ -n $AGENT_VERSION ]] || die "opentelemetry-javaagent.version not found in pom.xml"
 AGENT_JAR=$WORK/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
-if [[ " $SETUPS " == *" c"* && ! -f $AGENT_JAR ]]; then
+if [[ " $SETUPS " == *" c"* || " $SETUPS " == *" d "* ]] && [[ ! -f $AGENT_JAR ]]; then
   log "fetching io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION"
   mvn -q -B -ntp -N dependency:copy \
     -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION" \
     -DoutputDirectory="$WORK/agent"
 fi
 
-for port in "$APP_PORT" "$SINK_PORT" "$HANG_PORT" "$CLOSED_PORT"; do
+for port in "$APP_PORT" "$SINK_PORT" "$HANG_PORT" "$CLOSED_PORT" "$PROM_PORT"; do
   port_free "$port" || die "port $port is in use; set PORT_BASE"
 done
 
@@ -238,13 +246,19 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
          APP_ENV+=(OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1)
        fi
        APP_ARGS+=(--mode bare) ;;
+    d) APP_JVM+=("-javaagent:$AGENT_JAR" "-Dlogback.configurationFile=$HERE/logback-logstash.xml")
+       APP_ENV+=(OTEL_SERVICE_NAME=overhead-peer "OTEL_EXPORTER_OTLP_ENDPOINT=$sink"
+         OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_METRICS_EXPORTER=prometheus
+         OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 "OTEL_EXPORTER_PROMETHEUS_PORT=$PROM_PORT"
+         OTEL_LOGS_EXPORTER=none)
+       APP_ARGS+=(--mode peer --error-every "$ERROR_EVERY" --sentry-dsn "$dsn") ;;
     b | b-profile | b-no-access-log | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
          sentry-down) dsn="http://overhead@127.0.0.1:$CLOSED_PORT/1" ;;
        esac
-       APP_JVM+=("-Dlogback.configurationFile=$HERE/logback-json.xml")
+       # No Logback configuration: the logging module installs its default console output.
        APP_ENV+=(OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=$sink"
          OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1
          "SENTRY_DSN=$dsn" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark)
@@ -281,6 +295,16 @@ probe_health() { # SECONDS OUTFILE: GET /health/ready once a second, "status ms"
   done
 }
 
+scrape_metrics() { # SECONDS PORT OUTFILE: GET /metrics once a second, as a scraper would
+  local end=$((SECONDS + $1)) ok=0 failed=0
+  while ((SECONDS < end)); do
+    if http_get "$2" /metrics 10 >/dev/null && [[ $HTTP_STATUS == 200 ]]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+    sleep 1
+  done
+  echo "scrapes_ok $ok" >"$3"
+  echo "scrapes_failed $failed" >>"$3"
+}
+
 run_one() { # KIND(setup|fault) NAME ROUND
   local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid="" probe_pid=""
   local base=$RUN_DIR/$label duration=$DURATION
@@ -293,10 +317,12 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local service_log=$base.service.log
   log "run $label: starting"
 
+  local stdout_log=$base.stdout.log
   local t0 t1 i
   t0=$(now_us)
+  # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
   env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$service_log" \
-    -cp "$JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$base.app.log" 2>&1 &
+    -cp "$JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$stdout_log" 2>"$base.app.log" &
   local pid=$!
   PIDS+=("$pid")
   for ((i = 0; ; i++)); do
@@ -317,11 +343,18 @@ run_one() { # KIND(setup|fault) NAME ROUND
   fi
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
-  if [[ $name != a && $name != c && $name != c10 && $name != b-without-health ]]; then
+  if [[ $name != a && $name != c && $name != c10 && $name != d && $name != b-without-health ]]; then
     probe_health "$duration" "$base.health.txt" &
     probe_pid=$!
     PIDS+=("$probe_pid")
   fi
+  local scrape_pid=""
+  case $name in
+    a | c | c10) ;;
+    d) scrape_metrics "$duration" "$PROM_PORT" "$base.scrapes.txt" & scrape_pid=$! ;;
+    *) scrape_metrics "$duration" "$APP_PORT" "$base.scrapes.txt" & scrape_pid=$! ;;
+  esac
+  if [[ -n $scrape_pid ]]; then PIDS+=("$scrape_pid"); fi
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
   fi
@@ -335,7 +368,11 @@ run_one() { # KIND(setup|fault) NAME ROUND
     wait "$probe_pid" || true
     stop_pid "$probe_pid"
   fi
-  if [[ $name != a && $name != c && $name != c10 ]]; then
+  if [[ -n $scrape_pid ]]; then
+    wait "$scrape_pid" || true
+    stop_pid "$scrape_pid"
+  fi
+  if [[ $name != a && $name != c && $name != c10 && $name != d ]]; then
     http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed"
   fi
   local light_p50=0 light_p99=0 light_cpu=0 light_served=0
@@ -353,13 +390,15 @@ run_one() { # KIND(setup|fault) NAME ROUND
   stop_pid "$pid"
   if [[ -n $hang_pid ]]; then stop_pid "$hang_pid"; fi
 
-  # Keep the head and tail of the service log, not the whole (it grows by ~100 MB a run).
-  local log_bytes=0
-  if [[ -f $service_log ]]; then
-    log_bytes=$(stat -c %s "$service_log")
-    { head -n 5 "$service_log"; echo "..."; tail -n 5 "$service_log"; } >"$base.service-sample.log"
-    rm -f "$service_log"
-  fi
+  # Keep the head and tail of the log files, not the whole (they grow by ~100 MB a run).
+  local log_bytes=0 logfile
+  for logfile in "$service_log" "$stdout_log"; do
+    if [[ -s $logfile ]]; then
+      log_bytes=$((log_bytes + $(stat -c %s "$logfile")))
+      { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
+    fi
+    rm -f "$logfile"
+  done
 
   local s0=$base.stats-0.txt s1=$base.stats-1.txt
   local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * through SLF4J and answers a small JSON object serialised with Jackson. {@code GET /admin/stats}
  * reports the process figures of {@link OverheadStats} ({@code ?gc=1} collects first).
  *
- * <p>Flags: {@code --mode bare|sdk} (required), {@code --port N} (default 8080), {@code
+ * <p>The app's own status lines (where it listens, its start-up phases) go to stderr, so that
+ * stdout holds log lines only.
+ *
+ * <p>Flags: {@code --mode bare|sdk|peer} (required), {@code --port N} (default 8080), {@code
  * --error-every N} (sdk and peer modes: report an error on every N-th request, 0 for none; default
  * 100), {@code --hanging-health-check} (sdk mode: add a readiness check that never returns), {@code
  * --sentry-dsn URL} (peer mode, required: where Sentry's static API sends the errors).
@@ -165,13 +168,13 @@ public final class OverheadApp {
                 },
                 "overhead-app-shutdown"));
     server.start();
-    System.out.println(
+    System.err.println(
         "overhead app (mode "
             + options.mode()
             + ") listening on http://127.0.0.1:"
             + connector.getLocalPort()
             + "/work");
-    System.out.println(
+    System.err.println(
         "startup phases (JVM uptime, ms): main "
             + atMain
             + " logging "
