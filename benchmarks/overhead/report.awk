@@ -92,6 +92,7 @@ function setups_table(    list, k, s, m, r, d) {
 function compare(what, name, digits, unit, goalC, goalD,    db, line, other, list, k, o, dx, g) {
   db = median("b", name) - median("a", name)
   line = "- added " what ": (b)-(a) " fmt(db, digits) unit
+  if ("b0" in n) line = line " (b0, the other build: " fmt(median("b0", name) - median("a", name), digits) unit ")"
   split("c c10 d", list, " ")
   for (k = 1; k <= 3; k++) {
     o = list[k]

@@ -9,6 +9,9 @@
 #        module's batching console appender; stdout goes to a file), spans to the loopback OTLP
 #        sink, errors on 1 request in ERROR_EVERY to the loopback Sentry ingest, /metrics scraped
 #        once a second
+#   b0   set-up (b) from another build, to compare two versions of the SDK in one run:
+#        BASELINE_JAR (the benchmarks jar of that build) and, when that build's (b) used one,
+#        BASELINE_LOGBACK (its Logback configuration)
 #   c    the OpenTelemetry Java agent on the bare app, spans to the same sink (its default
 #        sampler, parentbased_always_on); metrics and logs exporters off
 #   c10  as c with OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1
@@ -79,6 +82,8 @@ ERROR_EVERY=${ERROR_EVERY:-100}
 BUILD=${BUILD:-1}
 PORT_BASE=${PORT_BASE:-18080}
 LABEL=${LABEL:-}
+BASELINE_JAR=${BASELINE_JAR:-}
+BASELINE_LOGBACK=${BASELINE_LOGBACK:-}
 
 APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
@@ -228,11 +233,17 @@ OK_SINK_PID=$SINK_PID
 COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k light_cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 
-configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
+configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
   local what=$1
   APP_ENV=()
   APP_JVM=(${JAVA_OPTS})
   APP_ARGS=(--port "$APP_PORT")
+  APP_JAR=$JAR
+  if [[ $what == b0 ]]; then
+    [[ -f $BASELINE_JAR ]] || die "set-up b0 needs BASELINE_JAR (a benchmarks jar of another build)"
+    APP_JAR=$BASELINE_JAR
+    if [[ -n $BASELINE_LOGBACK ]]; then APP_JVM+=("-Dlogback.configurationFile=$BASELINE_LOGBACK"); fi
+  fi
   local sink="http://127.0.0.1:$SINK_PORT" dsn="http://overhead@127.0.0.1:$SINK_PORT/1"
   case $what in
     a) APP_JVM+=("-Dlogback.configurationFile=$HERE/logback-plain.xml")
@@ -252,7 +263,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS
          OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 "OTEL_EXPORTER_PROMETHEUS_PORT=$PROM_PORT"
          OTEL_LOGS_EXPORTER=none)
        APP_ARGS+=(--mode peer --error-every "$ERROR_EVERY" --sentry-dsn "$dsn") ;;
-    b | b-profile | b-no-access-log | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
+    b | b0 | b-profile | b-no-access-log | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
@@ -322,7 +333,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
   t0=$(now_us)
   # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
   env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$service_log" \
-    -cp "$JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$stdout_log" 2>"$base.app.log" &
+    -cp "$APP_JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$stdout_log" 2>"$base.app.log" &
   local pid=$!
   PIDS+=("$pid")
   for ((i = 0; ; i++)); do
@@ -405,7 +416,8 @@ run_one() { # KIND(setup|fault) NAME ROUND
   ((requests > 0)) || die "run $label served no requests"
   local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 phases
   # The app prints its start-up phases as JVM uptime: main, logging, instrumentation, listening.
-  phases=$(sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' "$base.app.log" | head -n 1)
+  # (An older build of the app, as in set-up b0, printed them on stdout.)
+  phases=$(cat "$base.app.log" "$stdout_log.sample" 2>/dev/null | sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' | head -n 1)
   [[ -n $phases ]] || phases="0 0 0 0"
   total_requests=$(stat_of "$base.stats-end.txt" requests)
   cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
