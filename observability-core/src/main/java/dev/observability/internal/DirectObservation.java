@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Used by {@link FacadeObservationRegistry} only while its configuration is the SDK's own.
  * Thread-safe as Micrometer's observation is: a scope is closed on the thread that opened it.
  */
-public final class DirectObservation implements Observation, Observation.Scope {
+public final class DirectObservation implements Observation, Observation.Scope, DirectFrame {
 
   private static final VarHandle INLINE_SCOPE;
 
@@ -52,51 +52,9 @@ public final class DirectObservation implements Observation, Observation.Scope {
   private volatile int inlineScope;
 
   /** While this object is an open scope: the frames it follows; owned by the opening thread. */
-  private @Nullable Frame previousFrame;
+  private @Nullable DirectFrame previousFrame;
 
   private Observation.@Nullable Scope micrometerScope;
-
-  /**
-   * An open direct scope: its observation, the direct scope that was innermost before it on its
-   * thread, and Micrometer's scope that was current when it opened.
-   */
-  interface Frame {
-    /** The observation whose scope this is. */
-    DirectObservation observation();
-
-    /** The direct scope that was innermost before this one, or null. */
-    @Nullable Frame previousFrame();
-
-    /** Micrometer's current scope when this one opened, or null. */
-    Observation.@Nullable Scope micrometerScope();
-
-    /** Replaces the previous frame (when that one was closed out of order). */
-    void unlink(@Nullable Frame previous);
-  }
-
-  /** This object as the first of its open scopes. */
-  private final Frame inlineFrame =
-      new Frame() {
-        @Override
-        public DirectObservation observation() {
-          return DirectObservation.this;
-        }
-
-        @Override
-        public @Nullable Frame previousFrame() {
-          return previousFrame;
-        }
-
-        @Override
-        public Observation.@Nullable Scope micrometerScope() {
-          return micrometerScope;
-        }
-
-        @Override
-        public void unlink(@Nullable Frame previous) {
-          previousFrame = previous;
-        }
-      };
 
   /**
    * What every direct observation of a registry calls: its handlers and filters as registered.
@@ -263,7 +221,7 @@ public final class DirectObservation implements Observation, Observation.Scope {
     if (INLINE_SCOPE.compareAndSet(this, 0, 1)) {
       previousFrame = registry.top();
       micrometerScope = registry.getCurrentObservationScope();
-      registry.push(inlineFrame);
+      registry.push(this);
       scope = this;
     } else {
       scope = new NestedScope(this);
@@ -300,7 +258,27 @@ public final class DirectObservation implements Observation, Observation.Scope {
     }
   }
 
-  // This object as the first open scope.
+  // This object as the first open scope, and its frame.
+
+  @Override
+  public DirectObservation observation() {
+    return this;
+  }
+
+  @Override
+  public @Nullable DirectFrame previousFrame() {
+    return previousFrame;
+  }
+
+  @Override
+  public Observation.@Nullable Scope micrometerScope() {
+    return micrometerScope;
+  }
+
+  @Override
+  public void unlink(@Nullable DirectFrame previous) {
+    previousFrame = previous;
+  }
 
   @Override
   public Observation getCurrentObservation() {
@@ -316,7 +294,7 @@ public final class DirectObservation implements Observation, Observation.Scope {
   public void close() {
     // As Micrometer's scope: handlers first, then the previous scope is current again.
     notifyScopeClosed();
-    plan.registry.pop(inlineFrame);
+    plan.registry.pop(this);
     previousFrame = null;
     micrometerScope = null;
     inlineScope = 0;
@@ -355,9 +333,9 @@ public final class DirectObservation implements Observation, Observation.Scope {
   }
 
   /** A scope opened while this observation's own one is open (nested, or on another thread). */
-  private static final class NestedScope implements Observation.Scope, Frame {
+  private static final class NestedScope implements Observation.Scope, DirectFrame {
     private final DirectObservation observation;
-    private @Nullable Frame previousFrame;
+    private @Nullable DirectFrame previousFrame;
     private final Observation.@Nullable Scope micrometerScope;
 
     NestedScope(DirectObservation observation) {
@@ -374,7 +352,7 @@ public final class DirectObservation implements Observation, Observation.Scope {
     }
 
     @Override
-    public @Nullable Frame previousFrame() {
+    public @Nullable DirectFrame previousFrame() {
       return previousFrame;
     }
 
@@ -384,7 +362,7 @@ public final class DirectObservation implements Observation, Observation.Scope {
     }
 
     @Override
-    public void unlink(@Nullable Frame previous) {
+    public void unlink(@Nullable DirectFrame previous) {
       previousFrame = previous;
     }
 

@@ -44,7 +44,7 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
    * remembers which of Micrometer's scopes was current when it opened, and is the current
    * observation while that one still is.
    */
-  private final ThreadLocal<DirectObservation.@Nullable Frame> frames = new ThreadLocal<>();
+  private final ThreadLocal<@Nullable DirectFrame> frames = new ThreadLocal<>();
 
   /**
    * The current observation: the innermost direct scope's, unless one of Micrometer's scopes was
@@ -53,7 +53,7 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
   @Override
   public @Nullable Observation getCurrentObservation() {
     Observation.Scope micrometer = scopes.getCurrentObservationScope();
-    DirectObservation.Frame top = frames.get();
+    DirectFrame top = frames.get();
     if (top != null && top.micrometerScope() == micrometer) {
       return top.observation();
     }
@@ -67,12 +67,12 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
   }
 
   /** Makes {@code frame} the innermost direct scope of this thread. */
-  void push(DirectObservation.Frame frame) {
+  void push(DirectFrame frame) {
     frames.set(frame);
   }
 
   /** The innermost direct scope of this thread, or null. */
-  DirectObservation.@Nullable Frame top() {
+  @Nullable DirectFrame top() {
     return frames.get();
   }
 
@@ -80,10 +80,10 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
    * Ends {@code frame} on this thread: its predecessor is the innermost again; a frame closed out
    * of order (an outer one before an inner one) is taken out of the chain.
    */
-  void pop(DirectObservation.Frame frame) {
-    DirectObservation.Frame top = frames.get();
+  void pop(DirectFrame frame) {
+    DirectFrame top = frames.get();
     if (top == frame) {
-      DirectObservation.Frame previous = frame.previousFrame();
+      DirectFrame previous = frame.previousFrame();
       if (previous == null) {
         frames.remove();
       } else {
@@ -91,10 +91,10 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
       }
       return;
     }
-    DirectObservation.Frame current = top;
+    DirectFrame current = top;
     int depth = 0;
     while (current != null && depth++ < 1024) {
-      DirectObservation.Frame previous = current.previousFrame();
+      DirectFrame previous = current.previousFrame();
       if (previous == frame) {
         current.unlink(frame.previousFrame());
         return;

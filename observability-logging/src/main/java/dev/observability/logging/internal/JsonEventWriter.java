@@ -488,32 +488,31 @@ public final class JsonEventWriter {
 
     @Override
     public void integer(String key, long value) {
-      if (!dynamicFull) {
-        int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
-        if (mark >= 0) {
-          if (keys().isSensitive(key)) {
-            writeString(scrubber().mask());
-          } else {
-            b.writeLong(value);
-          }
-          endField(mark);
-        }
-      }
+      number(key, true, value, 0);
     }
 
     @Override
     public void decimal(String key, double value) {
-      if (!dynamicFull) {
-        int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
-        if (mark >= 0) {
-          if (keys().isSensitive(key)) {
-            writeString(scrubber().mask());
-          } else {
-            b.writeDouble(value);
-          }
-          endField(mark);
-        }
+      number(key, false, 0, value);
+    }
+
+    /** A numeric key-value, written without boxing; masked under a sensitive key. */
+    private void number(String key, boolean whole, long longValue, double doubleValue) {
+      if (dynamicFull) {
+        return;
       }
+      int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
+      if (mark < 0) {
+        return;
+      }
+      if (keys().isSensitive(key)) {
+        writeString(scrubber().mask());
+      } else if (whole) {
+        b.writeLong(longValue);
+      } else {
+        b.writeDouble(doubleValue);
+      }
+      endField(mark);
     }
 
     /** One MDC entry. */
