@@ -210,7 +210,8 @@ final class DefaultScrubber implements Scrubber {
   /**
    * One pass of every detector over {@code t}, emitting as it goes. When the text holds a percent
    * escape or a {@code +} (which stands for a space in form data), it is read a second way ({@link
-   * #bothReadings}); {@code settle} is false for the rounds that reading runs itself.
+   * #bothReadings}), and a result that differs from {@code t} is {@linkplain #settle settled};
+   * {@code settle} is false for the rounds that settling runs itself.
    */
   private @Nullable StringBuilder scan(
       CharSequence t, @Nullable StringBuilder out, boolean settle) {
@@ -232,8 +233,10 @@ final class DefaultScrubber implements Scrubber {
         continue;
       }
       if (trigger == T_ENCODING) {
-        // No detector starts at % or +. Those a detector reads past, in a match or not, are
-        // looked for below: a mask of the text as it is may cover what the decoded reading needs.
+        // No detector starts at % or +, and a detector that misses resumes past characters of its
+        // own kind only (digits, base64url, spaces, a scheme word, "://", "-----BEGIN "), never
+        // past a % or +: each one outside a match is seen here. Those inside a match are looked
+        // for below, since the decoded reading may need what the mask covers.
         if (!encoded) {
           encoded = c == '+' || Percent.isEscape(t, i, n);
         }
@@ -255,12 +258,7 @@ final class DefaultScrubber implements Scrubber {
         i = end;
       } else {
         int next = (int) ~r;
-        if (next > i + 1) {
-          encoded = encoded || Percent.hasEncoded(t, i + 1, next);
-          i = next;
-        } else {
-          i++;
-        }
+        i = next > i ? next : i + 1;
       }
     }
     if (sb != null) {
@@ -269,15 +267,23 @@ final class DefaultScrubber implements Scrubber {
     if (!encoded) {
       return sb;
     }
-    StringBuilder both = bothReadings(t, settle);
-    if (both == null) {
-      return sb;
+    StringBuilder result = bothReadings(t);
+    boolean masked = maskEnd >= 0;
+    if (result == null && (!masked || !settle)) {
+      return sb; // the decoded reading adds nothing to a pass that masked nothing, or is settling
+    }
+    if (result == null) {
+      result =
+          out == null ? sb : new StringBuilder(out.length() - mark).append(out, mark, out.length());
+    }
+    if (settle) {
+      result = settle(result);
     }
     if (out == null) {
-      return both;
+      return result;
     }
     out.setLength(mark);
-    return out.append(both);
+    return out.append(result);
   }
 
   /**
@@ -316,9 +322,7 @@ final class DefaultScrubber implements Scrubber {
 
   // ---- percent-encoded text: two readings ----
 
-  /**
-   * Most rounds {@link #bothReadings} runs after its first to reach a result it would not change.
-   */
+  /** Most times {@link #settle} scrubs a result again to reach one it would not change. */
   private static final int MAX_SETTLE_ROUNDS = 3;
 
   /**
@@ -331,29 +335,34 @@ final class DefaultScrubber implements Scrubber {
    *
    * <p>Returns null when the decoded reading finds nothing that the first pass has not masked
    * already (whose output then stands), else the text with both readings' matches masked. The first
-   * pass counted its own matches; here only what the decoded reading adds is counted. A mask can
-   * open a match to the other reading (a token glued to a masked one stands alone afterwards), as
-   * scrubbing the result again would find; with {@code settle}, the result is scrubbed again, at
-   * most {@link #MAX_SETTLE_ROUNDS} times, until nothing changes, which keeps scrubbing idempotent.
+   * pass counted its own matches; here only what the decoded reading adds is counted.
    */
-  private @Nullable StringBuilder bothReadings(CharSequence t, boolean settle) {
+  private @Nullable StringBuilder bothReadings(CharSequence t) {
     Ranges decoded = collectDecoded(t);
     if (decoded == null) {
       return null;
     }
     Ranges raw = collect(t, t, t.length(), false);
-    StringBuilder merged = merge(t, raw, decoded);
-    if (merged == null) {
-      return null;
-    }
-    for (int round = 0; settle && round < MAX_SETTLE_ROUNDS; round++) {
-      StringBuilder next = scan(merged, null, false);
+    return merge(t, raw, decoded);
+  }
+
+  /**
+   * Scrubs {@code result}, the scrubbed form of encoded text, again, at most {@link
+   * #MAX_SETTLE_ROUNDS} times, until nothing changes. A mask of one reading can change what the
+   * other reads: a token glued to a masked one stands alone afterwards, a quote inside a mask no
+   * longer closes a value. Scrubbing the result again would find that; settling here keeps
+   * scrubbing idempotent.
+   */
+  private StringBuilder settle(StringBuilder result) {
+    StringBuilder settled = result;
+    for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      StringBuilder next = scan(settled, null, false);
       if (next == null) {
         break;
       }
-      merged = next;
+      settled = next;
     }
-    return merged;
+    return settled;
   }
 
   /**

@@ -149,6 +149,28 @@ class PercentEncodedTest {
         .isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "12345 678-90", // digit groups
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdW", // a JWT cut short
+        "Bearer abc", // a scheme and a short token
+        "Basic dXNl", // a scheme and short base64
+        "x: ", // a key without a value
+        "pass::", // a doubled separator
+        "ftp://", // a scheme separator
+        "-----BEGIN CERTIFICATE-----", // a PEM header that is no private key
+        "AKIA12", // a key prefix cut short
+        "ghp_x", // a token prefix cut short
+        "a@b" // no e-mail address
+      })
+  void scrub_encodedSecretRightAfterWhatADetectorSkips_isFound(String skipped) {
+    assertThat(scrubber.scrub(skipped + "%20password%3Dhunter2"))
+        .isEqualTo(skipped + "%20password%3D[REDACTED]");
+    assertThat(scrubber.scrub(skipped + "+pan%3D4111+1111+1111+1111"))
+        .isEqualTo(skipped + "+pan%3D[REDACTED]");
+  }
+
   @Test
   void scrub_extraPatterns_alsoMatchTheDecodedText() {
     Scrubber withPattern = Scrubber.builder().addPattern("EMP-\\d{6}").build();
