@@ -142,13 +142,7 @@ public final class Observability implements AutoCloseable {
     }
     ObservabilityConfig config = ObservabilityConfig.resolve(sources, keys);
     long discovered = System.nanoTime();
-    List<ObservabilityModule> modules = ModuleStarter.select(candidates, config);
-    ModuleStarter.validate(modules, config);
-    for (String unknown : sources.unknownNames(keys)) {
-      logger.warn(
-          "observability configuration {} is not read by core or by any module on the class path",
-          unknown);
-    }
+    List<ObservabilityModule> modules = ConfigurationCheck.modulesToStart(candidates, config, keys);
 
     long configured = System.nanoTime();
     ServiceInfo service = serviceInfo(config);

@@ -23,38 +23,46 @@ public final class ObservabilityConfig {
 
   private final ConfigSources sources;
   private final Map<String, Resolved<?>> resolved = new ConcurrentHashMap<>();
+  private final Map<String, String> invalid = new ConcurrentHashMap<>();
+  private final List<String> problems = new ArrayList<>();
 
   private ObservabilityConfig(ConfigSources sources) {
     this.sources = sources;
   }
 
   /**
-   * Resolves and validates {@code keys} from {@code sources}.
-   *
-   * @throws ConfigurationException listing every invalid key
+   * Resolves and validates {@code keys} from {@code sources}. Never throws: the problems of invalid
+   * keys are kept, one line each, in {@link #problems()}, so that the caller can report them
+   * together with those found later (modules' own rules, the module selection); reading an invalid
+   * key throws {@link ConfigurationException} with its problem.
    */
   static ObservabilityConfig resolve(ConfigSources sources, Collection<ConfigKey<?>> keys) {
     ObservabilityConfig config = new ObservabilityConfig(sources);
-    List<String> problems = new ArrayList<>();
     Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
     for (ConfigKey<?> key : keys) {
       ConfigKey<?> previous = byName.putIfAbsent(key.name(), key);
       if (previous != null
           && previous != key
           && !previous.defaultText().equals(key.defaultText())) {
-        problems.add("key '" + key.name() + "' is declared twice with different defaults");
+        config.problems.add("key '" + key.name() + "' is declared twice with different defaults");
+        continue;
+      }
+      if (previous == key) {
         continue;
       }
       try {
         config.resolveOne(key);
       } catch (IllegalArgumentException e) {
-        problems.add(e.getMessage());
+        config.invalid.put(key.name(), e.getMessage());
+        config.problems.add(e.getMessage());
       }
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
     return config;
+  }
+
+  /** The problems of the keys resolved by {@link #resolve}, in declaration order. */
+  List<String> problems() {
+    return List.copyOf(problems);
   }
 
   /**
@@ -62,15 +70,7 @@ public final class ObservabilityConfig {
    */
   @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
-    Resolved<?> r = resolved.get(key.name());
-    if (r == null) {
-      try {
-        r = resolveOne(key);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(List.of(e.getMessage()));
-      }
-    }
-    Object value = r.value();
+    Object value = lookup(key).value();
     if (value == null) {
       throw new ConfigurationException(List.of(describe(key) + " is required but not set"));
     }
@@ -80,15 +80,40 @@ public final class ObservabilityConfig {
   /** The value of {@code key} if it is set or has a default. */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> find(ConfigKey<T> key) {
+    return Optional.ofNullable((T) lookup(key).value());
+  }
+
+  private Resolved<?> lookup(ConfigKey<?> key) {
     Resolved<?> r = resolved.get(key.name());
-    if (r == null) {
-      try {
-        r = resolveOne(key);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(List.of(e.getMessage()));
-      }
+    if (r != null) {
+      return r;
     }
-    return Optional.ofNullable((T) r.value());
+    String problem = invalid.get(key.name());
+    if (problem != null) {
+      throw new ConfigurationException(List.of(problem));
+    }
+    try {
+      return resolveOne(key);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(List.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * A configuration problem with the value of {@code key}, worded as core words its own: the key,
+   * its system property and environment variables, the value as configured and where it came from
+   * (for a {@linkplain ConfigKey#secret() secret} key, only where), then {@code expected}, which
+   * says what the value must be. For {@link dev.observability.spi.ObservabilityModule#validate}, so
+   * that every entry of a {@link ConfigurationException} says what to change and where.
+   *
+   * <p>For example {@code problem(DSN, "must be a Sentry DSN, http[s]://<key>@<host>/<project
+   * id>")} gives {@code errors.dsn (system property observability.errors.dsn, environment
+   * OBSERVABILITY_ERRORS_DSN or SENTRY_DSN) = (secret value not shown) (from environment
+   * SENTRY_DSN): must be a Sentry DSN, http[s]://<key>@<host>/<project id>}.
+   */
+  public String problem(ConfigKey<?> key, String expected) {
+    ConfigSources.Raw raw = sources.lookup(key);
+    return describe(key, raw) + ": " + expected;
   }
 
   /**
@@ -123,16 +148,7 @@ public final class ObservabilityConfig {
       try {
         result = new Resolved<>(key.parse(raw.value()), raw.source());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            describe(key)
-                + (key.isSecret()
-                    ? " = (secret value not shown)"
-                    : " = '" + abbreviate(raw.value()) + "'")
-                + " (from "
-                + raw.source()
-                + "): "
-                + e.getMessage(),
-            e);
+        throw new IllegalArgumentException(describe(key, raw) + ": " + e.getMessage(), e);
       }
     }
     resolved.put(key.name(), result);
@@ -151,6 +167,18 @@ public final class ObservabilityConfig {
       sb.append(" or ").append(standard);
     }
     return sb.append(')').toString();
+  }
+
+  /** The key, its property and variables, and the configured value and its source, if any. */
+  private static String describe(ConfigKey<?> key, ConfigSources.@Nullable Raw raw) {
+    if (raw == null) {
+      return describe(key) + " (not set)";
+    }
+    return describe(key)
+        + (key.isSecret() ? " = (secret value not shown)" : " = '" + abbreviate(raw.value()) + "'")
+        + " (from "
+        + raw.source()
+        + ")";
   }
 
   private static String abbreviate(String value) {

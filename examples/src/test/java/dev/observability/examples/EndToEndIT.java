@@ -256,6 +256,42 @@ class EndToEndIT {
     assertThat(example.output()).doesNotContain("4111111111111111").doesNotContain("t0ps3cret");
   }
 
+  @Test
+  void percentEncodedSecretsInTheQuery_areMaskedInTheAccessLineTheSpanAndTheEvent()
+      throws Exception {
+    String query =
+        "q=password%3Dhunter9e2e"
+            + "&next=https%3A%2F%2Fann%3As3cr3tE2E%40login.example%2Fhome"
+            + "&pan=4111%201111%201111%201111"
+            + "&form=card%3D5555+5555+5555+4444";
+    String masked =
+        "q=password%3D[REDACTED]"
+            + "&next=https%3A%2F%2Fann%3A[REDACTED]%40login.example%2Fhome"
+            + "&pan=[REDACTED]"
+            + "&form=card%3D[REDACTED]";
+    HttpResponse<String> response =
+        send("GET", "/api/fail?" + query, "", "X-Request-ID", "e2e-encoded-secrets");
+    assertThat(response.statusCode()).isEqualTo(500);
+
+    JsonNode access = example.accessLine("e2e-encoded-secrets");
+    assertThat(access.path("path").asText()).isEqualTo("/api/fail?" + masked);
+    String traceId = access.path("trace_id").asText();
+    ExportedSpan root = serverSpan(traceId, "/api/fail");
+    assertThat(root.attribute("url.query")).isEqualTo(masked);
+    await().atMost(Duration.ofSeconds(30)).until(() -> eventsOf(traceId).size() >= 1);
+    SentryEvent event = eventsOf(traceId).get(0);
+    assertThat(event.getRequest().getQueryString()).isEqualTo(masked);
+    assertThat(event.getExceptions().get(0).getValue())
+        .isEqualTo("payment provider rejected the request: " + masked);
+
+    for (String secret :
+        List.of("hunter9e2e", "s3cr3tE2E", "4111%201111", "5555+5555", "4111 1111", "5555 5555")) {
+      assertThat(example.output()).as("stdout").doesNotContain(secret);
+      assertThat(collector.rawEnvelopes()).as("Sentry envelopes").doesNotContain(secret);
+      assertThat(root.span().toString()).as("exported span").doesNotContain(secret);
+    }
+  }
+
   private List<SentryEvent> eventsOf(String traceId) throws IOException {
     return collector.events().stream()
         .filter(

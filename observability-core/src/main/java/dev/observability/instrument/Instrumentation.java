@@ -1,6 +1,7 @@
 package dev.observability.instrument;
 
 import dev.observability.Observability;
+import dev.observability.instrument.internal.ByteBuddyPresence;
 import dev.observability.instrument.internal.MethodInvoker;
 import dev.observability.instrument.internal.MethodPlan;
 import dev.observability.instrument.internal.PlanResolver;
@@ -126,10 +127,14 @@ public final class Instrumentation {
   public <T> T subclass(Class<T> type, Object... constructorArgs) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(constructorArgs, "constructorArgs");
-    if (!Subclasser.isAvailable()) {
+    if (!ByteBuddyPresence.isAvailable()) {
       throw new IllegalStateException(
-          "subclass(...) needs Byte Buddy on the class path (net.bytebuddy:byte-buddy); without"
-              + " it, instrument an interface with instrument(type, target)");
+          "Instrumentation.subclass("
+              + type.getName()
+              + ") needs Byte Buddy on the class path: add the dependency "
+              + ByteBuddyPresence.ARTIFACT
+              + " (observability-bom manages its version), or give the class an interface and use"
+              + " instrument(interface, target), which needs nothing more");
     }
     Class<?> generated = subclasses.computeIfAbsent(type, t -> Subclasser.generate(t, invoker));
     return Subclasser.newInstance(generated.asSubclass(type), type, constructorArgs);
@@ -193,6 +198,6 @@ public final class Instrumentation {
 
   /** Whether {@link #subclass(Class, Object...)} can work: Byte Buddy is on the class path. */
   public static boolean isSubclassingAvailable() {
-    return Subclasser.isAvailable();
+    return ByteBuddyPresence.isAvailable();
   }
 }

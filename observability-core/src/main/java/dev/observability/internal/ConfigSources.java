@@ -1,9 +1,10 @@
 package dev.observability.internal;
 
 import dev.observability.ConfigKey;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -108,11 +109,64 @@ public final class ConfigSources {
     return isSet(value) ? value : null;
   }
 
+  /** Where a name was set. */
+  public enum Kind {
+    /** {@code Observability.builder().property(name, ...)}: a key name. */
+    BUILDER("builder property"),
+    /** A system property {@code observability.*}. */
+    SYSTEM_PROPERTY("system property"),
+    /** An environment variable {@code OBSERVABILITY_*}. */
+    ENVIRONMENT("environment");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    /** The name {@code key} has in this source. */
+    public String nameOf(ConfigKey<?> key) {
+      return switch (this) {
+        case BUILDER -> key.name();
+        case SYSTEM_PROPERTY -> key.systemProperty();
+        case ENVIRONMENT -> key.environmentVariable();
+      };
+    }
+
+    /** The prefix every name of this source has ({@code observability.}, ...), or none. */
+    public String prefix() {
+      return switch (this) {
+        case BUILDER -> "";
+        case SYSTEM_PROPERTY -> "observability.";
+        case ENVIRONMENT -> "OBSERVABILITY_";
+      };
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /**
+   * A name set in a source that no declared key reads.
+   *
+   * @param kind the source
+   * @param name the name as set
+   */
+  public record Unknown(Kind kind, String name) {
+    @Override
+    public String toString() {
+      return kind + " " + name;
+    }
+  }
+
   /**
    * The names set in the builder, as system properties or as {@code OBSERVABILITY_*} variables that
    * no declared key reads: most likely typos, or keys of a module that is not on the class path.
+   * Sorted by source, then name.
    */
-  public Set<String> unknownNames(Iterable<ConfigKey<?>> declared) {
+  public List<Unknown> unknownNames(Iterable<ConfigKey<?>> declared) {
     Set<String> names = new HashSet<>();
     Set<String> props = new HashSet<>();
     Set<String> envs = new HashSet<>();
@@ -121,23 +175,23 @@ public final class ConfigSources {
       props.add(key.systemProperty());
       envs.add(key.environmentVariable());
     }
-    Set<String> unknown = new TreeSet<>();
-    for (String name : builder.keySet()) {
+    List<Unknown> unknown = new ArrayList<>();
+    for (String name : new TreeSet<>(builder.keySet())) {
       if (!names.contains(name)) {
-        unknown.add(builderOrigin(name));
+        unknown.add(new Unknown(Kind.BUILDER, name));
       }
     }
-    for (String name : systemProperties.keySet()) {
+    for (String name : new TreeSet<>(systemProperties.keySet())) {
       if (name.startsWith("observability.") && !props.contains(name)) {
-        unknown.add("system property " + name);
+        unknown.add(new Unknown(Kind.SYSTEM_PROPERTY, name));
       }
     }
-    for (String name : environment.keySet()) {
+    for (String name : new TreeSet<>(environment.keySet())) {
       if (name.startsWith("OBSERVABILITY_") && !envs.contains(name)) {
-        unknown.add("environment " + name);
+        unknown.add(new Unknown(Kind.ENVIRONMENT, name));
       }
     }
-    return new LinkedHashSet<>(unknown);
+    return unknown;
   }
 
   private String builderOrigin(String name) {

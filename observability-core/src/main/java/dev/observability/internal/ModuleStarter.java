@@ -14,10 +14,12 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,28 +102,65 @@ public final class ModuleStarter {
   }
 
   /**
-   * Drops the modules named in {@code modules.disabled}.
-   *
-   * @throws ConfigurationException when a disabled name matches no module
+   * The names of the SDK's own modules. Naming one of them in {@code modules.disabled} is accepted
+   * when it is not on the class path (there is nothing to disable), so that one setting can serve
+   * services built with different sets of modules; any other name that matches no module is a typo.
    */
-  public static List<ObservabilityModule> select(
-      List<ObservabilityModule> modules, ObservabilityConfig config) {
-    Set<String> disabled = new LinkedHashSet<>(config.get(CoreConfig.MODULES_DISABLED));
+  public static final List<String> SDK_MODULES =
+      List.of("logging", "metrics", "tracing", "errors", "health", "servlet");
+
+  /**
+   * The modules to start, and the names in {@code modules.disabled} that match no module: neither
+   * one of {@code candidates} nor one of {@link #SDK_MODULES}.
+   *
+   * @param modules the modules to start, in start order
+   * @param unknownNames names to report, as written
+   */
+  public record Selection(List<ObservabilityModule> modules, List<String> unknownNames) {}
+
+  /**
+   * Drops the modules named in {@code modules.disabled} (compared ignoring case), and collects the
+   * names that match no module.
+   */
+  public static Selection select(List<ObservabilityModule> modules, ObservabilityConfig config) {
+    List<String> names;
+    try {
+      names = config.get(CoreConfig.MODULES_DISABLED);
+    } catch (ConfigurationException e) {
+      names = List.of(); // reported with the other key problems
+    }
+    Set<String> disabled = new LinkedHashSet<>();
+    for (String name : names) {
+      disabled.add(name.trim().toLowerCase(Locale.ROOT));
+    }
     List<ObservabilityModule> selected = new ArrayList<>();
+    Set<String> present = new LinkedHashSet<>();
     for (ObservabilityModule module : modules) {
-      if (!disabled.remove(module.name())) {
+      String name = module.name().toLowerCase(Locale.ROOT);
+      present.add(name);
+      if (!disabled.contains(name)) {
         selected.add(module);
       }
     }
-    return selected;
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      String normalised = name.trim().toLowerCase(Locale.ROOT);
+      if (!present.contains(normalised) && !SDK_MODULES.contains(normalised)) {
+        unknown.add(name.trim());
+      }
+    }
+    return new Selection(List.copyOf(selected), List.copyOf(unknown));
   }
 
   /**
    * Runs every module's cross-key validation.
    *
-   * @throws ConfigurationException listing every problem of every module
+   * @param known problems already reported; a module that reads an invalid key fails with that
+   *     key's problem, which is then not repeated
+   * @return every problem of every module, each prefixed with the module's name
    */
-  public static void validate(List<ObservabilityModule> modules, ObservabilityConfig config) {
+  public static List<String> validate(
+      List<ObservabilityModule> modules, ObservabilityConfig config, Collection<String> known) {
     List<String> problems = new ArrayList<>();
     for (ObservabilityModule module : modules) {
       try {
@@ -130,13 +169,19 @@ public final class ModuleStarter {
         }
       } catch (ConfigurationException e) {
         for (String problem : e.problems()) {
-          problems.add(module.name() + ": " + problem);
+          if (!known.contains(problem)) {
+            problems.add(module.name() + ": " + problem);
+          }
         }
+      } catch (RuntimeException | LinkageError e) {
+        problems.add(
+            module.name()
+                + ": its configuration check failed: "
+                + e.getClass().getName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       }
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    return problems;
   }
 
   /**

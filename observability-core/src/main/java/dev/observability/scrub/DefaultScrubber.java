@@ -1,6 +1,7 @@
 package dev.observability.scrub;
 
 import io.micrometer.core.instrument.Counter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * is linear in the length of the text. Clean text is returned as the same instance without
  * allocating.
  *
+ * <p>{@code %} and {@code +} are noted by the same table: text that holds a percent escape or a
+ * {@code +} is also read decoded ({@link #bothReadings}), and what that reading finds is masked in
+ * the text as it is. Text without them costs nothing more.
+ *
  * <p>Detectors return a {@code long}: a match packs {@code start << 32 | end} (non-negative); a
  * miss is {@code ~resume}, the index at which the pass continues.
  *
@@ -30,6 +35,7 @@ final class DefaultScrubber implements Scrubber {
   private static final int T_COLON = 4;
   private static final int T_AT = 5;
   private static final int T_DASH = 6;
+  private static final int T_ENCODING = 7;
   private static final byte[] TRIGGERS = new byte[128];
 
   /** Keys longer than this are judged by their last {@code MAX_KEY} characters. */
@@ -69,7 +75,14 @@ final class DefaultScrubber implements Scrubber {
     TRIGGERS[':'] = T_COLON;
     TRIGGERS['@'] = T_AT;
     TRIGGERS['-'] = T_DASH;
+    TRIGGERS['%'] = T_ENCODING;
+    TRIGGERS['+'] = T_ENCODING;
   }
+
+  /** Longest decoded text whose builder a thread keeps for the next call. */
+  static final int SCRATCH_MAX = 2048;
+
+  private static final ThreadLocal<StringBuilder> SCRATCH = new ThreadLocal<>();
 
   private final String mask;
   private final KeyRules keys;
@@ -191,8 +204,21 @@ final class DefaultScrubber implements Scrubber {
    * returns null if nothing matched, else a new builder holding the scrubbed text.
    */
   private @Nullable StringBuilder scan(CharSequence t, @Nullable StringBuilder out) {
+    return scan(t, out, true);
+  }
+
+  /**
+   * One pass of every detector over {@code t}, emitting as it goes. When the text holds a percent
+   * escape or a {@code +} (which stands for a space in form data), it is read a second way ({@link
+   * #bothReadings}), and a result that differs from {@code t} is {@linkplain #settle settled};
+   * {@code settle} is false for the rounds that settling runs itself.
+   */
+  private @Nullable StringBuilder scan(
+      CharSequence t, @Nullable StringBuilder out, boolean settle) {
     StringBuilder sb = out;
+    int mark = out == null ? 0 : out.length();
     int n = t.length();
+    boolean encoded = false;
     // Text before `last` has been emitted (or, while sb is null, is unchanged); maskEnd is the end
     // of the last masked region, so a detector at maskEnd sees the mask before it, as a second pass
     // over the output would.
@@ -206,43 +232,18 @@ final class DefaultScrubber implements Scrubber {
         i++;
         continue;
       }
-      long r;
-      Rule rule = Rule.KEY_VALUE;
-      switch (trigger) {
-        case T_DIGIT -> {
-          if (boundaryBefore(t, i, maskEnd)) {
-            r = digits(t, i, n);
-            rule = r >= 0 && (int) r - (int) (r >>> 32) == 11 ? Rule.SSN : Rule.CARD;
-          } else {
-            r = resume(i + 1);
-          }
+      if (trigger == T_ENCODING) {
+        // No detector starts at % or +, and a detector that misses resumes past characters of its
+        // own kind only (digits, base64url, spaces, a scheme word, "://", "-----BEGIN "), never
+        // past a % or +: each one outside a match is seen here. Those inside a match are looked
+        // for below, since the decoded reading may need what the mask covers.
+        if (!encoded) {
+          encoded = c == '+' || Percent.isEscape(t, i, n);
         }
-        case T_LETTER -> {
-          if (boundaryBefore(t, i, maskEnd)) {
-            r = token(t, i, n);
-            rule = tokenRule(t, i, n);
-          } else {
-            r = resume(i + 1);
-          }
-        }
-        case T_COLON -> {
-          if (i + 2 < n && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/') {
-            r = urlCredentials(t, i, n, last);
-            rule = Rule.URL_CREDENTIALS;
-          } else {
-            r = keyValue(t, i, n, last);
-          }
-        }
-        case T_EQUALS -> r = keyValue(t, i, n, last);
-        case T_AT -> {
-          r = emails ? email(t, i, n, last) : resume(i + 1);
-          rule = Rule.EMAIL;
-        }
-        default -> {
-          r = privateKey(t, i, n);
-          rule = Rule.PRIVATE_KEY;
-        }
+        i++;
+        continue;
       }
+      long r = detect(t, i, n, trigger, last, maskEnd);
       if (r >= 0) {
         int start = (int) (r >>> 32);
         int end = (int) r;
@@ -250,10 +251,11 @@ final class DefaultScrubber implements Scrubber {
           sb = new StringBuilder(n + mask.length() + 16);
         }
         sb.append(t, last, start).append(mask);
+        count(ruleOf(t, i, n, trigger, r));
+        encoded = encoded || Percent.hasEncoded(t, i, end);
         last = end;
         maskEnd = end;
         i = end;
-        count(rule);
       } else {
         int next = (int) ~r;
         i = next > i ? next : i + 1;
@@ -262,7 +264,272 @@ final class DefaultScrubber implements Scrubber {
     if (sb != null) {
       sb.append(t, last, n);
     }
-    return sb;
+    if (!encoded) {
+      return sb;
+    }
+    StringBuilder result = bothReadings(t);
+    boolean masked = maskEnd >= 0;
+    if (result == null && (!masked || !settle)) {
+      return sb; // the decoded reading adds nothing to a pass that masked nothing, or is settling
+    }
+    if (result == null) {
+      result =
+          out == null ? sb : new StringBuilder(out.length() - mark).append(out, mark, out.length());
+    }
+    if (settle) {
+      result = settle(result);
+    }
+    if (out == null) {
+      return result;
+    }
+    out.setLength(mark);
+    return out.append(result);
+  }
+
+  /**
+   * The detector that {@code trigger} wakes at {@code i}: a match ({@code start << 32 | end}) or
+   * {@code ~resume}. {@code floor} is where look-back stops (the end of the last mask); {@code
+   * maskEnd} the end of the last mask, which counts as a word boundary.
+   */
+  private long detect(CharSequence t, int i, int n, int trigger, int floor, int maskEnd) {
+    return switch (trigger) {
+      case T_DIGIT -> boundaryBefore(t, i, maskEnd) ? digits(t, i, n) : resume(i + 1);
+      case T_LETTER -> boundaryBefore(t, i, maskEnd) ? token(t, i, n) : resume(i + 1);
+      case T_COLON ->
+          isSchemeSeparator(t, i, n) ? urlCredentials(t, i, n, floor) : keyValue(t, i, n, floor);
+      case T_EQUALS -> keyValue(t, i, n, floor);
+      case T_AT -> emails ? email(t, i, n, floor) : resume(i + 1);
+      case T_DASH -> privateKey(t, i, n);
+      default -> resume(i + 1);
+    };
+  }
+
+  /** The rule of match {@code r} that {@code trigger} found at {@code i}, for the counter. */
+  private static Rule ruleOf(CharSequence t, int i, int n, int trigger, long r) {
+    return switch (trigger) {
+      case T_DIGIT -> (int) r - (int) (r >>> 32) == 11 ? Rule.SSN : Rule.CARD;
+      case T_LETTER -> tokenRule(t, i, n);
+      case T_COLON -> isSchemeSeparator(t, i, n) ? Rule.URL_CREDENTIALS : Rule.KEY_VALUE;
+      case T_AT -> Rule.EMAIL;
+      case T_DASH -> Rule.PRIVATE_KEY;
+      default -> Rule.KEY_VALUE;
+    };
+  }
+
+  private static boolean isSchemeSeparator(CharSequence t, int i, int n) {
+    return i + 2 < n && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/';
+  }
+
+  // ---- percent-encoded text: two readings ----
+
+  /** Most times {@link #settle} scrubs a result again to reach one it would not change. */
+  private static final int MAX_SETTLE_ROUNDS = 3;
+
+  /**
+   * Text with percent escapes (or {@code +} for a space) is read two ways: as it is, and decoded
+   * once ({@code %XX} is the byte XX, {@code +} a space; see {@link Percent}). A secret found in
+   * either reading is masked in the text as it is, so {@code password%3Dhunter2} becomes {@code
+   * password%3D[REDACTED]}, and {@code password=abc%26def}, whose value is {@code abc&def}, is
+   * masked whole. Both readings run over the same text, so that a mask from one never hides from
+   * the other the context it needs (the scheme in {@code key=%20Bearer abc...}).
+   *
+   * <p>Returns null when the decoded reading finds nothing that the first pass has not masked
+   * already (whose output then stands), else the text with both readings' matches masked. The first
+   * pass counted its own matches; here only what the decoded reading adds is counted.
+   */
+  private @Nullable StringBuilder bothReadings(CharSequence t) {
+    Ranges decoded = collectDecoded(t);
+    if (decoded == null) {
+      return null;
+    }
+    Ranges raw = collect(t, t, t.length(), false);
+    return merge(t, raw, decoded);
+  }
+
+  /**
+   * Scrubs {@code result}, the scrubbed form of encoded text, again, at most {@link
+   * #MAX_SETTLE_ROUNDS} times, until nothing changes. A mask of one reading can change what the
+   * other reads: a token glued to a masked one stands alone afterwards, a quote inside a mask no
+   * longer closes a value. Scrubbing the result again would find that; settling here keeps
+   * scrubbing idempotent.
+   */
+  private StringBuilder settle(StringBuilder result) {
+    StringBuilder settled = result;
+    for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      StringBuilder next = scan(settled, null, false);
+      if (next == null) {
+        break;
+      }
+      settled = next;
+    }
+    return settled;
+  }
+
+  /**
+   * The matches of every detector over {@code t}, without emitting or counting, or null when there
+   * are none. When {@code decoded}, {@code t} is the decoded form of {@code source[0, sourceTo)}
+   * and matches are mapped back to the characters of {@code source} they were decoded from; a
+   * {@code %} or {@code +} in {@code t} is then a plain character (nothing is decoded twice).
+   */
+  private @Nullable Ranges collect(
+      CharSequence t, CharSequence source, int sourceTo, boolean decoded) {
+    Ranges ranges = null;
+    int n = t.length();
+    int last = 0;
+    int maskEnd = -1;
+    // (decodedAt, sourceAt): corresponding indices, moved forward only, as matches come in order.
+    int decodedAt = 0;
+    int sourceAt = 0;
+    int i = 0;
+    while (i < n) {
+      char c = t.charAt(i);
+      int trigger = c < 128 ? TRIGGERS[c] : 0;
+      if (trigger == 0 || trigger == T_ENCODING) {
+        i++;
+        continue;
+      }
+      long r = detect(t, i, n, trigger, last, maskEnd);
+      if (r >= 0) {
+        int start = (int) (r >>> 32);
+        int end = (int) r;
+        int from = start;
+        int to = end;
+        if (decoded) {
+          while (decodedAt < start) {
+            sourceAt += Percent.width(source, sourceAt, sourceTo);
+            decodedAt++;
+          }
+          from = sourceAt;
+          while (decodedAt < end) {
+            sourceAt += Percent.width(source, sourceAt, sourceTo);
+            decodedAt++;
+          }
+          to = sourceAt;
+        }
+        if (ranges == null) {
+          ranges = new Ranges();
+        }
+        ranges.add(from, to, ruleOf(t, i, n, trigger, r));
+        last = end;
+        maskEnd = end;
+        i = end;
+      } else {
+        int next = (int) ~r;
+        i = next > i ? next : i + 1;
+      }
+    }
+    return ranges;
+  }
+
+  /**
+   * {@link #collect} over the decoded form of {@code text}. The decoded text is written into a
+   * builder kept per thread (for texts up to {@link #SCRATCH_MAX} characters; longer ones get a new
+   * one), so that encoded text with nothing to mask allocates nothing once the thread has read
+   * encoded text before.
+   */
+  private @Nullable Ranges collectDecoded(CharSequence text) {
+    int length = text.length();
+    StringBuilder held = SCRATCH.get();
+    StringBuilder decoded;
+    if (held != null && length <= SCRATCH_MAX) {
+      // Taken out while in use: a nested call on this thread (a meter registry that logs) gets a
+      // builder of its own.
+      SCRATCH.set(null);
+      decoded = held;
+    } else {
+      decoded = new StringBuilder(Math.max(length, 16));
+    }
+    try {
+      Percent.decode(text, 0, length, decoded);
+      return collect(decoded, text, length, true);
+    } finally {
+      if (length <= SCRATCH_MAX && SCRATCH.get() == null) {
+        decoded.setLength(0);
+        SCRATCH.set(decoded);
+      }
+    }
+  }
+
+  /**
+   * {@code t} with the union of {@code raw} and {@code decoded} masked (overlapping regions become
+   * one mask), counting each decoded match that no raw match overlaps; null when every decoded
+   * match lies within a raw one, as then the first pass's output stands.
+   */
+  private @Nullable StringBuilder merge(CharSequence t, @Nullable Ranges raw, Ranges decoded) {
+    int rawCount = raw == null ? 0 : raw.size();
+    boolean adds = false;
+    int k = 0;
+    for (int d = 0; d < decoded.size(); d++) {
+      int start = decoded.start(d);
+      int end = decoded.end(d);
+      while (k < rawCount && raw.end(k) <= start) {
+        k++;
+      }
+      boolean overlaps = k < rawCount && raw.start(k) < end;
+      if (!overlaps) {
+        count(decoded.rule(d));
+      }
+      if (!overlaps || start < raw.start(k) || end > raw.end(k)) {
+        adds = true;
+      }
+    }
+    if (!adds) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(t.length() + mask.length() + 16);
+    int emitted = 0;
+    int a = 0;
+    int b = 0;
+    while (a < rawCount || b < decoded.size()) {
+      boolean takeRaw = b >= decoded.size() || (a < rawCount && raw.start(a) <= decoded.start(b));
+      int start = takeRaw ? raw.start(a) : decoded.start(b);
+      int end = takeRaw ? raw.end(a++) : decoded.end(b++);
+      // Absorb every range that overlaps this one, from either reading.
+      while (true) {
+        if (a < rawCount && raw.start(a) < end) {
+          end = Math.max(end, raw.end(a++));
+        } else if (b < decoded.size() && decoded.start(b) < end) {
+          end = Math.max(end, decoded.end(b++));
+        } else {
+          break;
+        }
+      }
+      sb.append(t, emitted, start).append(mask);
+      emitted = end;
+    }
+    return sb.append(t, emitted, t.length());
+  }
+
+  /** Matches as (start, end, rule), in order and not overlapping; grows as needed. */
+  private static final class Ranges {
+    private int[] data = new int[12];
+    private int size;
+
+    void add(int start, int end, Rule rule) {
+      if (size * 3 == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[size * 3] = start;
+      data[size * 3 + 1] = end;
+      data[size * 3 + 2] = rule.ordinal();
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    int start(int k) {
+      return data[k * 3];
+    }
+
+    int end(int k) {
+      return data[k * 3 + 1];
+    }
+
+    Rule rule(int k) {
+      return Rule.all()[data[k * 3 + 2]];
+    }
   }
 
   /**
@@ -1049,34 +1316,60 @@ final class DefaultScrubber implements Scrubber {
 
   // ---- user patterns ----
 
+  /**
+   * Masks the matches of the user's patterns, in {@code text} and then in its percent-decoded form
+   * (when it has encoded characters), mapped back to the characters they were decoded from.
+   */
   private String applyPatterns(String text) {
     String s = text;
     for (Pattern pattern : patterns) {
-      Matcher m = pattern.matcher(s);
-      if (!m.find()) {
-        continue;
-      }
-      StringBuilder sb = new StringBuilder(s.length() + 16);
-      int last = 0;
-      do {
-        int start = m.start();
-        int end = m.end();
-        if (m.groupCount() >= 1 && m.start(1) >= 0) {
-          start = m.start(1);
-          end = m.end(1);
-        }
-        boolean alreadyMasked = end - start == mask.length() && s.startsWith(mask, start);
-        if (end > start && start >= last && !alreadyMasked) {
-          sb.append(s, last, start).append(mask);
-          last = end;
-          count(Rule.CUSTOM);
-        }
-      } while (m.find());
-      if (last > 0) {
-        sb.append(s, last, s.length());
-        s = sb.toString();
-      }
+      s = applyPattern(pattern, s, s, null);
+    }
+    if (!Percent.hasEncoded(s)) {
+      return s;
+    }
+    for (Pattern pattern : patterns) {
+      int[] origin = new int[s.length() + 1];
+      String decoded = Percent.decode(s, origin);
+      s = applyPattern(pattern, decoded, s, origin);
     }
     return s;
+  }
+
+  /**
+   * Masks the matches of {@code pattern} in {@code matched}; {@code origin} maps an index of {@code
+   * matched} to the index of {@code text} it was decoded from (null when they are one text).
+   */
+  private String applyPattern(
+      Pattern pattern, String matched, String text, int @Nullable [] origin) {
+    Matcher m = pattern.matcher(matched);
+    if (!m.find()) {
+      return text;
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 16);
+    int last = 0;
+    do {
+      int start = m.start();
+      int end = m.end();
+      if (m.groupCount() >= 1 && m.start(1) >= 0) {
+        start = m.start(1);
+        end = m.end(1);
+      }
+      boolean alreadyMasked = end - start == mask.length() && matched.startsWith(mask, start);
+      if (origin != null) {
+        start = origin[start];
+        end = origin[end];
+      }
+      if (end > start && start >= last && !alreadyMasked) {
+        sb.append(text, last, start).append(mask);
+        last = end;
+        count(Rule.CUSTOM);
+      }
+    } while (m.find());
+    if (last == 0) {
+      return text;
+    }
+    sb.append(text, last, text.length());
+    return sb.toString();
   }
 }

@@ -59,23 +59,53 @@ public final class ScrubberConfig {
    * Builds the instance's scrubber from validated configuration, counting in {@code registry}.
    *
    * @throws ConfigurationException if the settings are valid one by one but not together (a pattern
-   *     that matches the mask)
+   *     that matches the mask); {@link #problems} reports that before anything starts
    */
   public static Scrubber create(ObservabilityConfig config, MeterRegistry registry) {
+    ScrubberBuilder builder = builder(config).meterRegistry(registry);
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(List.of(problem(config, e)));
+    }
+  }
+
+  /**
+   * Problems of settings that are valid one by one but not together (a pattern that matches the
+   * mask), worded like every configuration problem. Empty when a key is itself invalid: its own
+   * problem is reported instead.
+   */
+  public static List<String> problems(ObservabilityConfig config) {
+    ScrubberBuilder builder;
+    try {
+      builder = builder(config);
+    } catch (ConfigurationException | IllegalArgumentException e) {
+      return List.of();
+    }
+    try {
+      builder.build();
+      return List.of();
+    } catch (IllegalArgumentException e) {
+      return List.of(problem(config, e));
+    }
+  }
+
+  private static ScrubberBuilder builder(ObservabilityConfig config) {
     ScrubberBuilder builder =
         Scrubber.builder()
             .mask(config.get(MASK))
             .addSensitiveKeys(config.get(EXTRA_KEYS))
             .addAllowedKeys(config.get(ALLOW_KEYS))
-            .emails(config.get(EMAILS))
-            .meterRegistry(registry);
+            .emails(config.get(EMAILS));
     config.find(EXTRA_PATTERNS).ifPresent(raw -> splitPatterns(raw).forEach(builder::addPattern));
-    try {
-      return builder.build();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(
-          List.of("scrub.mask / scrub.extra-patterns: " + e.getMessage()));
-    }
+    return builder;
+  }
+
+  private static String problem(ObservabilityConfig config, IllegalArgumentException e) {
+    boolean pattern =
+        config.find(EXTRA_PATTERNS).isPresent()
+            && String.valueOf(e.getMessage()).startsWith("pattern");
+    return config.problem(pattern ? EXTRA_PATTERNS : MASK, e.getMessage());
   }
 
   /**

@@ -88,7 +88,23 @@ class ScrubberCorpusTest {
         assertThat(rules).as("rule %s", rule.tag()).contains(rule.tag());
       }
     }
-    assertThat(contexts).containsExactlyInAnyOrder("message", "key_value", "query", "url", "json");
+    assertThat(contexts)
+        .containsExactlyInAnyOrder("message", "key_value", "query", "url", "json", "encoded");
     assertThat(Corpus.cases().stream().filter(c -> !c.positive()).count()).isGreaterThan(20);
+  }
+
+  @Test
+  void corpus_hasEveryRuleButKeyAndCustom_percentEncoded() {
+    Set<String> encoded =
+        Corpus.positives().stream()
+            .filter(c -> c.context().equals("encoded"))
+            .map(Corpus.Case::rule)
+            .collect(Collectors.toSet());
+
+    for (Rule rule : Rule.all()) {
+      if (rule != Rule.KEY && rule != Rule.CUSTOM) {
+        assertThat(encoded).as("rule %s percent-encoded", rule.tag()).contains(rule.tag());
+      }
+    }
   }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzes the default policy (e-mail masking on). In {@code mvn verify} (JAZZER_FUZZ unset) this
  * runs the seed inputs under {@code ScrubberFuzzTestInputs/}; with {@code JAZZER_FUZZ=1} it fuzzes.
  *
- * <p>Input: arbitrary text, a planted secret from {@link #SECRETS}, arbitrary text. Oracle: no
- * exception from any detector, scrubbing is idempotent, and the planted secret does not survive.
+ * <p>Input: arbitrary text, a planted secret from {@link #SECRETS} (as it is, or percent-encoded),
+ * arbitrary text. Oracle: no exception from any detector, scrubbing is idempotent, and the planted
+ * secret does not survive.
  */
 class ScrubberFuzzTest {
 
@@ -106,6 +107,79 @@ class ScrubberFuzzTest {
     StringBuilder out = new StringBuilder();
     SCRUBBER.scrubTo(text, out);
     assertThat(out.toString()).isEqualTo(once);
+  }
+
+  /**
+   * The planted secret and the separators around it are percent-encoded, character by character as
+   * the fuzzer chooses ({@code %XX} in either case, {@code +} or {@code %20} for a space, or left
+   * as they are), between arbitrary text. Oracle: no exception, idempotent, and the secret is not
+   * in the output once that is decoded (unless the text around holds the secret's text itself, such
+   * as a card number's digits within longer groups, which is no card).
+   */
+  @FuzzTest(maxDuration = "2m")
+  void scrub_percentEncodedPlantedSecret_neverThrowsIsIdempotentAndMasksTheSecret(
+      FuzzedDataProvider data) {
+    int which = data.consumeInt(0, SECRETS.length - 1);
+    String before = data.pickValue(SEPARATORS);
+    String after = data.pickValue(SEPARATORS);
+    long encodeMask = data.consumeLong();
+    boolean lowerCase = data.consumeBoolean();
+    boolean plusForSpace = data.consumeBoolean();
+    String prefix = data.consumeString(400);
+    String suffix = data.consumeRemainingAsString();
+    String encoded = encode(before + SECRETS[which] + after, encodeMask, lowerCase, plusForSpace);
+    String text = prefix + encoded + suffix;
+
+    String once = SCRUBBER.scrubUnguarded(text);
+
+    assertThat(SCRUBBER.scrubUnguarded(once)).as("input %s", escape(text)).isEqualTo(once);
+    String part = SECRET_PARTS[which];
+    if (decode(prefix).contains(part) || decode(suffix).contains(part)) {
+      return; // the text around holds the secret's text too, in a form that may not be one
+    }
+    assertThat(decode(once)).as("input %s", escape(text)).doesNotContain(part);
+  }
+
+  /**
+   * Percent-encodes the characters of {@code s} whose bit (index mod 64) is set in {@code mask}.
+   */
+  static String encode(String s, long mask, boolean lowerCase, boolean plusForSpace) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((mask & (1L << (i & 63))) == 0 || c >= 0x80) {
+        sb.append(c);
+      } else if (c == ' ' && plusForSpace) {
+        sb.append('+');
+      } else {
+        String hex = String.format(lowerCase ? "%%%02x" : "%%%02X", (int) c);
+        sb.append(hex);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Decodes {@code %XX} and {@code +} once, as a reader of the output would; written here rather
+   * than taken from the code under test.
+   */
+  static String decode(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%'
+          && i + 2 < s.length()
+          && Character.digit(s.charAt(i + 1), 16) >= 0
+          && Character.digit(s.charAt(i + 2), 16) >= 0
+          && s.charAt(i + 1) < 0x80
+          && s.charAt(i + 2) < 0x80) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        sb.append(c == '+' ? ' ' : c);
+      }
+    }
+    return sb.toString();
   }
 
   /** Java-escaped, so that a failing input can be pasted into a unit test. */

@@ -10,9 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Pathological inputs of 1 MB complete: each detector reads forward or back by a bounded amount and
- * the pass resumes past what it read. The bound only proves "did not hang"; growth at n, 2n and 4n
- * is measured by {@code ScrubberBenchmark} in {@code benchmarks/}.
+ * Pathological inputs of 1 MB complete, percent-encoded ones included: each detector reads forward
+ * or back by a bounded amount and the pass resumes past what it read. The bound only proves "did
+ * not hang"; growth at n, 2n and 4n is measured by {@code ScrubberBenchmark} in {@code
+ * benchmarks/}.
  */
 class ScrubberLinearTimeTest {
 
@@ -49,7 +50,18 @@ class ScrubberLinearTimeTest {
         Arguments.of("slack prefix", "xoxb-"),
         Arguments.of("github prefix", "ghp_"),
         Arguments.of("AKIA", "AKIA"),
-        Arguments.of("backslashes", "\\"));
+        Arguments.of("backslashes", "\\"),
+        Arguments.of("percent signs", "%"),
+        Arguments.of("encoded percent signs", "%25"),
+        Arguments.of("truncated escapes", "%4"),
+        Arguments.of("encoded spaces", "%20"),
+        Arguments.of("plus between digits", "1+"),
+        Arguments.of("encoded digit groups", "4111%20"),
+        Arguments.of("encoded key=value", "password%3D"),
+        Arguments.of("encoded spaced key=value", "%20password%3D"),
+        Arguments.of("encoded user info", "s%3A%2F%2Fu%3Ap%40"),
+        Arguments.of("encoded JWT dots", "eyJ%2E"),
+        Arguments.of("invalid UTF-8", "%FF%C3"));
   }
 
   private static String repeat(String unit) {

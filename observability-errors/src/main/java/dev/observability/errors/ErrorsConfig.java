@@ -16,14 +16,18 @@ public final class ErrorsConfig {
   private static final String NAME_MESSAGE =
       "must be 1 to 255 letters, digits, spaces or ._:/@+- (no control characters)";
 
-  /** The Sentry DSN; without one the module does nothing. */
+  /** The form of a Sentry DSN, as configuration errors state it. */
+  public static final String DSN_FORM = "http[s]://<key>@<host>/<project id>";
+
+  /**
+   * The Sentry DSN; without one the module does nothing. Checked at start the way Sentry parses it;
+   * a configuration error never shows it.
+   */
   public static final ConfigKey<String> DSN =
       ConfigKey.string("errors.dsn", null)
           .withStandardEnvironmentVariables("SENTRY_DSN")
           .secret()
-          .describedAs(
-              "Sentry DSN (http[s]://<public key>@<host>/<project id>). Without it the errors"
-                  + " module is off.");
+          .describedAs("Sentry DSN (" + DSN_FORM + "). Without it the errors module is off.");
 
   /** Sentry's environment; defaults to the service environment. */
   public static final ConfigKey<String> ENVIRONMENT =

@@ -9,6 +9,7 @@ import dev.observability.errors.internal.ErrorsObservationHandler;
 import dev.observability.errors.internal.ErrorsSettings;
 import dev.observability.errors.internal.LogbackErrorCapture;
 import dev.observability.errors.internal.LogbackPresence;
+import dev.observability.errors.internal.SentryDsn;
 import dev.observability.errors.internal.UncaughtExceptionCapture;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
@@ -56,6 +57,11 @@ public final class ErrorsModule implements ObservabilityModule {
     return ErrorsConfig.ALL;
   }
 
+  /**
+   * Checks the DSN ({@link SentryDsn}), so that a malformed one fails {@code start()} together with
+   * every other configuration problem rather than when the first event is sent. The problem never
+   * shows the DSN, which holds the project's key.
+   */
   @Override
   public List<String> validate(ObservabilityConfig config) {
     List<String> problems = new ArrayList<>();
@@ -63,14 +69,16 @@ public final class ErrorsModule implements ObservabilityModule {
         .find(ErrorsConfig.DSN)
         .ifPresent(
             dsn -> {
-              String problem = ErrorTracker.checkDsn(dsn.trim());
+              String problem = SentryDsn.problem(dsn.trim());
               if (problem != null) {
                 problems.add(
-                    ErrorsConfig.DSN.name()
-                        + " (from "
-                        + config.sourceOf(ErrorsConfig.DSN)
-                        + ") is not a valid Sentry DSN: "
-                        + problem);
+                    config.problem(
+                        ErrorsConfig.DSN,
+                        "is not a Sentry DSN ("
+                            + problem
+                            + "); expected "
+                            + ErrorsConfig.DSN_FORM
+                            + ", as shown in Sentry's project settings under Client Keys"));
               }
             });
     return problems;

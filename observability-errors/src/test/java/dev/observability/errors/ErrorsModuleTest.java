@@ -2,6 +2,7 @@ package dev.observability.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.observability.ConfigurationException;
@@ -14,6 +15,8 @@ import io.sentry.SentryEvent;
 import io.sentry.SentryLevel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 class ErrorsModuleTest {
@@ -88,6 +91,58 @@ class ErrorsModuleTest {
         .hasMessageContaining("errors.dsn")
         .hasMessageContaining("public key");
     assertThat(Observability.current()).isEmpty();
+  }
+
+  @Test
+  void start_malformedSentryDsn_isReportedWithEveryOtherProblem_withoutTheDsn() {
+    ConfigurationException e =
+        catchThrowableOfType(
+            ConfigurationException.class,
+            () ->
+                ErrorsTesting.builder(Map.of("errors.sample-rate", "2", "shutdown.timeout", "soon"))
+                    .environmentVariables(Map.of("SENTRY_DSN", "https://s3cr3tkey@sentry.example"))
+                    .start());
+
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.problems().get(0)).startsWith("shutdown.timeout");
+    assertThat(e.problems().get(1)).startsWith("errors.sample-rate");
+    assertThat(e.problems().get(2))
+        .isEqualTo(
+            "errors: errors.dsn (system property observability.errors.dsn, environment"
+                + " OBSERVABILITY_ERRORS_DSN or SENTRY_DSN) = (secret value not shown) (from"
+                + " environment SENTRY_DSN): is not a Sentry DSN (no project id at the end of the"
+                + " path);"
+                + " expected http[s]://<key>@<host>/<project id>, as shown in Sentry's project"
+                + " settings under Client Keys");
+    assertThat(e.getMessage()).doesNotContain("s3cr3tkey").doesNotContain("sentry.example");
+    assertThat(Observability.current()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://s3cr3t key@sentry.example/42",
+        "ftp://s3cr3tkey@sentry.example/42",
+        "s3cr3tkey@sentry.example/42",
+        "https://sentry.example/42?s3cr3tkey",
+        "https://s3cr3tkey@/42",
+        "https://s3cr3tkey@sentry.example:99999/42",
+        "https://:s3cr3tkey@sentry.example/42"
+      })
+  void start_malformedDsn_neverEchoesIt(String dsn) {
+    ConfigurationException e =
+        catchThrowableOfType(
+            ConfigurationException.class,
+            () -> ErrorsTesting.builder(Map.of("errors.dsn", dsn)).start());
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.getMessage())
+        .contains("errors.dsn")
+        .contains("= (secret value not shown) (from builder property errors.dsn)")
+        .contains("is not a Sentry DSN (")
+        .contains("expected http[s]://<key>@<host>/<project id>")
+        .doesNotContain("s3cr3t")
+        .doesNotContain("sentry.example");
   }
 
   @Test

@@ -126,6 +126,44 @@ class ScrubbingTest {
     }
   }
 
+  @Test
+  void percentEncodedSecretsInTheQuery_areMaskedInTheEventAsEncoded() throws Exception {
+    try (FakeSentry sentry = new FakeSentry();
+        Observability obs = ErrorsTesting.start(sentry, registry, Map.of())) {
+      String query =
+          "q=password%3D"
+              + PASSWORD
+              + "&next=https%3A%2F%2Fann%3As3cr3t-key%40login.example%2Fhome"
+              + "&pan=4111%201111%201111%201111"
+              + "&page=2";
+      HttpServerObservationContext request = ErrorsTesting.request(query, Map.of());
+      RuntimeException failure = new RuntimeException("lookup failed for " + query);
+
+      assertThatThrownBy(
+              () ->
+                  ErrorsTesting.serve(
+                      obs,
+                      request,
+                      () -> {
+                        throw failure;
+                      }))
+          .isSameAs(failure);
+
+      String masked =
+          "q=password%3D[REDACTED]"
+              + "&next=https%3A%2F%2Fann%3A[REDACTED]%40login.example%2Fhome"
+              + "&pan=[REDACTED]"
+              + "&page=2";
+      SentryEvent event =
+          sentry.awaitEvent(e -> FakeSentry.hasException(e, "lookup failed for " + masked));
+      assertThat(event.getRequest().getQueryString()).isEqualTo(masked);
+      assertThat(json(event))
+          .doesNotContain(PASSWORD)
+          .doesNotContain("s3cr3t-key")
+          .doesNotContain("4111%201111");
+    }
+  }
+
   private static Map<String, String> secretHeaders() {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", BEARER);

@@ -54,8 +54,10 @@ public final class HealthModule implements ObservabilityModule {
   public List<String> validate(ObservabilityConfig config) {
     if (config.isSet(HealthConfig.SERVER_HOST) && config.get(HealthConfig.SERVER_PORT) < 0) {
       return List.of(
-          "health.server.host is set but health.server.port is not: set the port to start the"
-              + " standalone health server");
+          config.problem(
+              HealthConfig.SERVER_HOST,
+              "is set but health.server.port is -1, so no standalone health server runs; set"
+                  + " health.server.port (0 for any free port) or drop the host"));
     }
     return List.of();
   }

@@ -131,4 +131,42 @@ class SecretsTest {
             .orElseThrow();
     assertThat(access.get("path").asText()).startsWith("/login?user=ann&").endsWith("&page=2");
   }
+
+  @Test
+  void accessLog_masksSecretsThatArrivePercentEncoded() {
+    obs = LogbackTestSupport.builder().start();
+    out.mark();
+    String query =
+        "q=password%3Dhunter2"
+            + "&next=https%3A%2F%2Fann%3As3cr3t-key%40login.example%2Fhome"
+            + "&pan=4111%201111%201111%201111"
+            + "&form=card%3D4111+1111+1111+1111"
+            + "&page=2";
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/search", query, h -> null);
+
+    Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry())
+        .observe(() -> http.setStatus(200));
+    LoggerFactory.getLogger("x").info("after");
+
+    String text = out.text();
+    JsonNode access =
+        JsonLines.parseAll(text).stream()
+            .filter(n -> n.path("message").asText().equals("request completed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(access.get("path").asText())
+        .isEqualTo(
+            "/search?q=password%3D[REDACTED]"
+                + "&next=https%3A%2F%2Fann%3A[REDACTED]%40login.example%2Fhome"
+                + "&pan=[REDACTED]"
+                + "&form=card%3D[REDACTED]"
+                + "&page=2");
+    assertThat(text)
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cr3t-key")
+        .doesNotContain("4111%201111")
+        .doesNotContain("4111+1111");
+  }
 }

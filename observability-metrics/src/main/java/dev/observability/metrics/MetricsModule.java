@@ -83,8 +83,10 @@ public final class MetricsModule implements ObservabilityModule {
     List<String> problems = new ArrayList<>();
     if (config.isSet(MetricsConfig.SERVER_HOST) && config.get(MetricsConfig.SERVER_PORT) < 0) {
       problems.add(
-          "metrics.server.host is set but metrics.server.port is -1, so no standalone /metrics"
-              + " endpoint runs; set metrics.server.port (0 for any free port) or drop the host");
+          config.problem(
+              MetricsConfig.SERVER_HOST,
+              "is set but metrics.server.port is -1, so no standalone /metrics endpoint runs;"
+                  + " set metrics.server.port (0 for any free port) or drop the host"));
     }
     problems.addAll(ExportSettings.problems(config));
     return problems;

@@ -318,6 +318,33 @@ class TracingModuleTest {
   }
 
   @Test
+  void percentEncodedSecretsInUrlQuery_areScrubbedBeforeExport() throws Exception {
+    OtlpReceiver receiver = receiver();
+    start(receiver, "tracing.sample-ratio", "1");
+    String query =
+        "q=password%3Dhunter2"
+            + "&next=https%3A%2F%2Fann%3As3cr3t-key%40login.example%2Fhome"
+            + "&pan=4111%201111%201111%201111"
+            + "&page=2";
+
+    Requests.serve(obs, "GET", "/search", query, "/search", Map.of(), context -> {});
+    obs.close();
+
+    assertThat(receiver.spans()).hasSize(1);
+    OtlpReceiver.Received span = receiver.spans().get(0);
+    assertThat(span.attribute("url.query"))
+        .isEqualTo(
+            "q=password%3D[REDACTED]"
+                + "&next=https%3A%2F%2Fann%3A[REDACTED]%40login.example%2Fhome"
+                + "&pan=[REDACTED]"
+                + "&page=2");
+    assertThat(span.span().toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cr3t-key")
+        .doesNotContain("4111%201111");
+  }
+
+  @Test
   void instrumentedMethod_isInternalSpan_withCodeFunctionAndKeyValues() throws Exception {
     OtlpReceiver receiver = receiver();
     start(receiver, "tracing.sample-ratio", "1");

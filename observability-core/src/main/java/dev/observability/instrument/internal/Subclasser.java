@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Generates an instrumented subclass of a concrete class with Byte Buddy: every overridable method
  * with a plan that records something is overridden to record around {@code super.method(...)}. Byte
- * Buddy is an optional dependency: this class is touched only when {@link #isAvailable()}.
+ * Buddy is an optional dependency: this class links Byte Buddy's types, so it is touched only when
+ * {@link ByteBuddyPresence#isAvailable()} said yes.
  *
  * <p>The subclass is defined in the class's own package and class loader when the JDK allows it (so
  * that package-private methods are instrumented too), else in a child class loader (then only
@@ -36,16 +37,6 @@ import org.jspecify.annotations.Nullable;
 public final class Subclasser {
 
   private Subclasser() {}
-
-  /** Whether Byte Buddy is on the class path. */
-  public static boolean isAvailable() {
-    try {
-      Class.forName("net.bytebuddy.ByteBuddy", false, Subclasser.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
 
   /**
    * Generates the instrumented subclass of {@code type}.

@@ -134,8 +134,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
 
   /**
    * Starts a tracker: registers the module's meters. Sentry's options and client are built when the
-   * first event is to be sent, on a thread of their own; the DSN was checked by {@link #checkDsn}
-   * at start-up.
+   * first event is to be sent, on a thread of their own; the DSN was checked by {@link
+   * SentryDsn#problem} at start-up.
    */
   public static ErrorTracker start(
       ErrorsSettings settings,
@@ -151,20 +151,6 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
         internalErrors,
         new DeliveryTracker(settings.queueSize()),
         SentryClient::new);
-  }
-
-  /**
-   * Checks a DSN the way Sentry parses it.
-   *
-   * @return null when valid, else what is wrong (never the DSN itself, which holds a key)
-   */
-  public static @Nullable String checkDsn(String dsn) {
-    try {
-      new io.sentry.RequestDetailsResolver(dsn, null).resolve();
-      return null;
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return String.valueOf(e.getMessage());
-    }
   }
 
   private static SentryOptions options(

@@ -150,15 +150,27 @@ public record TracingSettings(
         config.get(CoreConfig.SHUTDOWN_TIMEOUT));
   }
 
-  /** Problems that span several keys, or that must be reported without echoing a secret value. */
+  /**
+   * Problems that span several keys, or that must be reported without echoing a secret value, each
+   * worded by {@link ObservabilityConfig#problem}.
+   */
   public static List<String> problems(ObservabilityConfig config) {
     List<String> problems = new ArrayList<>();
-    parseHeaders(config.find(TracingConfig.OTLP_HEADERS).orElse(null), problems);
+    List<String> headerProblems = new ArrayList<>();
+    parseHeaders(config.find(TracingConfig.OTLP_HEADERS).orElse(null), headerProblems);
+    for (String problem : headerProblems) {
+      problems.add(
+          config.problem(
+              TracingConfig.OTLP_HEADERS,
+              "must be comma-separated name=value pairs with percent-encoded values; " + problem));
+    }
     List<String> exporters = exporterNames(config);
     if (exporters.contains("none") && exporters.size() > 1) {
       problems.add(
-          TracingConfig.EXPORTER.name()
-              + " (or OTEL_TRACES_EXPORTER) combines 'none' with other exporters: choose one");
+          config.problem(
+              TracingConfig.EXPORTER,
+              "combines 'none' with other exporters: must be 'none' alone, or a list of otlp and"
+                  + " logging"));
     }
     List<String> propagators = propagatorNames(config);
     if (propagators.contains("none") && propagators.size() > 1) {
@@ -172,10 +184,12 @@ public record TracingSettings(
     boolean otlp = exporters.isEmpty() ? endpointSet : exporters.contains("otlp");
     if (otlp && config.get(TracingConfig.OTLP_PROTOCOL).equals("grpc") && !grpcSenderAvailable()) {
       problems.add(
-          TracingConfig.OTLP_PROTOCOL.name()
-              + " is grpc, but no gRPC sender is on the class path: add"
-              + " io.opentelemetry:opentelemetry-exporter-sender-okhttp (or"
-              + " opentelemetry-exporter-sender-grpc-managed-channel), or use http/protobuf");
+          config.problem(
+              TracingConfig.OTLP_PROTOCOL,
+              "is grpc, but no gRPC sender is on the class path: add"
+                  + " io.opentelemetry:opentelemetry-exporter-sender-okhttp (or"
+                  + " opentelemetry-exporter-sender-grpc-managed-channel), or use"
+                  + " http/protobuf"));
     }
     return problems;
   }
@@ -209,7 +223,7 @@ public record TracingSettings(
 
   /**
    * Parses {@code key=value,key=value} (values percent-decoded), as {@code
-   * OTEL_EXPORTER_OTLP_HEADERS}. Problems name the entry's position and key, never its value.
+   * OTEL_EXPORTER_OTLP_HEADERS}. Problems name the entry's position and header name, never a value.
    */
   static Map<String, String> parseHeaders(@Nullable String raw, List<String> problems) {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -225,21 +239,13 @@ public record TracingSettings(
       int eq = entry.indexOf('=');
       String key = eq < 0 ? "" : entry.substring(0, eq).trim();
       if (eq <= 0 || key.isEmpty() || !key.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-        problems.add(
-            TracingConfig.OTLP_HEADERS.name()
-                + " (or OTEL_EXPORTER_OTLP_HEADERS): entry "
-                + (i + 1)
-                + " is not a key=value pair with a valid header name (value not shown)");
+        problems.add("entry " + (i + 1) + " is not a name=value pair with a valid header name");
         continue;
       }
       try {
         headers.put(key, URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        problems.add(
-            TracingConfig.OTLP_HEADERS.name()
-                + ": the value of header '"
-                + key
-                + "' is badly percent-encoded (value not shown)");
+        problems.add("the value of header '" + key + "' is badly percent-encoded");
       }
     }
     return headers;
