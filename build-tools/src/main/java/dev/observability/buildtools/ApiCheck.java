@@ -568,7 +568,11 @@ public final class ApiCheck {
         if (was.members().contains(member) || changedNames.contains(memberName(member))) {
           continue;
         }
-        boolean abstractMethod = member.contains("abstract ") && !member.contains(" static ");
+        // An annotation element with a default is optional for users, so adding one is fine.
+        boolean abstractMethod =
+            member.contains("abstract ")
+                && !member.contains(" static ")
+                && !member.endsWith("(has default)");
         if (abstractMethod && implementable && !isChangedSignature(member, was.members())) {
           breaks.add(
               "added abstract "

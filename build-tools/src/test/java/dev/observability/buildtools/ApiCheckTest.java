@@ -224,6 +224,48 @@ class ApiCheckTest {
   }
 
   @Test
+  void check_annotationElementAdded_failsWithoutADefaultAndPassesWithOne() throws Exception {
+    Map<String, String> library = new java.util.HashMap<>(LIBRARY);
+    library.put(
+        "lib/Traced.java",
+        """
+        package lib;
+        public @interface Traced {
+          String value() default "";
+        }
+        """);
+    Result withDefault =
+        recordThenCheck(
+            library,
+            Map.of(
+                "lib/Traced.java",
+                """
+                package lib;
+                public @interface Traced {
+                  String value() default "";
+                  String[] tags() default {};
+                }
+                """));
+    Result withoutDefault =
+        recordThenCheck(
+            library,
+            Map.of(
+                "lib/Traced.java",
+                """
+                package lib;
+                public @interface Traced {
+                  String value() default "";
+                  String kind();
+                }
+                """));
+
+    assertThat(withDefault.status).isZero();
+    assertThat(withDefault.output).contains("+ lib.Traced: abstract String[] tags() (has default)");
+    assertThat(withoutDefault.status).isEqualTo(1);
+    assertThat(withoutDefault.output).contains("added abstract lib.Traced: abstract String kind()");
+  }
+
+  @Test
   void check_classMadeFinal_fails() throws Exception {
     Result result =
         recordThenCheck(
@@ -299,12 +341,20 @@ class ApiCheckTest {
 
   /** Records the library's API, then checks the library with {@code changes} applied. */
   private Result recordThenCheck(Map<String, String> changes) throws Exception {
-    Result recorded = run("record", compile("v1", LIBRARY));
-    assertThat(recorded.status).isZero();
-    Map<String, String> changed = new java.util.HashMap<>(LIBRARY);
-    changed.putAll(changes);
-    return run("check", compile("v2", changed));
+    return recordThenCheck(LIBRARY, changes);
   }
+
+  private Result recordThenCheck(Map<String, String> library, Map<String, String> changes)
+      throws Exception {
+    String round = "r" + rounds++;
+    Result recorded = run("record", compile(round + "v1", library));
+    assertThat(recorded.status).isZero();
+    Map<String, String> changed = new java.util.HashMap<>(library);
+    changed.putAll(changes);
+    return run("check", compile(round + "v2", changed));
+  }
+
+  private int rounds;
 
   private Result run(String mode, Path classes) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
