@@ -67,23 +67,49 @@ public final class ConfigKey<T> {
         checkName(name), defaultValue, parser, printer, List.of(), "", List.of(), false);
   }
 
-  /** A free-form string; blank values count as unset. */
+  /**
+   * A free-form string; blank values count as unset.
+   *
+   * @param name the key's name, lower-case and dot-separated, such as {@code service.name}
+   * @param defaultValue the value when nothing is configured, or null for none
+   * @return the key
+   */
   public static ConfigKey<String> string(String name, @Nullable String defaultValue) {
     return of(name, defaultValue, s -> s, s -> s);
   }
 
-  /** A boolean: {@code true}/{@code false}, {@code yes}/{@code no}, {@code on}/{@code off}. */
+  /**
+   * A boolean: {@code true}/{@code false}, {@code yes}/{@code no}, {@code on}/{@code off}.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the value when nothing is configured
+   * @return the key
+   */
   public static ConfigKey<Boolean> bool(String name, boolean defaultValue) {
     return of(name, defaultValue, ConfigKey::parseBoolean, String::valueOf);
   }
 
-  /** An integer in {@code [min, max]}. */
+  /**
+   * An integer in {@code [min, max]}.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the value when nothing is configured
+   * @param min the smallest value accepted
+   * @param max the largest value accepted
+   * @return the key
+   */
   public static ConfigKey<Integer> integer(String name, int defaultValue, int min, int max) {
     ConfigKey<Integer> key = of(name, defaultValue, ConfigKey::parseInt, String::valueOf);
     return key.validate(v -> v >= min && v <= max, "must be between " + min + " and " + max);
   }
 
-  /** A ratio in {@code [0, 1]}. */
+  /**
+   * A ratio in {@code [0, 1]}.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the value when nothing is configured
+   * @return the key
+   */
   public static ConfigKey<Double> ratio(String name, double defaultValue) {
     ConfigKey<Double> key = of(name, defaultValue, ConfigKey::parseDouble, String::valueOf);
     return key.validate(v -> v >= 0.0 && v <= 1.0, "must be a number between 0 and 1");
@@ -92,6 +118,11 @@ public final class ConfigKey<T> {
   /**
    * A duration: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, an ISO-8601 {@code PT5S}, or a
    * bare number of milliseconds. Must be positive and at most {@code max}.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the value when nothing is configured
+   * @param max the longest duration accepted
+   * @return the key
    */
   public static ConfigKey<Duration> duration(String name, Duration defaultValue, Duration max) {
     ConfigKey<Duration> key = of(name, defaultValue, ConfigKey::parseDuration, ConfigKey::print);
@@ -100,13 +131,25 @@ public final class ConfigKey<T> {
         "must be positive and at most " + print(max));
   }
 
-  /** A comma-separated list of strings; blanks are dropped. */
+  /**
+   * A comma-separated list of strings; blanks are dropped.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the values when nothing is configured (copied)
+   * @return the key
+   */
   public static ConfigKey<List<String>> stringList(String name, List<String> defaultValue) {
     return of(
         name, List.copyOf(defaultValue), ConfigKey::parseList, list -> String.join(",", list));
   }
 
-  /** A comma-separated list of numbers, for example histogram buckets. */
+  /**
+   * A comma-separated list of numbers, for example histogram buckets.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the values when nothing is configured (copied)
+   * @return the key
+   */
   public static ConfigKey<List<Double>> doubleList(String name, List<Double> defaultValue) {
     return of(
         name,
@@ -124,6 +167,10 @@ public final class ConfigKey<T> {
   /**
    * A comma-separated list of {@code key=value} pairs, as in {@code OTEL_RESOURCE_ATTRIBUTES}.
    * Values may be percent-encoded.
+   *
+   * @param name the key's name, lower-case and dot-separated
+   * @param defaultValue the pairs when nothing is configured (copied)
+   * @return the key
    */
   public static ConfigKey<Map<String, String>> stringMap(
       String name, Map<String, String> defaultValue) {
@@ -139,7 +186,15 @@ public final class ConfigKey<T> {
         });
   }
 
-  /** One of an enum's constants, matched case-insensitively with {@code -} read as {@code _}. */
+  /**
+   * One of an enum's constants, matched case-insensitively with {@code -} read as {@code _}.
+   *
+   * @param <E> the enum type
+   * @param name the key's name, lower-case and dot-separated
+   * @param type the enum's class
+   * @param defaultValue the constant when nothing is configured
+   * @return the key
+   */
   public static <E extends Enum<E>> ConfigKey<E> enumValue(
       String name, Class<E> type, E defaultValue) {
     String allowed =
@@ -166,6 +221,10 @@ public final class ConfigKey<T> {
   /**
    * Returns a copy of this key that also reads the given standard environment variables, after this
    * key's own {@code OBSERVABILITY_*} variable, first match winning.
+   *
+   * @param names the standard variables, such as {@code OTEL_SERVICE_NAME}, in the order they are
+   *     read
+   * @return the new key
    */
   public ConfigKey<T> withStandardEnvironmentVariables(String... names) {
     List<String> all = new ArrayList<>(standardEnvironmentVariables);
@@ -174,7 +233,12 @@ public final class ConfigKey<T> {
         name, defaultValue, parser, printer, List.copyOf(all), description, validations, secret);
   }
 
-  /** Returns a copy of this key with a one-line description, used in error messages and docs. */
+  /**
+   * Returns a copy of this key with a one-line description, used in error messages and docs.
+   *
+   * @param text the description
+   * @return the new key
+   */
   public ConfigKey<T> describedAs(String text) {
     return new ConfigKey<>(
         name,
@@ -187,7 +251,13 @@ public final class ConfigKey<T> {
         secret);
   }
 
-  /** Returns a copy of this key that also requires {@code rule}, failing with {@code message}. */
+  /**
+   * Returns a copy of this key that also requires {@code rule}, failing with {@code message}.
+   *
+   * @param rule true for valid values
+   * @param message what a value breaking the rule is told, such as {@code must be positive}
+   * @return the new key
+   */
   public ConfigKey<T> validate(Predicate<? super T> rule, String message) {
     List<Validation<T>> all = new ArrayList<>(validations);
     all.add(new Validation<>(rule, message));
@@ -205,6 +275,8 @@ public final class ConfigKey<T> {
   /**
    * Returns a copy of this key whose values are secret (a DSN, a header carrying an API key):
    * configuration errors name the key and the problem but never echo the value.
+   *
+   * @return the new key
    */
   public ConfigKey<T> secret() {
     return new ConfigKey<>(
@@ -218,44 +290,74 @@ public final class ConfigKey<T> {
         true);
   }
 
-  /** Whether values of this key are secret and never echoed. */
+  /**
+   * Whether values of this key are secret and never echoed.
+   *
+   * @return true when values are secret
+   */
   public boolean isSecret() {
     return secret;
   }
 
-  /** The key's name, for example {@code tracing.sample-ratio}. */
+  /**
+   * The key's name, for example {@code tracing.sample-ratio}.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The system property that sets this key, for example {@code observability.service.name}. */
+  /**
+   * The system property that sets this key, for example {@code observability.service.name}.
+   *
+   * @return the system property's name
+   */
   public String systemProperty() {
     return "observability." + name;
   }
 
   /**
    * The environment variable that sets this key, for example {@code OBSERVABILITY_SERVICE_NAME}.
+   *
+   * @return the environment variable's name
    */
   public String environmentVariable() {
     return environmentVariableOf(name);
   }
 
-  /** Standard environment variables also read, after {@link #environmentVariable()}. */
+  /**
+   * Standard environment variables also read, after {@link #environmentVariable()}.
+   *
+   * @return the variables, in the order they are read; empty when there are none
+   */
   public List<String> standardEnvironmentVariables() {
     return standardEnvironmentVariables;
   }
 
-  /** The default, or {@code null} when the key has none. */
+  /**
+   * The default, or {@code null} when the key has none.
+   *
+   * @return the default, or null
+   */
   public @Nullable T defaultValue() {
     return defaultValue;
   }
 
-  /** The default as configuration text, or an empty string when there is none. */
+  /**
+   * The default as configuration text, or an empty string when there is none.
+   *
+   * @return the default as text
+   */
   public String defaultText() {
     return defaultValue == null ? "" : printer.apply(defaultValue);
   }
 
-  /** The one-line description. */
+  /**
+   * The one-line description.
+   *
+   * @return the description; empty when none was given
+   */
   public String description() {
     return description;
   }
@@ -263,6 +365,8 @@ public final class ConfigKey<T> {
   /**
    * Parses and validates a raw value.
    *
+   * @param raw the configured text
+   * @return the parsed value
    * @throws IllegalArgumentException with a message that says what is wrong
    */
   public T parse(String raw) {
@@ -280,7 +384,12 @@ public final class ConfigKey<T> {
     return value;
   }
 
-  /** Renders a value the way configuration writes it. */
+  /**
+   * Renders a value the way configuration writes it.
+   *
+   * @param value a value of this key
+   * @return the value as configuration text
+   */
   public String print(T value) {
     return printer.apply(value);
   }

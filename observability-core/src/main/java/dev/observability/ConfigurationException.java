@@ -12,15 +12,24 @@ public final class ConfigurationException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, one line each (serialized with the exception). */
   private final List<String> problems;
 
-  /** Creates an exception for one or more problems. */
+  /**
+   * Creates an exception for one or more problems.
+   *
+   * @param problems the problems, one line each; at least one
+   */
   public ConfigurationException(List<String> problems) {
     super(format(problems));
     this.problems = List.copyOf(problems);
   }
 
-  /** Every problem found, one line each. */
+  /**
+   * Every problem found, one line each.
+   *
+   * @return the problems, one line each
+   */
   public List<String> problems() {
     return problems;
   }

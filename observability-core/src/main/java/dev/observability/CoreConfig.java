@@ -64,7 +64,11 @@ public final class CoreConfig {
       ConfigKey.stringList("modules.disabled", List.of())
           .describedAs("Names of modules on the class path not to start (e.g. errors,tracing).");
 
-  /** Every key core reads, the scrubber's excepted ({@code ScrubberConfig.KEYS}). */
+  /**
+   * Every key core reads, the scrubber's excepted ({@code ScrubberConfig.KEYS}).
+   *
+   * @return the keys
+   */
   public static List<ConfigKey<?>> keys() {
     return ALL;
   }

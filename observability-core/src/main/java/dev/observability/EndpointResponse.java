@@ -17,14 +17,28 @@ import java.util.Objects;
 public record EndpointResponse(
     int status, String contentType, byte[] body, Map<String, String> headers) {
 
-  /** Creates a response. */
+  /**
+   * Creates a response.
+   *
+   * @param status the HTTP status
+   * @param contentType the {@code Content-Type} header
+   * @param headers further response headers (copied)
+   * @param body the response body
+   */
   public EndpointResponse {
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(body, "body");
     headers = Map.copyOf(headers);
   }
 
-  /** A UTF-8 text response with no further headers. */
+  /**
+   * A UTF-8 text response with no further headers.
+   *
+   * @param status the HTTP status
+   * @param contentType the {@code Content-Type} header
+   * @param body the body, written as UTF-8
+   * @return the response
+   */
   public static EndpointResponse text(int status, String contentType, String body) {
     return new EndpointResponse(
         status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());

@@ -12,6 +12,7 @@ public interface ErrorReporter {
    * Reports {@code error} with the current request's context (trace id, endpoint, user), once:
    * reporting the same throwable again, from here or from any capture point, sends nothing.
    *
+   * @param error the throwable to report
    * @return the event id, or an empty string when nothing was sent
    */
   String capture(Throwable error);
@@ -19,11 +20,16 @@ public interface ErrorReporter {
   /**
    * Reports a message at error level with the current request's context.
    *
+   * @param message the message to report
    * @return the event id, or an empty string when nothing was sent
    */
   String capture(String message);
 
-  /** An implementation that reports nothing. */
+  /**
+   * An implementation that reports nothing.
+   *
+   * @return the no-op reporter
+   */
   static ErrorReporter noop() {
     return NoopErrorReporter.INSTANCE;
   }

@@ -19,6 +19,11 @@ public interface HealthEndpoint {
     READINESS
   }
 
-  /** Runs (or reuses cached results of) the group's checks and renders the JSON response. */
+  /**
+   * Runs (or reuses cached results of) the group's checks and renders the JSON response.
+   *
+   * @param group the checks to run: all, liveness or readiness
+   * @return the response to send
+   */
   EndpointResponse check(Group group);
 }

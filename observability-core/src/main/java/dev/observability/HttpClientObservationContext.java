@@ -38,27 +38,48 @@ public class HttpClientObservationContext extends CompactContext {
     this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
   }
 
-  /** The request method. */
+  /**
+   * The request method.
+   *
+   * @return the method, such as {@code GET}
+   */
   public String getMethod() {
     return method;
   }
 
-  /** The target URI. */
+  /**
+   * The target URI.
+   *
+   * @return the URI
+   */
   public URI getUri() {
     return uri;
   }
 
-  /** Adds a request header; used by propagation. */
+  /**
+   * Adds a request header; used by propagation.
+   *
+   * @param name the header's name
+   * @param value the header's value
+   */
   public void setRequestHeader(String name, String value) {
     requestHeaders.accept(name, value);
   }
 
-  /** The response status, or 0 when no response arrived. */
+  /**
+   * The response status, or 0 when no response arrived.
+   *
+   * @return the status, or 0
+   */
   public int getStatus() {
     return status;
   }
 
-  /** Sets the response status. */
+  /**
+   * Sets the response status.
+   *
+   * @param status the HTTP status of the response
+   */
   public void setStatus(int status) {
     this.status = status;
   }
@@ -68,6 +89,9 @@ public class HttpClientObservationContext extends CompactContext {
    * arrived. A header sent as several fields comes back as one value, the fields joined by commas
    * in order (RFC 9110 §5.3), when the instrumentation reads it that way ({@code TracedHttpClient}
    * does).
+   *
+   * @param name the header's name
+   * @return the header's value, or null
    */
   public @Nullable String getResponseHeader(String name) {
     return responseHeaders.apply(name);
@@ -76,12 +100,18 @@ public class HttpClientObservationContext extends CompactContext {
   /**
    * Sets how handlers read the response headers; called by the instrumentation when the response
    * arrives, before the observation stops.
+   *
+   * @param headers reads one response header by name, null when absent
    */
   public void setResponseHeaders(Function<String, @Nullable String> headers) {
     this.responseHeaders = Objects.requireNonNull(headers, "headers");
   }
 
-  /** The route template of the target, when the caller knows it; else null. */
+  /**
+   * The route template of the target, when the caller knows it; else null.
+   *
+   * @return the route template, or null
+   */
   public @Nullable String getRouteTemplate() {
     return getLowCardinalityKeyValue(ObservationNames.KEY_URI_TEMPLATE) == null
         ? null

@@ -58,142 +58,256 @@ public class HttpServerObservationContext extends CompactContext {
     this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
   }
 
-  /** The request method as received. */
+  /**
+   * The request method as received.
+   *
+   * @return the method, such as {@code GET}
+   */
   public String getMethod() {
     return method;
   }
 
-  /** The request path, without the query string. */
+  /**
+   * The request path, without the query string.
+   *
+   * @return the path
+   */
   public String getPath() {
     return path;
   }
 
-  /** The raw query string, or null. Scrub before writing it anywhere. */
+  /**
+   * The raw query string, or null. Scrub before writing it anywhere.
+   *
+   * @return the query string, or null
+   */
   public @Nullable String getQuery() {
     return query;
   }
 
-  /** One request header, or null when absent. */
+  /**
+   * One request header, or null when absent.
+   *
+   * @param name the header's name
+   * @return the header's value, or null
+   */
   public @Nullable String getRequestHeader(String name) {
     return requestHeaders.apply(name);
   }
 
-  /** The request header names, for propagators that iterate them. */
+  /**
+   * The request header names, for propagators that iterate them.
+   *
+   * @return the header names
+   */
   public Iterable<String> getRequestHeaderNames() {
     return requestHeaderNames.get();
   }
 
-  /** Sets how to list the request header names. */
+  /**
+   * Sets how to list the request header names.
+   *
+   * @param names lists the request's header names
+   */
   public void setRequestHeaderNames(Supplier<Iterable<String>> names) {
     this.requestHeaderNames = Objects.requireNonNull(names, "names");
   }
 
-  /** Sets a response header, for handlers that answer with ids ({@code traceparent}). */
+  /**
+   * Sets a response header, for handlers that answer with ids ({@code traceparent}).
+   *
+   * @param name the header's name
+   * @param value the header's value
+   */
   public void setResponseHeader(String name, String value) {
     responseHeaders.accept(name, value);
   }
 
-  /** Sets how handlers write response headers. */
+  /**
+   * Sets how handlers write response headers.
+   *
+   * @param writer sets one response header from a name and a value
+   */
   public void setResponseHeaders(BiConsumer<String, String> writer) {
     this.responseHeaders = Objects.requireNonNull(writer, "writer");
   }
 
-  /** The route template, such as {@code /api/users/{id}}, or null when not known. */
+  /**
+   * The route template, such as {@code /api/users/{id}}, or null when not known.
+   *
+   * @return the route template, or null
+   */
   public @Nullable String getRoute() {
     return route;
   }
 
-  /** Sets the route template. */
+  /**
+   * Sets the route template.
+   *
+   * @param route the route template, or null when the request matched none
+   */
   public void setRoute(@Nullable String route) {
     this.route = route;
   }
 
-  /** The response status, or 0 when the request has not been answered. */
+  /**
+   * The response status, or 0 when the request has not been answered.
+   *
+   * @return the status, or 0
+   */
   public int getStatus() {
     return status;
   }
 
-  /** Sets the response status. */
+  /**
+   * Sets the response status.
+   *
+   * @param status the HTTP status of the response
+   */
   public void setStatus(int status) {
     this.status = status;
   }
 
-  /** The request id ({@code X-Request-ID}), or an empty string. */
+  /**
+   * The request id ({@code X-Request-ID}), or an empty string.
+   *
+   * @return the request id, or an empty string
+   */
   public String getRequestId() {
     return requestId;
   }
 
-  /** Sets the request id. */
+  /**
+   * Sets the request id.
+   *
+   * @param requestId the request id
+   */
   public void setRequestId(String requestId) {
     this.requestId = Objects.requireNonNull(requestId, "requestId");
   }
 
-  /** The user id the host set for this request, or null. */
+  /**
+   * The user id the host set for this request, or null.
+   *
+   * @return the user id, or null
+   */
   public @Nullable String getUserId() {
     return userId;
   }
 
-  /** Sets the user id for this request. */
+  /**
+   * Sets the user id for this request.
+   *
+   * @param userId the user id, or null
+   */
   public void setUserId(@Nullable String userId) {
     this.userId = userId;
   }
 
-  /** The client's address, or null. */
+  /**
+   * The client's address, or null.
+   *
+   * @return the client's address, or null
+   */
   public @Nullable String getClientAddress() {
     return clientAddress;
   }
 
-  /** Sets the client's address. */
+  /**
+   * Sets the client's address.
+   *
+   * @param clientAddress the client's address, or null
+   */
   public void setClientAddress(@Nullable String clientAddress) {
     this.clientAddress = clientAddress;
   }
 
-  /** The URL scheme ({@code http}, {@code https}), or null. */
+  /**
+   * The URL scheme ({@code http}, {@code https}), or null.
+   *
+   * @return the scheme, or null
+   */
   public @Nullable String getScheme() {
     return scheme;
   }
 
-  /** Sets the URL scheme. */
+  /**
+   * Sets the URL scheme.
+   *
+   * @param scheme the scheme, or null
+   */
   public void setScheme(@Nullable String scheme) {
     this.scheme = scheme;
   }
 
-  /** The server's host name as the client addressed it, or null. */
+  /**
+   * The server's host name as the client addressed it, or null.
+   *
+   * @return the server's host name, or null
+   */
   public @Nullable String getServerAddress() {
     return serverAddress;
   }
 
-  /** Sets the server's host name. */
+  /**
+   * Sets the server's host name.
+   *
+   * @param serverAddress the server's host name, or null
+   */
   public void setServerAddress(@Nullable String serverAddress) {
     this.serverAddress = serverAddress;
   }
 
-  /** The server port, or 0. */
+  /**
+   * The server port, or 0.
+   *
+   * @return the port, or 0
+   */
   public int getServerPort() {
     return serverPort;
   }
 
-  /** Sets the server port. */
+  /**
+   * Sets the server port.
+   *
+   * @param serverPort the port the request arrived on
+   */
   public void setServerPort(int serverPort) {
     this.serverPort = serverPort;
   }
 
-  /** The protocol version ({@code 1.1}, {@code 2}), or null. */
+  /**
+   * The protocol version ({@code 1.1}, {@code 2}), or null.
+   *
+   * @return the protocol version, or null
+   */
   public @Nullable String getProtocolVersion() {
     return protocolVersion;
   }
 
-  /** Sets the protocol version. */
+  /**
+   * Sets the protocol version.
+   *
+   * @param protocolVersion the protocol version, or null
+   */
   public void setProtocolVersion(@Nullable String protocolVersion) {
     this.protocolVersion = protocolVersion;
   }
 
-  /** The {@code User-Agent} header, or null. */
+  /**
+   * The {@code User-Agent} header, or null.
+   *
+   * @return the user agent, or null
+   */
   public @Nullable String getUserAgent() {
     return userAgent;
   }
 
-  /** Sets the user agent. */
+  /**
+   * Sets the user agent.
+   *
+   * @param userAgent the {@code User-Agent} header, or null
+   */
   public void setUserAgent(@Nullable String userAgent) {
     this.userAgent = userAgent;
   }

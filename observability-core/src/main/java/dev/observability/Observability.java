@@ -92,6 +92,7 @@ public final class Observability implements AutoCloseable {
   /**
    * Starts an instance configured from system properties and the environment alone.
    *
+   * @return the running instance
    * @throws ConfigurationException listing every configuration problem
    * @throws IllegalStateException when an instance is already running, or a module fails to start
    */
@@ -99,12 +100,20 @@ public final class Observability implements AutoCloseable {
     return builder().start();
   }
 
-  /** A builder for an instance with values set in code. */
+  /**
+   * A builder for an instance with values set in code.
+   *
+   * @return a new builder
+   */
   public static ObservabilityBuilder builder() {
     return new ObservabilityBuilder();
   }
 
-  /** The running instance, if one was started and not closed. */
+  /**
+   * The running instance, if one was started and not closed.
+   *
+   * @return the running instance, or empty
+   */
   public static Optional<Observability> current() {
     synchronized (LOCK) {
       return Optional.ofNullable(running);
@@ -237,12 +246,20 @@ public final class Observability implements AutoCloseable {
     return new ServiceInfo(name, environment, version, rest);
   }
 
-  /** The service's name, environment and version. */
+  /**
+   * The service's name, environment and version.
+   *
+   * @return the service's identity
+   */
   public ServiceInfo service() {
     return service;
   }
 
-  /** The validated configuration. */
+  /**
+   * The validated configuration.
+   *
+   * @return the configuration
+   */
   public ObservabilityConfig config() {
     return config;
   }
@@ -253,37 +270,65 @@ public final class Observability implements AutoCloseable {
    * added a registry through {@link ObservabilityBuilder#meterRegistry(MeterRegistry)}. Meters that
    * modules bind on first read (the JVM and process meters) are bound by the first listing of this
    * registry ({@code getMeters}, {@code forEachMeter}, {@code find}, {@code get}).
+   *
+   * @return the meter registry
    */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
   }
 
-  /** The observation registry whose handlers are the modules' (the spine). */
+  /**
+   * The observation registry whose handlers are the modules' (the spine).
+   *
+   * @return the observation registry
+   */
   public ObservationRegistry observationRegistry() {
     return observationRegistry;
   }
 
-  /** The OpenTelemetry API: the tracing module's SDK, or a no-op without it. */
+  /**
+   * The OpenTelemetry API: the tracing module's SDK, or a no-op without it.
+   *
+   * @return the OpenTelemetry instance
+   */
   public OpenTelemetry openTelemetry() {
     return started.openTelemetry();
   }
 
-  /** A tracer for the host's own spans. */
+  /**
+   * A tracer for the host's own spans.
+   *
+   * @return the tracer
+   */
   public Tracer tracer() {
     return started.openTelemetry().getTracer("dev.observability");
   }
 
-  /** The scrubber every output passes through; hosts may use it for their own outputs. */
+  /**
+   * The scrubber every output passes through; hosts may use it for their own outputs.
+   *
+   * @return the scrubber
+   */
   public Scrubber scrubber() {
     return scrubber;
   }
 
-  /** Explicit error capture: the errors module's, or a no-op without it. */
+  /**
+   * Explicit error capture: the errors module's, or a no-op without it.
+   *
+   * @return the error reporter
+   */
   public ErrorReporter errors() {
     return find(ErrorReporter.class).orElse(ErrorReporter.noop());
   }
 
-  /** A feature a module provides (for example the health registry), if that module runs. */
+  /**
+   * A feature a module provides (for example the health registry), if that module runs.
+   *
+   * @param <T> the feature's type
+   * @param type the feature's type
+   * @return the feature, or empty when no running module provides it
+   */
   public <T> Optional<T> find(Class<T> type) {
     return started.find(type);
   }
@@ -291,6 +336,9 @@ public final class Observability implements AutoCloseable {
   /**
    * A feature a module provides.
    *
+   * @param <T> the feature's type
+   * @param type the feature's type
+   * @return the feature
    * @throws IllegalStateException when no running module provides {@code type}
    */
   public <T> T require(Class<T> type) {
@@ -305,17 +353,31 @@ public final class Observability implements AutoCloseable {
                         + ")"));
   }
 
-  /** The names of the running modules, in start order. */
+  /**
+   * The names of the running modules, in start order.
+   *
+   * @return the module names
+   */
   public List<String> modules() {
     return started.names();
   }
 
-  /** Failures caught inside the SDK so far, by component. */
+  /**
+   * Failures caught inside the SDK so far, by component.
+   *
+   * @param component the component, such as a module's name
+   * @return how many failures were caught
+   */
   public double internalErrorCount(String component) {
     return internalErrors.count(component);
   }
 
-  /** A new, not yet started observation on this instance's registry. */
+  /**
+   * A new, not yet started observation on this instance's registry.
+   *
+   * @param name the observation's name
+   * @return the observation
+   */
   public Observation observation(String name) {
     return observationRegistry.observation(name, new CompactContext());
   }
@@ -334,6 +396,11 @@ public final class Observability implements AutoCloseable {
   /**
    * Runs {@code work} as an observation named {@code name}: timed, traced, and reported if it
    * throws. The exception, if any, reaches the caller unchanged.
+   *
+   * @param <T> what {@code work} returns
+   * @param name the observation's name
+   * @param work the operation
+   * @return what {@code work} returned
    */
   public <T> @Nullable T observe(String name, Supplier<T> work) {
     return observation(name).observe(work);
@@ -341,6 +408,9 @@ public final class Observability implements AutoCloseable {
 
   /**
    * Runs {@code work} as an observation named {@code name}; see {@link #observe(String, Supplier)}.
+   *
+   * @param name the observation's name
+   * @param work the operation
    */
   public void observe(String name, Runnable work) {
     observation(name).observe(work);
@@ -348,6 +418,13 @@ public final class Observability implements AutoCloseable {
 
   /**
    * Runs {@code work}, which may throw a checked exception, as an observation named {@code name}.
+   *
+   * @param <T> what {@code work} returns
+   * @param <E> the checked exception {@code work} may throw
+   * @param name the observation's name
+   * @param work the operation
+   * @return what {@code work} returned
+   * @throws E what {@code work} threw, unchanged
    */
   public <T, E extends Throwable> @Nullable T observeChecked(
       String name, Observation.CheckedCallable<T, E> work) throws E {
@@ -357,12 +434,18 @@ public final class Observability implements AutoCloseable {
   /**
    * Sets the user id of the request the current thread is serving, for error events (and nothing
    * else: it is not logged or traced). Does nothing outside a request.
+   *
+   * @param userId the user's id
    */
   public void setUserId(String userId) {
     ObservationNames.currentRequest(observationRegistry).ifPresent(c -> c.setUserId(userId));
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return true once closed
+   */
   public boolean isClosed() {
     return closed.get();
   }

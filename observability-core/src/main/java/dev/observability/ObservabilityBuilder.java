@@ -28,17 +28,32 @@ public final class ObservabilityBuilder {
 
   ObservabilityBuilder() {}
 
-  /** Sets the service name ({@code service.name}). */
+  /**
+   * Sets the service name ({@code service.name}).
+   *
+   * @param name the service name
+   * @return this builder
+   */
   public ObservabilityBuilder serviceName(String name) {
     return property(CoreConfig.SERVICE_NAME.name(), name);
   }
 
-  /** Sets the deployment environment ({@code service.environment}). */
+  /**
+   * Sets the deployment environment ({@code service.environment}).
+   *
+   * @param environment the environment, such as {@code production}
+   * @return this builder
+   */
   public ObservabilityBuilder environment(String environment) {
     return property(CoreConfig.SERVICE_ENVIRONMENT.name(), environment);
   }
 
-  /** Sets the service version ({@code service.version}). */
+  /**
+   * Sets the service version ({@code service.version}).
+   *
+   * @param version the service version
+   * @return this builder
+   */
   public ObservabilityBuilder version(String version) {
     return property(CoreConfig.SERVICE_VERSION.name(), version);
   }
@@ -46,6 +61,10 @@ public final class ObservabilityBuilder {
   /**
    * Sets any configuration key by its name (as listed in {@code docs/configuration.md}, such as
    * {@code tracing.sample-ratio}). The value is validated at {@link #start()}.
+   *
+   * @param key the key's name
+   * @param value the value as configuration text
+   * @return this builder
    */
   public ObservabilityBuilder property(String key, String value) {
     Objects.requireNonNull(key, "key");
@@ -73,20 +92,37 @@ public final class ObservabilityBuilder {
     return this;
   }
 
-  /** Sets a configuration key to a typed value. */
+  /**
+   * Sets a configuration key to a typed value.
+   *
+   * @param <T> the key's value type
+   * @param key the key
+   * @param value the value
+   * @return this builder
+   */
   public <T> ObservabilityBuilder property(ConfigKey<T> key, T value) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     return property(key.name(), key.print(value));
   }
 
-  /** Adds a registry of the host's to the instance's composite registry. */
+  /**
+   * Adds a registry of the host's to the instance's composite registry.
+   *
+   * @param registry the host's registry
+   * @return this builder
+   */
   public ObservabilityBuilder meterRegistry(MeterRegistry registry) {
     meterRegistries.add(Objects.requireNonNull(registry, "registry"));
     return this;
   }
 
-  /** Adds a module explicitly, in addition to those found on the class path. */
+  /**
+   * Adds a module explicitly, in addition to those found on the class path.
+   *
+   * @param module the module
+   * @return this builder
+   */
   public ObservabilityBuilder module(ObservabilityModule module) {
     modules.add(Objects.requireNonNull(module, "module"));
     return this;
@@ -94,6 +130,9 @@ public final class ObservabilityBuilder {
 
   /**
    * Whether to find modules on the class path with {@link java.util.ServiceLoader} (default on).
+   *
+   * @param discover false to use only the modules given to {@link #module(ObservabilityModule)}
+   * @return this builder
    */
   public ObservabilityBuilder discoverModules(boolean discover) {
     this.discoverModules = discover;
@@ -103,6 +142,9 @@ public final class ObservabilityBuilder {
   /**
    * Reads system properties from {@code properties} instead of the process's. For tests and for
    * hosts that keep configuration elsewhere.
+   *
+   * @param properties the system properties to read
+   * @return this builder
    */
   public ObservabilityBuilder systemProperties(Map<String, String> properties) {
     this.systemProperties = Map.copyOf(properties);
@@ -112,6 +154,9 @@ public final class ObservabilityBuilder {
   /**
    * Reads environment variables from {@code environment} instead of the process's. For tests and
    * for hosts that keep configuration elsewhere.
+   *
+   * @param environment the environment variables to read
+   * @return this builder
    */
   public ObservabilityBuilder environmentVariables(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
@@ -130,6 +175,7 @@ public final class ObservabilityBuilder {
   /**
    * Validates the configuration, starts every module and returns the running instance.
    *
+   * @return the running instance
    * @throws ConfigurationException listing every configuration problem
    * @throws IllegalStateException when an instance is already running in this JVM, or a module
    *     fails to start (its name is in the message)

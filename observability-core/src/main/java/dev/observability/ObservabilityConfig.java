@@ -67,6 +67,10 @@ public final class ObservabilityConfig {
 
   /**
    * The value of {@code key}: configured, or its default. Never null when the key has a default.
+   *
+   * @param <T> the key's value type
+   * @param key the key
+   * @return the value, or null when the key is unset and has no default
    */
   @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
@@ -77,7 +81,13 @@ public final class ObservabilityConfig {
     return (T) value;
   }
 
-  /** The value of {@code key} if it is set or has a default. */
+  /**
+   * The value of {@code key} if it is set or has a default.
+   *
+   * @param <T> the key's value type
+   * @param key the key
+   * @return the value, or empty
+   */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> find(ConfigKey<T> key) {
     return Optional.ofNullable((T) lookup(key).value());
@@ -118,6 +128,9 @@ public final class ObservabilityConfig {
 
   /**
    * Where the value of {@code key} came from, for example {@code "environment OTEL_SERVICE_NAME"}.
+   *
+   * @param key the key
+   * @return a description of the value's source
    */
   public String sourceOf(ConfigKey<?> key) {
     find(key);
@@ -128,6 +141,9 @@ public final class ObservabilityConfig {
   /**
    * Whether the raw environment variable or system property {@code name} is set, for modules that
    * must know whether a standard variable such as {@code OTEL_EXPORTER_OTLP_ENDPOINT} was given.
+   *
+   * @param key the key
+   * @return true when the key's own system property or environment variable is set
    */
   public boolean isSet(ConfigKey<?> key) {
     find(key);

@@ -39,6 +39,9 @@ public final class ObservationNames {
   /**
    * The HTTP server context of the request the current thread is serving, found by walking up from
    * the current observation; empty outside a request.
+   *
+   * @param registry the registry whose current observation is read
+   * @return the request's context, or empty
    */
   public static Optional<HttpServerObservationContext> currentRequest(
       ObservationRegistry registry) {

@@ -17,6 +17,7 @@ public interface ScrapeEndpoint {
    *
    * @param accept the request's {@code Accept} header, or null
    * @param acceptEncoding the request's {@code Accept-Encoding} header, or null
+   * @return the response to send
    */
   EndpointResponse scrape(@Nullable String accept, @Nullable String acceptEncoding);
 }

@@ -16,7 +16,14 @@ import java.util.Objects;
 public record ServiceInfo(
     String name, String environment, String version, Map<String, String> resourceAttributes) {
 
-  /** Creates an instance; all parts are required. */
+  /**
+   * Creates an instance; all parts are required.
+   *
+   * @param name the service name
+   * @param environment the deployment environment
+   * @param version the service version
+   * @param resourceAttributes further resource attributes (copied)
+   */
   public ServiceInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(environment, "environment");

@@ -7,9 +7,9 @@ import java.nio.charset.Charset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the JSON lines (lines that start with {@code {}) written to standard output, so that the
- * traffic summary can say how many log lines the logging module wrote. Installed before the SDK
- * starts, in front of the real standard output.
+ * Counts the JSON lines (lines that start with an opening brace) written to standard output, so
+ * that the traffic summary can say how many log lines the logging module wrote. Installed before
+ * the SDK starts, in front of the real standard output.
  */
 final class StdoutLines extends OutputStream {
 

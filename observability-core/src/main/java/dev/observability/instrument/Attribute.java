@@ -27,6 +27,8 @@ public @interface Attribute {
   /**
    * The attribute key, such as {@code order.id}. Default: the parameter's name, which needs the
    * class compiled with {@code -parameters} (otherwise {@code arg0}, {@code arg1}, ...).
+   *
+   * @return the attribute key, or an empty string for the parameter's name
    */
   String value() default "";
 }

@@ -60,7 +60,12 @@ public final class Instrumentation {
     this.invoker = invoker;
   }
 
-  /** Instrumentation that records through {@code observability}'s registries and tracer. */
+  /**
+   * Instrumentation that records through {@code observability}'s registries and tracer.
+   *
+   * @param observability the running instance
+   * @return the instrumentation
+   */
   public static Instrumentation of(Observability observability) {
     Objects.requireNonNull(observability, "observability");
     return of(
@@ -76,6 +81,7 @@ public final class Instrumentation {
    * @param observations where {@code @Instrumented} and {@code @Observed} observations go
    * @param meters where {@code @Timed} and {@code @Counted} meters are registered
    * @param openTelemetry where {@code @WithSpan} spans go
+   * @return the instrumentation
    */
   public static Instrumentation of(
       ObservationRegistry observations, MeterRegistry meters, OpenTelemetry openTelemetry) {
@@ -93,6 +99,11 @@ public final class Instrumentation {
   /**
    * Shorthand for {@code Instrumentation.of(observability).instrument(type, target)}.
    *
+   * @param <T> the interface
+   * @param type the interface to proxy
+   * @param target the object the proxy calls
+   * @param observability the running instance
+   * @return the proxy
    * @throws IllegalArgumentException when {@code type} is not an interface or an annotation is
    *     malformed
    */
@@ -105,6 +116,10 @@ public final class Instrumentation {
    * methods. Methods without annotations go straight to the target; {@code equals}, {@code
    * hashCode} and {@code toString} are the target's.
    *
+   * @param <T> the interface
+   * @param type the interface to proxy
+   * @param target the object the proxy calls
+   * @return the proxy
    * @throws IllegalArgumentException when {@code type} is not an interface or an annotation is
    *     malformed
    */
@@ -119,6 +134,10 @@ public final class Instrumentation {
    * calling the constructor of {@code type} that takes {@code constructorArgs}. The subclass is
    * generated once per type and instrumentation.
    *
+   * @param <T> the class
+   * @param type the class to subclass
+   * @param constructorArgs the constructor's arguments
+   * @return the instance
    * @throws IllegalStateException when Byte Buddy is not on the class path
    * @throws IllegalArgumentException when {@code type} is final or sealed, an annotated method is
    *     final, private or static, an annotation is malformed, or no accessible constructor takes
@@ -143,6 +162,11 @@ public final class Instrumentation {
   /**
    * Shorthand for {@code Instrumentation.of(observability).subclass(type, constructorArgs)}.
    *
+   * @param <T> the class
+   * @param observability the running instance
+   * @param type the class to subclass
+   * @param args the constructor's arguments
+   * @return the instance
    * @throws IllegalStateException when Byte Buddy is not on the class path
    * @throws IllegalArgumentException see {@link #subclass(Class, Object...)}
    */
@@ -196,7 +220,11 @@ public final class Instrumentation {
     @Nullable Object proceed() throws Throwable;
   }
 
-  /** Whether {@link #subclass(Class, Object...)} can work: Byte Buddy is on the class path. */
+  /**
+   * Whether {@link #subclass(Class, Object...)} can work: Byte Buddy is on the class path.
+   *
+   * @return true when Byte Buddy is on the class path
+   */
   public static boolean isSubclassingAvailable() {
     return ByteBuddyPresence.isAvailable();
   }

@@ -40,6 +40,8 @@ public @interface Instrumented {
   /**
    * The operation name: the observation's name and so the span's name. Keep it low-cardinality and
    * dot-separated, such as {@code checkout.process}. Default: {@code <SimpleClassName>.<method>}.
+   *
+   * @return the operation name, or an empty string for the default
    */
   String name() default "";
 
@@ -48,6 +50,8 @@ public @interface Instrumented {
    * observation's low-cardinality key values, which the tracing module writes as span attributes
    * (the metrics module times methods by class and method). Never put ids or user input here: use
    * {@link Attribute} on a parameter for those.
+   *
+   * @return the tags, each {@code key=value}
    */
   String[] tags() default {};
 }

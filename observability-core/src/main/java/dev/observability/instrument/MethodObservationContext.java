@@ -15,18 +15,31 @@ public class MethodObservationContext extends CompactContext {
   private final Class<?> declaringClass;
   private final String methodName;
 
-  /** Creates a context for a call of {@code methodName} declared by {@code declaringClass}. */
+  /**
+   * Creates a context for a call of {@code methodName} declared by {@code declaringClass}.
+   *
+   * @param declaringClass the class (or interface) that declares the method
+   * @param methodName the method's name
+   */
   public MethodObservationContext(Class<?> declaringClass, String methodName) {
     this.declaringClass = Objects.requireNonNull(declaringClass, "declaringClass");
     this.methodName = Objects.requireNonNull(methodName, "methodName");
   }
 
-  /** The class (or interface) that declares the method. */
+  /**
+   * The class (or interface) that declares the method.
+   *
+   * @return the declaring class
+   */
   public Class<?> getDeclaringClass() {
     return declaringClass;
   }
 
-  /** The method's name. */
+  /**
+   * The method's name.
+   *
+   * @return the method's name
+   */
   public String getMethodName() {
     return methodName;
   }

@@ -17,6 +17,9 @@ public interface Scrubber {
   /**
    * Returns {@code text} with every secret found in it replaced by the mask. Returns the same
    * instance, without allocating, when nothing matched.
+   *
+   * @param text the text to scrub
+   * @return the scrubbed text
    */
   String scrub(String text);
 
@@ -24,6 +27,9 @@ public interface Scrubber {
    * Appends {@code text}, scrubbed, to {@code out}. For encoders that build their output in a
    * {@link StringBuilder}: nothing is allocated when nothing matched. {@code text} must not be
    * {@code out} itself (if it is, it is copied first).
+   *
+   * @param text the text to scrub
+   * @param out where the scrubbed text is appended
    */
   void scrubTo(CharSequence text, StringBuilder out);
 
@@ -31,32 +37,53 @@ public interface Scrubber {
    * Whether {@code key} names sensitive data (a password, token, cookie, ...). Case and separators
    * do not matter: {@code apiKey}, {@code api_key}, {@code API-KEY} and {@code x-api-key} are
    * alike. Allocates nothing.
+   *
+   * @param key the key
+   * @return true when the key is sensitive
    */
   boolean isSensitiveKey(String key);
 
   /**
    * Scrubs one structured field: the mask when {@code key} is sensitive, else {@link
    * #scrub(String)} of {@code value}.
+   *
+   * @param key the field's key
+   * @param value the field's value
+   * @return the scrubbed value
    */
   String scrubValue(String key, String value);
 
-  /** The mask that replaces secrets. */
+  /**
+   * The mask that replaces secrets.
+   *
+   * @return the mask
+   */
   String mask();
 
   /**
    * The default policy: default sensitive keys, every built-in value detector, e-mail addresses
    * left alone, mask {@code [REDACTED]}, nothing counted. A shared instance.
+   *
+   * @return the default scrubber
    */
   static Scrubber defaults() {
     return ScrubberBuilder.DefaultHolder.INSTANCE;
   }
 
-  /** A builder for a scrubber with extra keys, an allow list, extra patterns, or another mask. */
+  /**
+   * A builder for a scrubber with extra keys, an allow list, extra patterns, or another mask.
+   *
+   * @return a new builder
+   */
   static ScrubberBuilder builder() {
     return new ScrubberBuilder();
   }
 
-  /** A scrubber that changes nothing; for tests and benchmarks only. */
+  /**
+   * A scrubber that changes nothing; for tests and benchmarks only.
+   *
+   * @return the no-op scrubber
+   */
   static Scrubber noop() {
     return NoopScrubber.INSTANCE;
   }

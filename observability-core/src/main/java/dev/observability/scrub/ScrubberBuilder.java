@@ -42,13 +42,21 @@ public final class ScrubberBuilder {
    * begin and end with one of {@code [ ] { } ( ) < > * # ! | ^} (so that it never merges with the
    * text around it), and hold no digit, control character or any of {@code " ' \ = : @ & ; , / ? %
    * +}; {@link #build()} also checks that the policy leaves the mask itself alone.
+   *
+   * @param mask the mask
+   * @return this builder
    */
   public ScrubberBuilder mask(String mask) {
     this.mask = checkMask(mask);
     return this;
   }
 
-  /** Whether e-mail addresses are masked; default false. */
+  /**
+   * Whether e-mail addresses are masked; default false.
+   *
+   * @param enabled true to mask e-mail addresses
+   * @return this builder
+   */
   public ScrubberBuilder emails(boolean enabled) {
     this.emails = enabled;
     return this;
@@ -58,12 +66,20 @@ public final class ScrubberBuilder {
    * Adds sensitive keys: {@code name} for keys equal to it, {@code *name*} for keys containing it,
    * compared case- and separator-insensitively ({@code *order_secret*} matches {@code
    * X-Order-Secret-V2}).
+   *
+   * @param keys the keys or {@code *patterns*}
+   * @return this builder
    */
   public ScrubberBuilder addSensitiveKeys(String... keys) {
     return addSensitiveKeys(List.of(keys));
   }
 
-  /** Adds sensitive keys; see {@link #addSensitiveKeys(String...)}. */
+  /**
+   * Adds sensitive keys; see {@link #addSensitiveKeys(String...)}.
+   *
+   * @param keys the keys or {@code *patterns*}
+   * @return this builder
+   */
   public ScrubberBuilder addSensitiveKeys(Collection<String> keys) {
     for (String key : keys) {
       KeyRules.check(Objects.requireNonNull(key, "key"), "sensitive key");
@@ -76,12 +92,20 @@ public final class ScrubberBuilder {
    * Adds keys that are never sensitive, whatever the other rules say ({@code session_count}, or
    * {@code *tokens*} for token counts); same syntax as {@link #addSensitiveKeys(String...)}. The
    * allow list only affects key rules: secrets inside an allowed key's value are still found.
+   *
+   * @param keys the keys or {@code *patterns*}
+   * @return this builder
    */
   public ScrubberBuilder addAllowedKeys(String... keys) {
     return addAllowedKeys(List.of(keys));
   }
 
-  /** Adds allowed keys; see {@link #addAllowedKeys(String...)}. */
+  /**
+   * Adds allowed keys; see {@link #addAllowedKeys(String...)}.
+   *
+   * @param keys the keys or {@code *patterns*}
+   * @return this builder
+   */
   public ScrubberBuilder addAllowedKeys(Collection<String> keys) {
     for (String key : keys) {
       KeyRules.check(Objects.requireNonNull(key, "key"), "allowed key");
@@ -96,6 +120,8 @@ public final class ScrubberBuilder {
    * backtrack: a pattern with nested quantifiers can take exponential time on hostile input, which
    * is the author's risk. The built-in detectors use no regular expressions.
    *
+   * @param regex the regular expression
+   * @return this builder
    * @throws IllegalArgumentException if the pattern does not compile or matches empty text
    */
   public ScrubberBuilder addPattern(String regex) {
@@ -110,7 +136,12 @@ public final class ScrubberBuilder {
     return addPattern(pattern);
   }
 
-  /** Adds a value pattern; see {@link #addPattern(String)}. */
+  /**
+   * Adds a value pattern; see {@link #addPattern(String)}.
+   *
+   * @param pattern the compiled pattern
+   * @return this builder
+   */
   public ScrubberBuilder addPattern(Pattern pattern) {
     Objects.requireNonNull(pattern, "pattern");
     if (pattern.matcher("").find()) {
@@ -124,6 +155,9 @@ public final class ScrubberBuilder {
   /**
    * Counts masked values in {@code registry}: counter {@value #COUNTER_NAME} with tag {@code rule}
    * (Prometheus {@code observability_scrubbed_total{rule}}), one pre-registered counter per rule.
+   *
+   * @param registry the registry to count in
+   * @return this builder
    */
   public ScrubberBuilder meterRegistry(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -133,6 +167,7 @@ public final class ScrubberBuilder {
   /**
    * Builds the scrubber.
    *
+   * @return the scrubber
    * @throws IllegalArgumentException if the policy would mask its own mask (the mask, or a pattern,
    *     would make scrubbing not idempotent)
    */

@@ -58,6 +58,9 @@ public final class ScrubberConfig {
   /**
    * Builds the instance's scrubber from validated configuration, counting in {@code registry}.
    *
+   * @param config the validated configuration
+   * @param registry the registry to count masked values in
+   * @return the scrubber
    * @throws ConfigurationException if the settings are valid one by one but not together (a pattern
    *     that matches the mask); {@link #problems} reports that before anything starts
    */

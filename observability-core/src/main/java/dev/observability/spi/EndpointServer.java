@@ -36,7 +36,12 @@ public final class EndpointServer implements AutoCloseable {
    */
   @FunctionalInterface
   public interface Route {
-    /** Renders the response. May throw; the failure is reported and the client gets a 500. */
+    /**
+     * Renders the response. May throw; the failure is reported and the client gets a 500.
+     *
+     * @param requestHeaders reads one request header by name, null when absent
+     * @return the response
+     */
     EndpointResponse handle(Function<String, @Nullable String> requestHeaders);
   }
 
@@ -62,6 +67,9 @@ public final class EndpointServer implements AutoCloseable {
    * @param threads the request threads, at least 1
    * @param routes paths (such as {@code /metrics}) and what answers them
    * @param errors receives failures while answering, as (component, error)
+   * @param host the address to bind
+   * @param port the port to bind, or 0 for any free port
+   * @return the started server
    * @throws IOException when the address cannot be resolved or bound, with the address in the
    *     message
    */
@@ -109,7 +117,11 @@ public final class EndpointServer implements AutoCloseable {
     return new EndpointServer(name, server, executor);
   }
 
-  /** The bound address, with the actual port when 0 was asked for. */
+  /**
+   * The bound address, with the actual port when 0 was asked for.
+   *
+   * @return the bound address
+   */
   public InetSocketAddress address() {
     return address;
   }

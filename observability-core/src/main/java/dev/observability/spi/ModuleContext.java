@@ -21,22 +21,40 @@ import java.util.Optional;
  */
 public interface ModuleContext {
 
-  /** The starting module's name. */
+  /**
+   * The starting module's name.
+   *
+   * @return the module's name
+   */
   String moduleName();
 
-  /** The validated configuration. */
+  /**
+   * The validated configuration.
+   *
+   * @return the configuration
+   */
   ObservabilityConfig config();
 
-  /** The service's name, environment and version. */
+  /**
+   * The service's name, environment and version.
+   *
+   * @return the service's identity
+   */
   ServiceInfo service();
 
-  /** The instance's meter registry (a composite that every added registry joins). */
+  /**
+   * The instance's meter registry (a composite that every added registry joins).
+   *
+   * @return the meter registry
+   */
   MeterRegistry meterRegistry();
 
   /**
    * Adds a registry to the instance's composite, such as the Prometheus registry. Such a registry
    * may read its meters on a schedule of its own (a push registry), so with one the actions given
    * to {@link #onFirstMeterRead} run at the end of start.
+   *
+   * @param registry the registry to add
    */
   void addMeterRegistry(MeterRegistry registry);
 
@@ -53,6 +71,7 @@ public interface ModuleContext {
    * a registry the module contributed: call it before reading. It is thread-safe and cheap once the
    * actions ran.
    *
+   * @param action the work to defer
    * @return the trigger
    */
   default Runnable onFirstMeterRead(Runnable action) {
@@ -60,7 +79,11 @@ public interface ModuleContext {
     return () -> {};
   }
 
-  /** The instance's observation registry. */
+  /**
+   * The instance's observation registry.
+   *
+   * @return the observation registry
+   */
   ObservationRegistry observationRegistry();
 
   /**
@@ -68,30 +91,63 @@ public interface ModuleContext {
    * {@code observability_internal_errors_total{component=<module name>}} and logged once. Handlers
    * take effect when every module has started, ordered by {@link
    * ObservabilityModule#handlerOrder()}.
+   *
+   * @param handler the handler
    */
   void addObservationHandler(ObservationHandler<?> handler);
 
-  /** The instance's scrubber: the one policy every output must pass. */
+  /**
+   * The instance's scrubber: the one policy every output must pass.
+   *
+   * @return the scrubber
+   */
   Scrubber scrubber();
 
-  /** The OpenTelemetry instance: a no-op one until the tracing module sets its SDK. */
+  /**
+   * The OpenTelemetry instance: a no-op one until the tracing module sets its SDK.
+   *
+   * @return the OpenTelemetry instance
+   */
   OpenTelemetry openTelemetry();
 
-  /** Sets the instance's OpenTelemetry; allowed once. */
+  /**
+   * Sets the instance's OpenTelemetry; allowed once.
+   *
+   * @param openTelemetry the tracing module's OpenTelemetry
+   */
   void setOpenTelemetry(OpenTelemetry openTelemetry);
 
   /**
    * Offers a feature to users of the facade ({@code observability.require(type)}) and to modules
    * that start later. A type can be provided once.
+   *
+   * @param <T> the feature's type
+   * @param type the feature's type
+   * @param implementation the feature
    */
   <T> void provide(Class<T> type, T implementation);
 
-  /** A feature provided by a module started earlier (or by core). */
+  /**
+   * A feature provided by a module started earlier (or by core).
+   *
+   * @param <T> the feature's type
+   * @param type the feature's type
+   * @return the feature, or empty when none was provided
+   */
   <T> Optional<T> find(Class<T> type);
 
-  /** Registers something to close when the instance closes; closed in reverse order. */
+  /**
+   * Registers something to close when the instance closes; closed in reverse order.
+   *
+   * @param closeable what to close
+   */
   void onClose(AutoCloseable closeable);
 
-  /** Reports a failure on a recording path: counted, logged once per component, then at debug. */
+  /**
+   * Reports a failure on a recording path: counted, logged once per component, then at debug.
+   *
+   * @param component the component, usually the module's name
+   * @param error the failure
+   */
   void reportInternalError(String component, Throwable error);
 }

@@ -46,21 +46,35 @@ public interface ObservabilityModule {
   /** Order of the health module. */
   int ORDER_HEALTH = 500;
 
-  /** The module's short name, as used in {@code modules.disabled} and in error messages. */
+  /**
+   * The module's short name, as used in {@code modules.disabled} and in error messages.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Start order; lower starts first. */
+  /**
+   * Start order; lower starts first.
+   *
+   * @return the start order
+   */
   int order();
 
   /**
    * Position of this module's observation handlers among all modules' handlers; lower runs first on
    * start and scope-open, last on stop and scope-close. Defaults to {@link #order()}.
+   *
+   * @return the handler order
    */
   default int handlerOrder() {
     return order();
   }
 
-  /** The configuration keys this module reads. */
+  /**
+   * The configuration keys this module reads.
+   *
+   * @return the keys; empty by default
+   */
   default List<ConfigKey<?>> configKeys() {
     return List.of();
   }
@@ -68,6 +82,7 @@ public interface ObservabilityModule {
   /**
    * Checks rules that span several keys. Called before any module starts.
    *
+   * @param config the configuration, each key already valid on its own
    * @return one message per problem; empty when the configuration is valid
    */
   default List<String> validate(ObservabilityConfig config) {
@@ -79,6 +94,9 @@ public interface ObservabilityModule {
    * validation and before any module starts or any meter is registered, so that every meter of
    * every module reaches these registries from its first recording. The module keeps the instances
    * it returns and uses them in {@link #start(ModuleContext)}; they are closed with the composite.
+   *
+   * @param config the validated configuration
+   * @return the registries; empty by default
    */
   default List<MeterRegistry> meterRegistries(ObservabilityConfig config) {
     return List.of();
@@ -88,6 +106,7 @@ public interface ObservabilityModule {
    * Starts the module: builds its parts from {@code context.config()}, adds its observation
    * handlers, provides its features and registers what must be closed.
    *
+   * @param context what the module starts with
    * @throws Exception when the module cannot start; {@code start()} fails with this as its cause
    */
   void start(ModuleContext context) throws Exception;

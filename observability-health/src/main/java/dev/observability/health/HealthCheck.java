@@ -72,7 +72,11 @@ public interface HealthCheck {
       this.details = details;
     }
 
-    /** UP, without details. */
+    /**
+     * UP, without details.
+     *
+     * @return the result
+     */
     public static Result up() {
       return UP;
     }
@@ -80,6 +84,8 @@ public interface HealthCheck {
     /**
      * UP, with details.
      *
+     * @param details the details, in order; simple values only
+     * @return the result
      * @throws IllegalArgumentException when a detail is not a simple value, or there are more than
      *     {@value #MAX_DETAILS}
      */
@@ -87,7 +93,12 @@ public interface HealthCheck {
       return new Result(Status.UP, null, copyDetails(details));
     }
 
-    /** DOWN, with an error text (scrubbed before it is shown). */
+    /**
+     * DOWN, with an error text (scrubbed before it is shown).
+     *
+     * @param error the error text
+     * @return the result
+     */
     public static Result down(String error) {
       return new Result(Status.DOWN, Objects.requireNonNull(error, "error"), Map.of());
     }
@@ -95,6 +106,9 @@ public interface HealthCheck {
     /**
      * DOWN, with an error text and details.
      *
+     * @param error the error text
+     * @param details the details, in order; simple values only
+     * @return the result
      * @throws IllegalArgumentException when a detail is not a simple value, or there are more than
      *     {@value #MAX_DETAILS}
      */
@@ -105,6 +119,8 @@ public interface HealthCheck {
     /**
      * DOWN, with details and no error text.
      *
+     * @param details the details, in order; simple values only
+     * @return the result
      * @throws IllegalArgumentException when a detail is not a simple value, or there are more than
      *     {@value #MAX_DETAILS}
      */
@@ -115,22 +131,37 @@ public interface HealthCheck {
     /**
      * DOWN because of {@code error}: the error text is its class name and message (scrubbed before
      * it is shown). The throwable itself is not kept.
+     *
+     * @param error the failure
+     * @return the result
      */
     public static Result down(Throwable error) {
       return new Result(Status.DOWN, describe(error), Map.of());
     }
 
-    /** The status. */
+    /**
+     * The status.
+     *
+     * @return the status
+     */
     public Status status() {
       return status;
     }
 
-    /** Whether the status is {@link Status#UP}. */
+    /**
+     * Whether the status is {@link Status#UP}.
+     *
+     * @return true when UP
+     */
     public boolean isUp() {
       return status == Status.UP;
     }
 
-    /** The error text as the check gave it (not yet scrubbed), or null. */
+    /**
+     * The error text as the check gave it (not yet scrubbed), or null.
+     *
+     * @return the error text, or null
+     */
     public @Nullable String error() {
       return error;
     }
@@ -138,6 +169,8 @@ public interface HealthCheck {
     /**
      * The details in the order given: values are {@link String}, {@link Boolean}, {@link Long},
      * {@link Double}, {@link BigInteger} or {@link BigDecimal}. Unmodifiable.
+     *
+     * @return the details
      */
     public Map<String, Object> details() {
       return details;

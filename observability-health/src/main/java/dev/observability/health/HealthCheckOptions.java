@@ -48,17 +48,27 @@ public final class HealthCheckOptions {
   /**
    * The defaults: critical, a 2 s timeout, no caching (every request runs the check, concurrent
    * requests sharing one run), in the readiness group.
+   *
+   * @return the default options
    */
   public static HealthCheckOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these options. */
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.critical = critical;
@@ -72,27 +82,45 @@ public final class HealthCheckOptions {
   /**
    * Whether a DOWN makes the whole service unhealthy (HTTP 503); a non-critical DOWN makes it
    * degraded (HTTP 200).
+   *
+   * @return true when the check is critical
    */
   public boolean isCritical() {
     return critical;
   }
 
-  /** How long a request waits for the check before reporting it DOWN ("timed out after N ms"). */
+  /**
+   * How long a request waits for the check before reporting it DOWN ("timed out after N ms").
+   *
+   * @return the timeout
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** How long a result is reused by later requests; zero when every request runs the check. */
+  /**
+   * How long a result is reused by later requests; zero when every request runs the check.
+   *
+   * @return the time to live of a result; zero when results are not cached
+   */
   public Duration cacheTtl() {
     return cacheTtl;
   }
 
-  /** The background refresh period, if the check runs on a schedule instead of on request. */
+  /**
+   * The background refresh period, if the check runs on a schedule instead of on request.
+   *
+   * @return the refresh period, or empty when the check runs on request
+   */
   public Optional<Duration> refreshPeriod() {
     return Optional.ofNullable(refreshPeriod);
   }
 
-  /** The probe groups the check belongs to; never empty. Unmodifiable. */
+  /**
+   * The probe groups the check belongs to; never empty. Unmodifiable.
+   *
+   * @return the groups
+   */
   public Set<HealthGroup> groups() {
     return groups;
   }
@@ -142,7 +170,12 @@ public final class HealthCheckOptions {
 
     Builder() {}
 
-    /** Whether a DOWN makes the service unhealthy (default) rather than degraded. */
+    /**
+     * Whether a DOWN makes the service unhealthy (default) rather than degraded.
+     *
+     * @param critical false to make a DOWN degrade the service instead
+     * @return this builder
+     */
     public Builder critical(boolean critical) {
       this.critical = critical;
       return this;
@@ -152,6 +185,8 @@ public final class HealthCheckOptions {
      * How long a request waits for the check (default 2 s). Past it the check is reported DOWN and
      * keeps running in the background; it is not started again until that run ends.
      *
+     * @param timeout the timeout
+     * @return this builder
      * @throws IllegalArgumentException unless positive and at most {@link #MAX_TIMEOUT}
      */
     public Builder timeout(Duration timeout) {
@@ -168,6 +203,8 @@ public final class HealthCheckOptions {
      * Reuses a result for {@code ttl} after it was taken (default zero: every request runs the
      * check, and concurrent requests share one run). Clears any {@link #refreshPeriod}.
      *
+     * @param ttl how long a result is reused; zero to run the check on every request
+     * @return this builder
      * @throws IllegalArgumentException when negative
      */
     public Builder cacheTtl(Duration ttl) {
@@ -185,6 +222,8 @@ public final class HealthCheckOptions {
      * read the last result and never wait, except for the first result. Clears any {@link
      * #cacheTtl}.
      *
+     * @param period the refresh period
+     * @return this builder
      * @throws IllegalArgumentException when shorter than {@link #MIN_REFRESH_PERIOD}
      */
     public Builder refreshPeriod(Duration period) {
@@ -201,6 +240,10 @@ public final class HealthCheckOptions {
     /**
      * The probe groups the check belongs to (default {@link HealthGroup#READINESS}), replacing the
      * previous choice.
+     *
+     * @param first a group
+     * @param more further groups
+     * @return this builder
      */
     public Builder groups(HealthGroup first, HealthGroup... more) {
       Objects.requireNonNull(first, "first");
@@ -212,7 +255,11 @@ public final class HealthCheckOptions {
       return this;
     }
 
-    /** The options. */
+    /**
+     * The options.
+     *
+     * @return the options
+     */
     public HealthCheckOptions build() {
       return new HealthCheckOptions(this);
     }

@@ -42,6 +42,9 @@ public final class HealthChecks {
    * Takes a connection from {@code dataSource} and asks the driver whether it is valid ({@link
    * Connection#isValid(int)}, 1 s), then returns it. DOWN when the connection cannot be had or is
    * not valid. With a pool, this checks the pool's hand-out too.
+   *
+   * @param dataSource the data source to take a connection from
+   * @return the check
    */
   public static HealthCheck jdbc(DataSource dataSource) {
     return jdbc(dataSource, Duration.ofSeconds(1));
@@ -50,6 +53,10 @@ public final class HealthChecks {
   /**
    * Like {@link #jdbc(DataSource)}, with the driver's validation timeout (rounded up to whole
    * seconds, at least 1).
+   *
+   * @param dataSource the data source to take a connection from
+   * @param validationTimeout how long the driver may take to validate
+   * @return the check
    */
   public static HealthCheck jdbc(DataSource dataSource, Duration validationTimeout) {
     Objects.requireNonNull(dataSource, "dataSource");
@@ -68,6 +75,10 @@ public final class HealthChecks {
    * Sends {@code GET uri} and is UP when the status is below 500 (a 404 or 401 still proves the
    * service answers). Redirects are not followed. The timeout bounds connecting and the response
    * headers; the body is discarded. Details: {@code status_code}.
+   *
+   * @param uri the URI to send {@code GET} to
+   * @param timeout the bound on connecting and the response headers
+   * @return the check
    */
   public static HealthCheck http(URI uri, Duration timeout) {
     Objects.requireNonNull(uri, "uri");
@@ -93,12 +104,24 @@ public final class HealthChecks {
     };
   }
 
-  /** {@link #http(URI, Duration)} with a 2 s timeout. */
+  /**
+   * {@link #http(URI, Duration)} with a 2 s timeout.
+   *
+   * @param uri the URI to send {@code GET} to
+   * @return the check
+   */
   public static HealthCheck http(URI uri) {
     return http(uri, Duration.ofSeconds(2));
   }
 
-  /** Opens a TCP connection to {@code host:port} and closes it; DOWN when it cannot connect. */
+  /**
+   * Opens a TCP connection to {@code host:port} and closes it; DOWN when it cannot connect.
+   *
+   * @param host the host to connect to
+   * @param port the port to connect to
+   * @param connectTimeout the bound on connecting
+   * @return the check
+   */
   public static HealthCheck tcp(String host, int port, Duration connectTimeout) {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -118,6 +141,10 @@ public final class HealthChecks {
   /**
    * DOWN when the usable space of the file store holding {@code path} is below {@code
    * minFreeBytes}. Details: {@code free_bytes}, {@code total_bytes}, {@code min_free_bytes}.
+   *
+   * @param path a path on the file store to watch
+   * @param minFreeBytes the least usable space, in bytes
+   * @return the check
    */
   public static HealthCheck diskSpace(Path path, long minFreeBytes) {
     Objects.requireNonNull(path, "path");
@@ -141,6 +168,10 @@ public final class HealthChecks {
   /**
    * DOWN when the usable share of the file store holding {@code path} is below {@code minFreeRatio}
    * (0 to 1). Details: {@code free_bytes}, {@code total_bytes}, {@code min_free_ratio}.
+   *
+   * @param path a path on the file store to watch
+   * @param minFreeRatio the least usable share, 0 to 1
+   * @return the check
    */
   public static HealthCheck diskSpaceRatio(Path path, double minFreeRatio) {
     Objects.requireNonNull(path, "path");
@@ -167,6 +198,9 @@ public final class HealthChecks {
    * (the old generation), relative to their maximum. A heap full of garbage that the next
    * collection frees is not pressure. When the JVM reports no such pool, the current heap use
    * relative to the maximum heap is used. Details: {@code used_ratio}, {@code max_used_ratio}.
+   *
+   * @param maxUsedRatio the highest occupancy after collection, 0 to 1
+   * @return the check
    */
   public static HealthCheck heapPressure(double maxUsedRatio) {
     if (!(maxUsedRatio > 0.0 && maxUsedRatio <= 1.0)) {
@@ -189,6 +223,8 @@ public final class HealthChecks {
    * ThreadMXBean#findDeadlockedThreads()}). Details when DOWN: {@code threads}, the names of up to
    * ten of them. Cheap; the module registers it as {@code deadlock} in both groups unless {@code
    * health.deadlock-check=false}.
+   *
+   * @return the check
    */
   public static HealthCheck deadlockedThreads() {
     return () -> {

@@ -28,13 +28,20 @@ public interface HealthRegistry {
    * The running instance's registry, or a no-op registry (which accepts registrations and runs
    * nothing) when the health module is not running, for example when it is listed in {@code
    * modules.disabled}.
+   *
+   * @param observability the running instance
+   * @return the registry
    */
   static HealthRegistry of(Observability observability) {
     Objects.requireNonNull(observability, "observability");
     return observability.find(HealthRegistry.class).orElse(NoopHealthRegistry.INSTANCE);
   }
 
-  /** A registry that accepts registrations (validating them) and runs nothing. */
+  /**
+   * A registry that accepts registrations (validating them) and runs nothing.
+   *
+   * @return the no-op registry
+   */
   static HealthRegistry noop() {
     return NoopHealthRegistry.INSTANCE;
   }
@@ -43,6 +50,8 @@ public interface HealthRegistry {
    * Registers {@code check} under {@code name} with the {@linkplain HealthCheckOptions#defaults()
    * default options}: critical, 2 s timeout, readiness group.
    *
+   * @param name the check's name
+   * @param check the check
    * @throws IllegalArgumentException when the name is not valid or already registered
    * @throws IllegalStateException when the registry is closed or full ({@value #MAX_CHECKS} checks)
    */
@@ -56,6 +65,9 @@ public interface HealthRegistry {
    * the {@code check} label of the health metrics. With a {@linkplain
    * HealthCheckOptions#refreshPeriod() refresh period}, the first run starts at once.
    *
+   * @param name the check's name
+   * @param check the check
+   * @param options how the check runs
    * @throws IllegalArgumentException when the name is not valid or already registered
    * @throws IllegalStateException when the registry is closed or full ({@value #MAX_CHECKS} checks)
    */
@@ -65,17 +77,25 @@ public interface HealthRegistry {
    * Removes a check, its background refresh and its meters. A run in progress finishes on its own
    * and is ignored.
    *
+   * @param name the check's name
    * @return whether a check of that name was registered
    */
   boolean unregister(String name);
 
-  /** The names of the registered checks, in registration order. */
+  /**
+   * The names of the registered checks, in registration order.
+   *
+   * @return the names
+   */
   Set<String> names();
 
   /**
    * Runs (or reuses the cached results of) the checks of {@code group} in parallel and returns
    * their report. Returns within the longest timeout among them (plus scheduling noise), even when
    * a check never returns. Never throws because of a check.
+   *
+   * @param group the checks to run: all, liveness or readiness
+   * @return the report
    */
   HealthReport report(HealthEndpoint.Group group);
 }

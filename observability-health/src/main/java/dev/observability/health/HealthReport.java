@@ -18,7 +18,13 @@ import org.jspecify.annotations.Nullable;
  */
 public record HealthReport(Status status, Instant timestamp, Map<String, Check> checks) {
 
-  /** Creates a report. */
+  /**
+   * Creates a report.
+   *
+   * @param status the overall status
+   * @param timestamp when the report was taken
+   * @param checks each check's result, by name
+   */
   public HealthReport {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(timestamp, "timestamp");
@@ -28,6 +34,10 @@ public record HealthReport(Status status, Instant timestamp, Map<String, Check> 
   /**
    * The report of {@code checks}: unhealthy when a critical check is DOWN, degraded when only
    * non-critical ones are, healthy otherwise (also when there are no checks).
+   *
+   * @param timestamp when the report was taken
+   * @param checks each check's result, by name
+   * @return the report
    */
   public static HealthReport of(Instant timestamp, Map<String, Check> checks) {
     Status status = Status.HEALTHY;
@@ -43,7 +53,11 @@ public record HealthReport(Status status, Instant timestamp, Map<String, Check> 
     return new HealthReport(status, timestamp, checks);
   }
 
-  /** The HTTP status for this report: 200 when healthy or degraded, 503 when unhealthy. */
+  /**
+   * The HTTP status for this report: 200 when healthy or degraded, 503 when unhealthy.
+   *
+   * @return 200 or 503
+   */
   public int httpStatus() {
     return status.httpStatus();
   }
@@ -67,17 +81,29 @@ public record HealthReport(Status status, Instant timestamp, Map<String, Check> 
       this.jsonName = name().toLowerCase(Locale.ROOT);
     }
 
-    /** The HTTP status code. */
+    /**
+     * The HTTP status code.
+     *
+     * @return the status code
+     */
     public int httpStatus() {
       return httpStatus;
     }
 
-    /** The value of the {@code health_status} gauge: 1 healthy, 0.5 degraded, 0 unhealthy. */
+    /**
+     * The value of the {@code health_status} gauge: 1 healthy, 0.5 degraded, 0 unhealthy.
+     *
+     * @return the gauge value
+     */
     public double gaugeValue() {
       return gaugeValue;
     }
 
-    /** The name in the JSON output: {@code healthy}, {@code degraded} or {@code unhealthy}. */
+    /**
+     * The name in the JSON output: {@code healthy}, {@code degraded} or {@code unhealthy}.
+     *
+     * @return the JSON name
+     */
     public String jsonName() {
       return jsonName;
     }
@@ -101,14 +127,27 @@ public record HealthReport(Status status, Instant timestamp, Map<String, Check> 
       @Nullable String error,
       Map<String, Object> details) {
 
-    /** Creates a check result. */
+    /**
+     * Creates a check result.
+     *
+     * @param status the check's status
+     * @param critical whether the check is critical
+     * @param durationNanos how long the check ran, in nanoseconds
+     * @param takenAt when the result was taken
+     * @param error the scrubbed error text, or null
+     * @param details the scrubbed details
+     */
     public Check {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(takenAt, "takenAt");
       details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
-    /** The duration in whole milliseconds, as shown in {@code duration_ms}. */
+    /**
+     * The duration in whole milliseconds, as shown in {@code duration_ms}.
+     *
+     * @return the duration in milliseconds
+     */
     public long durationMillis() {
       return durationNanos / 1_000_000L;
     }

@@ -12,6 +12,10 @@ import java.net.InetSocketAddress;
  */
 public interface HealthServer {
 
-  /** The address the server listens on; its port is the real one when port 0 was configured. */
+  /**
+   * The address the server listens on; its port is the real one when port 0 was configured.
+   *
+   * @return the bound address
+   */
   InetSocketAddress address();
 }

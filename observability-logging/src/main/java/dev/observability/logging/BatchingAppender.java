@@ -112,12 +112,20 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
   /** Creates an appender writing to {@code System.out}; set an encoder, then start it. */
   public BatchingAppender() {}
 
-  /** Sets the encoder of the lines (required). {@link JsonEncoder} is encoded without copying. */
+  /**
+   * Sets the encoder of the lines (required). {@link JsonEncoder} is encoded without copying.
+   *
+   * @param encoder the encoder
+   */
   public void setEncoder(Encoder<ILoggingEvent> encoder) {
     this.encoder = encoder;
   }
 
-  /** The encoder. */
+  /**
+   * The encoder.
+   *
+   * @return the encoder, or null before one is set
+   */
   public @Nullable Encoder<ILoggingEvent> getEncoder() {
     return encoder;
   }
@@ -127,6 +135,7 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
    * {@link #setFile file} is set. The stream is looked up at each write, so a stream the host sets
    * with {@link System#setOut} is honoured.
    *
+   * @param target {@code System.out} or {@code System.err}
    * @throws IllegalArgumentException for any other value
    */
   public void setTarget(String target) {
@@ -138,17 +147,29 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     this.target = t.toLowerCase(Locale.ROOT).equals("system.err") ? "System.err" : "System.out";
   }
 
-  /** The console output. */
+  /**
+   * The console output.
+   *
+   * @return {@code System.out} or {@code System.err}
+   */
   public String getTarget() {
     return target;
   }
 
-  /** Sets a file to append to instead of the console. */
+  /**
+   * Sets a file to append to instead of the console.
+   *
+   * @param file the file's path, or null for the console
+   */
   public void setFile(@Nullable String file) {
     this.file = file == null || file.isBlank() ? null : file;
   }
 
-  /** The file appended to, or null for the console. */
+  /**
+   * The file appended to, or null for the console.
+   *
+   * @return the file's path, or null
+   */
   public @Nullable String getFile() {
     return file;
   }
@@ -156,6 +177,8 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
   /**
    * Sets the capacity of one batch in bytes (default 256 KiB; 16 KiB to 64 MiB). Two such buffers
    * are held.
+   *
+   * @param bytes the capacity of one batch, in bytes
    */
   public void setBufferSize(int bytes) {
     if (bytes < 16 * 1024 || bytes > 64 * 1024 * 1024) {
@@ -165,12 +188,20 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     this.bufferSize = bytes;
   }
 
-  /** The capacity of one batch, in bytes. */
+  /**
+   * The capacity of one batch, in bytes.
+   *
+   * @return the capacity in bytes
+   */
   public int getBufferSize() {
     return bufferSize;
   }
 
-  /** Sets the cap on the lines of one batch (default 8192, at least 16). */
+  /**
+   * Sets the cap on the lines of one batch (default 8192, at least 16).
+   *
+   * @param events the most lines in one batch
+   */
   public void setMaxEvents(int events) {
     if (events < 16) {
       throw new IllegalArgumentException("maxEvents must be at least 16, was " + events);
@@ -178,12 +209,20 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     this.maxEvents = events;
   }
 
-  /** The cap on the lines of one batch. */
+  /**
+   * The cap on the lines of one batch.
+   *
+   * @return the most lines in one batch
+   */
   public int getMaxEvents() {
     return maxEvents;
   }
 
-  /** Sets the longest wait between a line and its write (default 10 ms; 1 ms to 10 s). */
+  /**
+   * Sets the longest wait between a line and its write (default 10 ms; 1 ms to 10 s).
+   *
+   * @param interval the longest wait
+   */
   public void setFlushInterval(Duration interval) {
     if (interval.compareTo(Duration.ofMillis(1)) < 0
         || interval.compareTo(Duration.ofSeconds(10)) > 0) {
@@ -193,17 +232,29 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     this.flushInterval = interval;
   }
 
-  /** Sets the flush interval in milliseconds, for {@code logback.xml}. */
+  /**
+   * Sets the flush interval in milliseconds, for {@code logback.xml}.
+   *
+   * @param millis the longest wait, in milliseconds
+   */
   public void setFlushIntervalMillis(long millis) {
     setFlushInterval(Duration.ofMillis(millis));
   }
 
-  /** The longest wait between a line and its write. */
+  /**
+   * The longest wait between a line and its write.
+   *
+   * @return the longest wait
+   */
   public Duration getFlushInterval() {
     return flushInterval;
   }
 
-  /** Sets how long {@link #stop()} waits for the background thread's last write (default 1 s). */
+  /**
+   * Sets how long {@link #stop()} waits for the background thread's last write (default 1 s).
+   *
+   * @param maxFlushTime how long to wait
+   */
   public void setMaxFlushTime(Duration maxFlushTime) {
     if (maxFlushTime.isNegative()) {
       throw new IllegalArgumentException("maxFlushTime must not be negative");
@@ -211,17 +262,29 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     this.maxFlushTime = maxFlushTime;
   }
 
-  /** Lines dropped because the buffer was full. */
+  /**
+   * Lines dropped because the buffer was full.
+   *
+   * @return the number of dropped lines
+   */
   public long getDroppedCount() {
     return dropped.get();
   }
 
-  /** WARN and ERROR lines their own thread wrote because the buffer was full. */
+  /**
+   * WARN and ERROR lines their own thread wrote because the buffer was full.
+   *
+   * @return the number of lines written by their own thread
+   */
   public long getCallerWriteCount() {
     return callerWrites.get();
   }
 
-  /** Lines lost because the output failed. */
+  /**
+   * Lines lost because the output failed.
+   *
+   * @return the number of lines lost
+   */
   public long getWriteFailureCount() {
     return writeFailures.get();
   }

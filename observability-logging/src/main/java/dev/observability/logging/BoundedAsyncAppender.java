@@ -67,7 +67,11 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
   /** Creates an appender with a queue of {@link #DEFAULT_QUEUE_SIZE}. */
   public BoundedAsyncAppender() {}
 
-  /** Sets the queue capacity (default 8192, at least 16). */
+  /**
+   * Sets the queue capacity (default 8192, at least 16).
+   *
+   * @param queueSize the queue capacity
+   */
   public void setQueueSize(int queueSize) {
     if (queueSize < 16) {
       throw new IllegalArgumentException("queueSize must be at least 16, was " + queueSize);
@@ -75,17 +79,29 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
     this.queueSize = queueSize;
   }
 
-  /** The queue capacity. */
+  /**
+   * The queue capacity.
+   *
+   * @return the queue capacity
+   */
   public int getQueueSize() {
     return queueSize;
   }
 
-  /** Whether caller data is computed on the logging thread before queuing (default off). */
+  /**
+   * Whether caller data is computed on the logging thread before queuing (default off).
+   *
+   * @param includeCallerData true to compute caller data before queuing
+   */
   public void setIncludeCallerData(boolean includeCallerData) {
     this.includeCallerData = includeCallerData;
   }
 
-  /** Sets how long {@link #stop()} drains the queue (default 1 s). */
+  /**
+   * Sets how long {@link #stop()} drains the queue (default 1 s).
+   *
+   * @param maxFlushTime how long to drain
+   */
   public void setMaxFlushTime(Duration maxFlushTime) {
     if (maxFlushTime.isNegative()) {
       throw new IllegalArgumentException("maxFlushTime must not be negative");
@@ -93,22 +109,38 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
     this.maxFlushTime = maxFlushTime;
   }
 
-  /** Sets how long {@link #stop()} drains the queue, in milliseconds, for {@code logback.xml}. */
+  /**
+   * Sets how long {@link #stop()} drains the queue, in milliseconds, for {@code logback.xml}.
+   *
+   * @param millis how long to drain, in milliseconds
+   */
   public void setMaxFlushTimeMillis(long millis) {
     setMaxFlushTime(Duration.ofMillis(millis));
   }
 
-  /** Events this appender dropped (queue full, or still queued at stop). */
+  /**
+   * Events this appender dropped (queue full, or still queued at stop).
+   *
+   * @return the number of dropped events
+   */
   public long getDroppedCount() {
     return dropped.get();
   }
 
-  /** WARN and ERROR events written on the calling thread because the queue was full. */
+  /**
+   * WARN and ERROR events written on the calling thread because the queue was full.
+   *
+   * @return the number of events written on the calling thread
+   */
   public long getCallerRunsCount() {
     return callerRuns.get();
   }
 
-  /** Events waiting in the queue. */
+  /**
+   * Events waiting in the queue.
+   *
+   * @return the number of queued events
+   */
   public int getQueuedCount() {
     BlockingQueue<Entry> q = queue;
     return q == null ? 0 : q.size();

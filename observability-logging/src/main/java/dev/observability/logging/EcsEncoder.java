@@ -69,6 +69,7 @@ public class EcsEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Sets the cap on one line in bytes, newline included (default 16 KiB, at least 2 KiB).
    *
+   * @param bytes the cap on one line, in bytes
    * @throws IllegalArgumentException when below 2048
    */
   public void setMaxEventSize(int bytes) {
@@ -81,45 +82,75 @@ public class EcsEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Whether to write {@code log.origin.file.name}, {@code log.origin.file.line} and {@code
    * log.origin.function} (default off: they cost a stack walk per event).
+   *
+   * @param callerData true to write the origin fields
    */
   public void setCallerData(boolean callerData) {
     this.callerData = callerData;
   }
 
-  /** Sets how many frames are printed per throwable (default 64). */
+  /**
+   * Sets how many frames are printed per throwable (default 64).
+   *
+   * @param frames the most frames per throwable
+   */
   public void setMaxStackFrames(int frames) {
     this.maxStackFrames = requirePositive(frames, "maxStackFrames");
   }
 
-  /** Sets how many throwables of a cause chain are printed (default 10). */
+  /**
+   * Sets how many throwables of a cause chain are printed (default 10).
+   *
+   * @param causes the most throwables per chain
+   */
   public void setMaxCauses(int causes) {
     this.maxCauses = requirePositive(causes, "maxCauses");
   }
 
-  /** Sets the cap on the stack trace text in characters (default 8192). */
+  /**
+   * Sets the cap on the stack trace text in characters (default 8192).
+   *
+   * @param chars the most characters of stack trace text
+   */
   public void setMaxStackTraceLength(int chars) {
     this.maxStackTraceLength = requirePositive(chars, "maxStackTraceLength");
   }
 
-  /** Sets {@code service.name}; without it the running instance's service name is used. */
+  /**
+   * Sets {@code service.name}; without it the running instance's service name is used.
+   *
+   * @param service the service name
+   */
   public void setServiceName(String service) {
     this.service = Objects.requireNonNull(service, "service");
     this.fixed = null;
   }
 
-  /** Sets {@code service.environment}; without it the running instance's is used. */
+  /**
+   * Sets {@code service.environment}; without it the running instance's is used.
+   *
+   * @param environment the environment
+   */
   public void setServiceEnvironment(String environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
     this.fixed = null;
   }
 
-  /** Sets {@code service.version}; without it the running instance's is used. */
+  /**
+   * Sets {@code service.version}; without it the running instance's is used.
+   *
+   * @param version the service version
+   */
   public void setServiceVersion(String version) {
     this.version = Objects.requireNonNull(version, "version");
     this.fixed = null;
   }
 
-  /** Sets {@code event.dataset}; without it {@code <service.name>.log}, as the ECS spec says. */
+  /**
+   * Sets {@code event.dataset}; without it {@code <service.name>.log}, as the ECS spec says.
+   *
+   * @param dataset the dataset
+   */
   public void setEventDataset(String dataset) {
     this.eventDataset = Objects.requireNonNull(dataset, "dataset");
   }
@@ -127,12 +158,18 @@ public class EcsEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Sets the scrubber; without it the running instance's is used (or the scrubber's defaults when
    * none runs).
+   *
+   * @param scrubber the scrubber
    */
   public void setScrubber(Scrubber scrubber) {
     this.scrubber = Objects.requireNonNull(scrubber, "scrubber");
   }
 
-  /** How many events could not be encoded normally and were written as a minimal line. */
+  /**
+   * How many events could not be encoded normally and were written as a minimal line.
+   *
+   * @return the number of events written as a minimal line
+   */
   public long getFailureCount() {
     return failures.get();
   }

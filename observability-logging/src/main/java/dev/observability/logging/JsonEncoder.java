@@ -79,6 +79,7 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Sets the cap on one line in bytes, newline included (default 16 KiB, at least 2 KiB).
    *
+   * @param bytes the cap on one line, in bytes
    * @throws IllegalArgumentException when below 2048
    */
   public void setMaxEventSize(int bytes) {
@@ -89,7 +90,11 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
     this.maxEventSize = bytes;
   }
 
-  /** The cap on one line, in bytes. */
+  /**
+   * The cap on one line, in bytes.
+   *
+   * @return the cap in bytes
+   */
   public int getMaxEventSize() {
     return maxEventSize;
   }
@@ -97,44 +102,74 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Whether to write the caller fields {@code module} (class), {@code function} (method) and {@code
    * line} (default off: they cost a stack walk per event).
+   *
+   * @param callerData true to write the caller fields
    */
   public void setCallerData(boolean callerData) {
     this.callerData = callerData;
   }
 
-  /** Whether caller fields are written. */
+  /**
+   * Whether caller fields are written.
+   *
+   * @return true when caller fields are written
+   */
   public boolean isCallerData() {
     return callerData;
   }
 
-  /** Sets how many frames are printed per throwable (default 64). */
+  /**
+   * Sets how many frames are printed per throwable (default 64).
+   *
+   * @param frames the most frames per throwable
+   */
   public void setMaxStackFrames(int frames) {
     this.maxStackFrames = requirePositive(frames, "maxStackFrames");
   }
 
-  /** Sets how many throwables of a cause chain are printed (default 10). */
+  /**
+   * Sets how many throwables of a cause chain are printed (default 10).
+   *
+   * @param causes the most throwables per chain
+   */
   public void setMaxCauses(int causes) {
     this.maxCauses = requirePositive(causes, "maxCauses");
   }
 
-  /** Sets the cap on the stack trace text in characters (default 8192). */
+  /**
+   * Sets the cap on the stack trace text in characters (default 8192).
+   *
+   * @param chars the most characters of stack trace text
+   */
   public void setMaxStackTraceLength(int chars) {
     this.maxStackTraceLength = requirePositive(chars, "maxStackTraceLength");
   }
 
-  /** Sets the {@code service} field; without it the running instance's service name is used. */
+  /**
+   * Sets the {@code service} field; without it the running instance's service name is used.
+   *
+   * @param service the service name
+   */
   public void setService(String service) {
     this.service = Objects.requireNonNull(service, "service");
     this.fixedService = null;
   }
 
-  /** Sets the {@code environment} field. */
+  /**
+   * Sets the {@code environment} field.
+   *
+   * @param environment the environment
+   */
   public void setEnvironment(String environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
     this.fixedService = null;
   }
 
-  /** Sets the {@code version} field. */
+  /**
+   * Sets the {@code version} field.
+   *
+   * @param version the service version
+   */
   public void setVersion(String version) {
     this.version = Objects.requireNonNull(version, "version");
     this.fixedService = null;
@@ -143,12 +178,18 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
   /**
    * Sets the scrubber; without it the running instance's is used (or the scrubber's defaults when
    * none runs).
+   *
+   * @param scrubber the scrubber
    */
   public void setScrubber(Scrubber scrubber) {
     this.scrubber = Objects.requireNonNull(scrubber, "scrubber");
   }
 
-  /** How many events could not be encoded normally and were written as a minimal line. */
+  /**
+   * How many events could not be encoded normally and were written as a minimal line.
+   *
+   * @return the number of events written as a minimal line
+   */
   public long getFailureCount() {
     return failures.count();
   }
@@ -201,6 +242,8 @@ public class JsonEncoder extends EncoderBase<ILoggingEvent> {
    * {@link #encode(ILoggingEvent)} returns; for appenders that own a stream. A failure to encode is
    * handled as in {@link #encode(ILoggingEvent)}.
    *
+   * @param event the event
+   * @param out the stream the line is written to
    * @throws IOException only from {@code out}
    */
   public void encode(ILoggingEvent event, OutputStream out) throws IOException {

@@ -69,6 +69,7 @@ public class LogVolumeFilter extends TurboFilter {
   /**
    * Sets the share of DEBUG and TRACE events kept, in [0, 1] (default 1).
    *
+   * @param ratio the share kept, 0 to 1
    * @throws IllegalArgumentException outside [0, 1]
    */
   public void setDebugSampleRatio(double ratio) {
@@ -78,12 +79,20 @@ public class LogVolumeFilter extends TurboFilter {
     this.debugSampleRatio = ratio;
   }
 
-  /** The share of DEBUG and TRACE events kept. */
+  /**
+   * The share of DEBUG and TRACE events kept.
+   *
+   * @return the share kept
+   */
   public double getDebugSampleRatio() {
     return debugSampleRatio;
   }
 
-  /** Sets the number of events allowed per template and interval; 0 turns rate limiting off. */
+  /**
+   * Sets the number of events allowed per template and interval; 0 turns rate limiting off.
+   *
+   * @param events the events allowed per template and interval; 0 for no limit
+   */
   public void setRateLimitEvents(int events) {
     if (events < 0) {
       throw new IllegalArgumentException("rateLimitEvents must not be negative, was " + events);
@@ -91,7 +100,11 @@ public class LogVolumeFilter extends TurboFilter {
     this.rateLimitEvents = events;
   }
 
-  /** Sets the rate-limiting window (default 1 s). */
+  /**
+   * Sets the rate-limiting window (default 1 s).
+   *
+   * @param interval the window
+   */
   public void setRateLimitInterval(Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("rateLimitInterval must be positive, was " + interval);
@@ -99,12 +112,20 @@ public class LogVolumeFilter extends TurboFilter {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** Sets the rate-limiting window in milliseconds, for {@code logback.xml}. */
+  /**
+   * Sets the rate-limiting window in milliseconds, for {@code logback.xml}.
+   *
+   * @param millis the window, in milliseconds
+   */
   public void setRateLimitIntervalMillis(long millis) {
     setRateLimitInterval(Duration.ofMillis(millis));
   }
 
-  /** Sets how many distinct templates are tracked (default 1000). */
+  /**
+   * Sets how many distinct templates are tracked (default 1000).
+   *
+   * @param maxTemplates the most templates tracked
+   */
   public void setMaxTemplates(int maxTemplates) {
     if (maxTemplates < 1) {
       throw new IllegalArgumentException("maxTemplates must be at least 1, was " + maxTemplates);
@@ -112,7 +133,11 @@ public class LogVolumeFilter extends TurboFilter {
     this.maxTemplates = maxTemplates;
   }
 
-  /** The number of templates currently tracked. */
+  /**
+   * The number of templates currently tracked.
+   *
+   * @return the number of templates
+   */
   public int trackedTemplates() {
     return templates.get();
   }

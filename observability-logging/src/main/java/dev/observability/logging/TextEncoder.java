@@ -45,22 +45,38 @@ public class TextEncoder extends EncoderBase<ILoggingEvent> {
   /** Creates an encoder with the defaults. */
   public TextEncoder() {}
 
-  /** Sets how many frames are printed per throwable (default 64). */
+  /**
+   * Sets how many frames are printed per throwable (default 64).
+   *
+   * @param frames the most frames per throwable
+   */
   public void setMaxStackFrames(int frames) {
     this.maxStackFrames = Math.max(1, frames);
   }
 
-  /** Sets how many throwables of a cause chain are printed (default 10). */
+  /**
+   * Sets how many throwables of a cause chain are printed (default 10).
+   *
+   * @param causes the most throwables per chain
+   */
   public void setMaxCauses(int causes) {
     this.maxCauses = Math.max(1, causes);
   }
 
-  /** Sets the cap on the stack trace text in characters (default 8192). */
+  /**
+   * Sets the cap on the stack trace text in characters (default 8192).
+   *
+   * @param chars the most characters of stack trace text
+   */
   public void setMaxStackTraceLength(int chars) {
     this.maxStackTraceLength = Math.max(1, chars);
   }
 
-  /** Sets the scrubber; without it the running instance's is used. */
+  /**
+   * Sets the scrubber; without it the running instance's is used.
+   *
+   * @param scrubber the scrubber
+   */
   public void setScrubber(Scrubber scrubber) {
     this.scrubber = Objects.requireNonNull(scrubber, "scrubber");
   }

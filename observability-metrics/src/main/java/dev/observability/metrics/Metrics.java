@@ -48,23 +48,36 @@ public interface Metrics {
   /**
    * The metrics of {@code observability}: the module's when it runs, else {@link #noop()}. Never
    * null.
+   *
+   * @param observability the running instance
+   * @return the metrics helpers
    */
   static Metrics of(Observability observability) {
     return observability.find(Metrics.class).orElse(noop());
   }
 
-  /** Helpers whose meters record nothing, for when the metrics module does not run. */
+  /**
+   * Helpers whose meters record nothing, for when the metrics module does not run.
+   *
+   * @return the no-op helpers
+   */
   static Metrics noop() {
     return NoopMetrics.INSTANCE;
   }
 
-  /** The registry the helpers register in: the facade's composite, which feeds {@code /metrics}. */
+  /**
+   * The registry the helpers register in: the facade's composite, which feeds {@code /metrics}.
+   *
+   * @return the registry
+   */
   MeterRegistry registry();
 
   /**
    * A counter, such as {@code user_registrations_total{source}}.
    *
    * @param tags tag keys and values, alternating ({@code "source", "mobile"}); values are guarded
+   * @param name the counter's name
+   * @return the counter
    * @throws IllegalArgumentException when {@code tags} has an odd length
    */
   Counter counter(String name, String... tags);
@@ -74,6 +87,9 @@ public interface Metrics {
    * {@code value} strongly.
    *
    * @param tags tag keys and values, alternating; values are guarded
+   * @param name the gauge's name
+   * @param value read at each scrape
+   * @return the gauge
    * @throws IllegalArgumentException when {@code tags} has an odd length
    */
   Gauge gauge(String name, Supplier<? extends Number> value, String... tags);
@@ -83,6 +99,8 @@ public interface Metrics {
    *
    * @param buckets ascending bucket upper bounds, in the unit of the recorded values
    * @param tags tag keys and values, alternating; values are guarded
+   * @param name the histogram's name
+   * @return the histogram
    * @throws IllegalArgumentException when {@code tags} has an odd length
    */
   DistributionSummary histogram(String name, double[] buckets, String... tags);
@@ -92,6 +110,8 @@ public interface Metrics {
    * {@code <name>_seconds}.
    *
    * @param tags tag keys and values, alternating; values are guarded
+   * @param name the timer's name, without {@code _seconds}
+   * @return the timer
    * @throws IllegalArgumentException when {@code tags} has an odd length
    */
   Timer timer(String name, String... tags);
@@ -100,6 +120,10 @@ public interface Metrics {
    * Binds Micrometer's executor meters ({@code executor_*{name}}: pool size, active and queued
    * tasks, completed tasks, task duration and idle time) and returns the executor wrapped so that
    * its tasks are timed. Submit through the returned executor.
+   *
+   * @param executor the executor to measure
+   * @param name the {@code name} tag value
+   * @return the wrapped executor
    */
   ExecutorService bindExecutor(ExecutorService executor, String name);
 
@@ -107,24 +131,38 @@ public interface Metrics {
    * Registers {@code db_connections_used{pool}} and {@code db_connections_max{pool}}, read from the
    * suppliers at each scrape (the host's pool, for example HikariCP's {@code
    * getActiveConnections}).
+   *
+   * @param pool the {@code pool} tag value
+   * @param used reads the connections in use
+   * @param max reads the pool's maximum
    */
   void dbPool(String pool, IntSupplier used, IntSupplier max);
 
   /**
    * The timer {@code db_query_duration_seconds{query_type}} of one kind of query, with the buckets
    * of {@code metrics.db.buckets}. The {@code query_type} value is guarded.
+   *
+   * @param queryType the {@code query_type} tag value
+   * @return the timer
    */
   Timer dbQuery(String queryType);
 
   /**
    * Runs {@code query} and records its duration in {@link #dbQuery(String)}, whether it returns or
    * throws; an exception reaches the caller unchanged.
+   *
+   * @param <T> what {@code query} returns
+   * @param queryType the {@code query_type} tag value
+   * @param query the query
+   * @return what {@code query} returned
    */
   <T> @Nullable T timeQuery(String queryType, Supplier<T> query);
 
   /**
    * The address of the standalone {@code /metrics} endpoint, when {@code metrics.server.port} runs
    * it.
+   *
+   * @return the endpoint's address, or empty when it does not run
    */
   Optional<InetSocketAddress> serverAddress();
 }

@@ -116,6 +116,9 @@ public final class MetricsConvention {
    * The index of {@code method} in the standard set (GET, HEAD, POST, PUT, DELETE, CONNECT,
    * OPTIONS, TRACE, PATCH), or that of {@link #OTHER_METHOD}. Case-sensitive, as HTTP methods are.
    * Does not allocate.
+   *
+   * @param method the request method
+   * @return the index
    */
   public static int methodIndex(String method) {
     return switch (method) {
@@ -132,12 +135,22 @@ public final class MetricsConvention {
     };
   }
 
-  /** The {@code method} tag value of the method at {@code index}. */
+  /**
+   * The {@code method} tag value of the method at {@code index}.
+   *
+   * @param index an index from {@link #methodIndex(String)}
+   * @return the tag value
+   */
   public static String methodValue(int index) {
     return METHODS[index];
   }
 
-  /** The {@code method} tag value of {@code method}: itself when standard, else {@code _OTHER}. */
+  /**
+   * The {@code method} tag value of {@code method}: itself when standard, else {@code _OTHER}.
+   *
+   * @param method the request method
+   * @return the tag value
+   */
   public static String method(String method) {
     return METHODS[methodIndex(method)];
   }
@@ -146,6 +159,10 @@ public final class MetricsConvention {
    * The {@code status} tag value: the code when it is a valid HTTP status (100 to 599); else {@code
    * 500} when the request ended with an exception, {@link #UNKNOWN_STATUS} otherwise. Does not
    * allocate.
+   *
+   * @param status the response status, or 0 when none was set
+   * @param error the exception the request ended with, or null
+   * @return the tag value
    */
   public static String status(int status, @Nullable Throwable error) {
     if (status >= 100 && status <= 599) {
@@ -157,6 +174,9 @@ public final class MetricsConvention {
   /**
    * The {@code exception} tag value: {@link #NO_EXCEPTION}, or the exception's simple class name
    * (its full name for anonymous classes). Does not allocate after the first call per class.
+   *
+   * @param error the exception the request ended with, or null
+   * @return the tag value
    */
   public static String exception(@Nullable Throwable error) {
     if (error == null) {

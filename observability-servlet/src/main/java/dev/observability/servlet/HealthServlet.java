@@ -26,6 +26,7 @@ public final class HealthServlet extends EndpointServlet {
    */
   public static final String GROUP_PARAMETER = "group";
 
+  /** The group this servlet answers for, set at construction or by {@code init}. */
   private volatile HealthEndpoint.Group group;
 
   /**
@@ -36,12 +37,21 @@ public final class HealthServlet extends EndpointServlet {
     this(HealthEndpoint.Group.ALL, null);
   }
 
-  /** A servlet for {@code group} that answers from {@link Observability#current()}. */
+  /**
+   * A servlet for {@code group} that answers from {@link Observability#current()}.
+   *
+   * @param group the checks to run: all, liveness or readiness
+   */
   public HealthServlet(HealthEndpoint.Group group) {
     this(group, null);
   }
 
-  /** A servlet for {@code group} that answers from {@code observability} (current when null). */
+  /**
+   * A servlet for {@code group} that answers from {@code observability} (current when null).
+   *
+   * @param group the checks to run: all, liveness or readiness
+   * @param observability the instance to answer from, or null for the current one
+   */
   public HealthServlet(HealthEndpoint.Group group, @Nullable Observability observability) {
     super(observability);
     this.group = Objects.requireNonNull(group, "group");

@@ -22,7 +22,11 @@ public final class MetricsServlet extends EndpointServlet {
     this(null);
   }
 
-  /** A servlet that answers from {@code observability}, or from the current one when null. */
+  /**
+   * A servlet that answers from {@code observability}, or from the current one when null.
+   *
+   * @param observability the instance to answer from, or null for the current one
+   */
   public MetricsServlet(@Nullable Observability observability) {
     super(observability);
   }

@@ -94,7 +94,11 @@ public final class ObservabilityFilter implements Filter {
     this.responseHeaders = builder.responseHeaders;
   }
 
-  /** A builder for a filter with settings given in code. */
+  /**
+   * A builder for a filter with settings given in code.
+   *
+   * @return a new builder
+   */
   public static ObservabilityFilterBuilder builder() {
     return new ObservabilityFilterBuilder();
   }

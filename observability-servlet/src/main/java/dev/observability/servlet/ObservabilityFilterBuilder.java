@@ -23,7 +23,12 @@ public final class ObservabilityFilterBuilder {
 
   ObservabilityFilterBuilder() {}
 
-  /** Records to {@code observability} instead of {@link Observability#current()}. */
+  /**
+   * Records to {@code observability} instead of {@link Observability#current()}.
+   *
+   * @param observability the instance to record to
+   * @return this builder
+   */
   public ObservabilityFilterBuilder observability(Observability observability) {
     this.observability = Objects.requireNonNull(observability, "observability");
     return this;
@@ -33,6 +38,8 @@ public final class ObservabilityFilterBuilder {
    * Adds route templates such as {@code /api/users/{id}} (within the web application, without its
    * context path), used when no framework attribute names the route.
    *
+   * @param templates the route templates
+   * @return this builder
    * @throws IllegalArgumentException when a template is malformed (see {@link RouteTemplates})
    */
   public ObservabilityFilterBuilder route(String... templates) {
@@ -42,7 +49,12 @@ public final class ObservabilityFilterBuilder {
     return this;
   }
 
-  /** Replaces {@code servlet.route-attributes}: request attributes holding a route template. */
+  /**
+   * Replaces {@code servlet.route-attributes}: request attributes holding a route template.
+   *
+   * @param names the request attribute names
+   * @return this builder
+   */
   public ObservabilityFilterBuilder routeAttributes(String... names) {
     this.routeAttributes = List.of(names);
     return this;
@@ -51,6 +63,8 @@ public final class ObservabilityFilterBuilder {
   /**
    * Replaces {@code servlet.excluded-paths}: exact paths, or prefixes ending in {@code /*}.
    *
+   * @param paths the excluded paths and prefixes
+   * @return this builder
    * @throws IllegalArgumentException when a path does not start with {@code /}
    */
   public ObservabilityFilterBuilder excludedPaths(String... paths) {
@@ -63,13 +77,22 @@ public final class ObservabilityFilterBuilder {
     return this;
   }
 
-  /** Replaces {@code servlet.response-headers}: the response headers that may be written. */
+  /**
+   * Replaces {@code servlet.response-headers}: the response headers that may be written.
+   *
+   * @param names the header names
+   * @return this builder
+   */
   public ObservabilityFilterBuilder responseHeaders(String... names) {
     this.responseHeaders = List.of(names);
     return this;
   }
 
-  /** Builds the filter. */
+  /**
+   * Builds the filter.
+   *
+   * @return the filter
+   */
   public ObservabilityFilter build() {
     return new ObservabilityFilter(this);
   }

@@ -44,6 +44,8 @@ public final class ObservabilityServlets {
   /**
    * Registers a filter on {@code observability} with its configured settings, and the endpoints.
    *
+   * @param context the web application's context
+   * @param observability the running instance
    * @throws IllegalStateException when the web application has already started
    */
   public static void register(ServletContext context, Observability observability) {
@@ -54,6 +56,8 @@ public final class ObservabilityServlets {
    * Registers {@code filter} (built with route templates, for example) and the endpoints, which
    * answer from the same instance as the filter.
    *
+   * @param context the web application's context
+   * @param filter the filter to register
    * @throws IllegalStateException when the web application has already started
    */
   public static void register(ServletContext context, ObservabilityFilter filter) {

@@ -33,7 +33,11 @@ public final class RouteTemplates {
     this.templates = templates;
   }
 
-  /** No templates: {@link #match(String)} always returns null. */
+  /**
+   * No templates: {@link #match(String)} always returns null.
+   *
+   * @return the empty set
+   */
   public static RouteTemplates empty() {
     return EMPTY;
   }
@@ -41,6 +45,8 @@ public final class RouteTemplates {
   /**
    * Compiles {@code templates}.
    *
+   * @param templates the templates, such as {@code /api/users/{id}}
+   * @return the compiled templates
    * @throws IllegalArgumentException when a template does not start with {@code /}, has a variable
    *     that is not a whole segment, or an empty variable name
    */
@@ -51,6 +57,8 @@ public final class RouteTemplates {
   /**
    * Compiles {@code templates}.
    *
+   * @param templates the templates, such as {@code /api/users/{id}}
+   * @return the compiled templates
    * @throws IllegalArgumentException see {@link #of(String...)}
    */
   public static RouteTemplates of(Collection<String> templates) {
@@ -64,19 +72,32 @@ public final class RouteTemplates {
     return new RouteTemplates(root, List.copyOf(all));
   }
 
-  /** A copy with {@code more} templates added. */
+  /**
+   * A copy with {@code more} templates added.
+   *
+   * @param more the templates to add
+   * @return the new set
+   */
   public RouteTemplates with(Collection<String> more) {
     List<String> all = new ArrayList<>(templates);
     all.addAll(more);
     return of(all);
   }
 
-  /** The templates, in the order given. */
+  /**
+   * The templates, in the order given.
+   *
+   * @return the templates
+   */
   public List<String> templates() {
     return templates;
   }
 
-  /** Whether there are no templates. */
+  /**
+   * Whether there are no templates.
+   *
+   * @return true when there are none
+   */
   public boolean isEmpty() {
     return templates.isEmpty();
   }
@@ -84,6 +105,9 @@ public final class RouteTemplates {
   /**
    * The template that matches {@code path} (a path without query string, such as {@code
    * /api/users/42}), or null when none does.
+   *
+   * @param path the request path
+   * @return the matching template, or null
    */
   public @Nullable String match(String path) {
     if (templates.isEmpty()

@@ -36,7 +36,11 @@ public enum SamplingPolicy {
 
   private final String value = name().toLowerCase(Locale.ROOT);
 
-  /** The attribute and metric tag value: {@code error}, {@code latency}, {@code parent}, ... */
+  /**
+   * The attribute and metric tag value: {@code error}, {@code latency}, {@code parent}, ...
+   *
+   * @return the value
+   */
   public String value() {
     return value;
   }

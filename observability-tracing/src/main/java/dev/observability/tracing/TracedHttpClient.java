@@ -58,17 +58,33 @@ public final class TracedHttpClient extends HttpClient {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** Wraps {@code client} so its calls are observed on {@code observability}'s spine. */
+  /**
+   * Wraps {@code client} so its calls are observed on {@code observability}'s spine.
+   *
+   * @param client the client to wrap
+   * @param observability the running instance
+   * @return the traced client
+   */
   public static TracedHttpClient wrap(HttpClient client, Observability observability) {
     return wrap(client, observability.observationRegistry());
   }
 
-  /** Wraps {@code client} so its calls are observed on {@code registry}. */
+  /**
+   * Wraps {@code client} so its calls are observed on {@code registry}.
+   *
+   * @param client the client to wrap
+   * @param registry the registry to observe calls on
+   * @return the traced client
+   */
   public static TracedHttpClient wrap(HttpClient client, ObservationRegistry registry) {
     return new TracedHttpClient(client, registry);
   }
 
-  /** The wrapped client. */
+  /**
+   * The wrapped client.
+   *
+   * @return the wrapped client
+   */
   public HttpClient delegate() {
     return delegate;
   }

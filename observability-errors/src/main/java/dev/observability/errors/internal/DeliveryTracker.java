@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * handed over and freed when its outcome is known: Sentry's own {@code maxQueueSize} check is a
  * check-then-act that concurrent callers can overshoot.
  *
- * <p>Thread-safe. {@link #send} runs on the capturing thread (or, for an event captured before
- * Sentry's client was built, on the thread that builds it) and only enqueues.
+ * <p>Thread-safe. {@link TrackingTransport#send} runs on the capturing thread (or, for an event
+ * captured before Sentry's client was built, on the thread that builds it) and only enqueues.
  */
 final class DeliveryTracker implements ITransportFactory, SentryOptions.OnDiscardCallback {
 

@@ -153,7 +153,7 @@ public final class JsonBuffer {
 
   private final StringBuilder number = new StringBuilder(32);
 
-  /** Below this many thousandths, {@link #writeMillis} prints exactly what Java prints. */
+  /** Below this many thousandths, {@link #writeThousandths} prints exactly what Java prints. */
   private static final long MAX_FAST_THOUSANDTHS = 100_000_000L;
 
   /** Writes a finite double as Java prints it (a valid JSON number), without allocating. */

@@ -1,4 +1,8 @@
-/** Implementation of the metrics module. Not public API: it may change in any release. */
+/**
+ * Implementation of the metrics module. Not public API: it may change in any release, and is left
+ * out of the module's recorded API baseline ({@code api/*.api}, checked in every build) and of its
+ * Javadoc.
+ */
 @NullMarked
 package dev.observability.metrics.internal;
 
