@@ -71,14 +71,4 @@ public final class EndpointLabels {
     String fixed = MetricsConvention.unroutedEndpoint(status, path);
     return fixed != null ? fixed : unrouted.apply(PathNormalizer.normalize(path));
   }
-
-  /** Distinct route templates admitted so far. */
-  public int routeCount() {
-    return routes.size();
-  }
-
-  /** Distinct normalised paths of unrouted requests admitted so far. */
-  public int unroutedCount() {
-    return unrouted.size();
-  }
 }
