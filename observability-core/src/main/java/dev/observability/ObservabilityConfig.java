@@ -151,6 +151,30 @@ public final class ObservabilityConfig {
     return r != null && !"default".equals(r.source());
   }
 
+  /**
+   * The configuration that this process's system properties ({@code observability.*}) and
+   * environment give before {@code start()}, without builder values, for the few parts that must
+   * act earlier: the logging module's Logback configurator writes the process's first log lines
+   * with it. Keys resolve when first read and nothing is validated up front; reading an invalid
+   * value throws {@link ConfigurationException}, the same problem {@code start()} reports later
+   * with every other one. Thread-safe.
+   */
+  public static ObservabilityConfig beforeStart() {
+    return beforeStart(ConfigSources.processSystemProperties(), ConfigSources.processEnvironment());
+  }
+
+  /**
+   * {@link #beforeStart()} from the given system properties and environment variables instead of
+   * the process's.
+   *
+   * @param systemProperties system properties, by their names ({@code observability.*})
+   * @param environment environment variables
+   */
+  public static ObservabilityConfig beforeStart(
+      Map<String, String> systemProperties, Map<String, String> environment) {
+    return new ObservabilityConfig(new ConfigSources(Map.of(), systemProperties, environment));
+  }
+
   ConfigSources sources() {
     return sources;
   }

@@ -1,5 +1,7 @@
 package dev.observability;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,5 +31,43 @@ public record ServiceInfo(
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(version, "version");
     resourceAttributes = Map.copyOf(resourceAttributes);
+  }
+
+  /**
+   * The service as {@code config} describes it, by the rules {@code Observability.start()} applies:
+   * {@code service.name} ({@code OTEL_SERVICE_NAME}), else {@code service.name} in {@code
+   * resource.attributes} ({@code OTEL_RESOURCE_ATTRIBUTES}), else {@code unknown_service:java};
+   * {@code service.environment}, else {@code deployment.environment.name} or {@code
+   * deployment.environment} there, else {@code production}; {@code service.version}, else {@code
+   * service.version} there, else {@code unknown}. The other resource attributes are kept.
+   *
+   * @throws ConfigurationException when one of those keys has an invalid value
+   */
+  public static ServiceInfo from(ObservabilityConfig config) {
+    Map<String, String> resource = config.get(CoreConfig.RESOURCE_ATTRIBUTES);
+    String name =
+        config
+            .find(CoreConfig.SERVICE_NAME)
+            .orElse(resource.getOrDefault("service.name", "unknown_service:java"));
+    String environment =
+        config
+            .find(CoreConfig.SERVICE_ENVIRONMENT)
+            .orElse(
+                resource.getOrDefault(
+                    "deployment.environment.name",
+                    resource.getOrDefault("deployment.environment", "production")));
+    String version =
+        config
+            .find(CoreConfig.SERVICE_VERSION)
+            .orElse(resource.getOrDefault("service.version", "unknown"));
+    Map<String, String> rest = new LinkedHashMap<>(resource);
+    rest.keySet()
+        .removeAll(
+            List.of(
+                "service.name",
+                "service.version",
+                "deployment.environment.name",
+                "deployment.environment"));
+    return new ServiceInfo(name, environment, version, rest);
   }
 }

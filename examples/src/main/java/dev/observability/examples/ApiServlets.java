@@ -90,11 +90,13 @@ final class ApiServlets {
     private static final long serialVersionUID = 1L;
     private final transient UserStore store;
     private final transient Metrics metrics;
+    private final transient ActiveUsers active;
     private final transient ObjectMapper json;
 
-    Register(UserStore store, Metrics metrics, ObjectMapper json) {
+    Register(UserStore store, Metrics metrics, ActiveUsers active, ObjectMapper json) {
       this.store = store;
       this.metrics = metrics;
+      this.active = active;
       this.json = json;
     }
 
@@ -117,6 +119,7 @@ final class ApiServlets {
           .addKeyValue("source", source)
           .log();
       metrics.counter("user_registrations_total", "source", source).increment();
+      active.seen(id);
       json(resp, json, 201, Map.of("id", id));
     }
   }
@@ -125,10 +128,12 @@ final class ApiServlets {
   static final class Users extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient UserStore store;
+    private final transient ActiveUsers active;
     private final transient ObjectMapper json;
 
-    Users(UserStore store, ObjectMapper json) {
+    Users(UserStore store, ActiveUsers active, ObjectMapper json) {
       this.store = store;
+      this.active = active;
       this.json = json;
     }
 
@@ -148,6 +153,7 @@ final class ApiServlets {
         return;
       }
       UserStore.User u = user.get();
+      active.seen(u.id());
       json(resp, json, 200, Map.of("id", u.id(), "email", u.email(), "source", u.source()));
     }
   }
@@ -160,10 +166,12 @@ final class ApiServlets {
   static final class Checkout extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient CheckoutService checkout;
+    private final transient ActiveUsers active;
     private final transient ObjectMapper json;
 
-    Checkout(CheckoutService checkout, ObjectMapper json) {
+    Checkout(CheckoutService checkout, ActiveUsers active, ObjectMapper json) {
       this.checkout = checkout;
+      this.active = active;
       this.json = json;
     }
 
@@ -189,7 +197,9 @@ final class ApiServlets {
         json(resp, json, 400, Map.of("error", "expected JSON {user_id, items: [...]}"));
         return;
       }
-      CheckoutService.Order order = checkout.checkout(body.path("user_id").asLong(), items);
+      long userId = body.path("user_id").asLong();
+      active.seen(userId);
+      CheckoutService.Order order = checkout.checkout(userId, items);
       Map<String, Object> reply = new LinkedHashMap<>();
       reply.put("order_id", order.id());
       reply.put("total", order.total());

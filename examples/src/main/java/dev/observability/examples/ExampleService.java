@@ -13,6 +13,8 @@ import dev.observability.servlet.ObservabilityServlets;
 import dev.observability.tracing.TracedHttpClient;
 import dev.observability.tracing.TracingConfig;
 import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -25,7 +27,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.slf4j.LoggerFactory;
 
 /**
  * The example service: embedded Jetty 12 with the SDK started from the environment, the servlet
@@ -36,15 +37,20 @@ import org.slf4j.LoggerFactory;
  * /api/slow}, {@code GET /api/fail}, {@code GET /metrics}, {@code GET /health}, {@code
  * /health/live}, {@code /health/ready}.
  *
- * <p>Flags: {@code --port N} (default 8080; 0 picks a free port), {@code --duration-seconds N}
- * (stop by itself after N seconds; default: run until killed), {@code --traffic} (send itself a mix
- * of requests to every endpoint and print what was emitted). Configuration comes from the
- * environment as for any service: {@code OTEL_EXPORTER_OTLP_ENDPOINT} sends kept traces to a
- * collector, {@code OTEL_METRICS_EXPORTER=otlp} (or {@code prometheus,otlp}) pushes the meters
- * there too, {@code OTEL_LOGS_EXPORTER=otlp} sends every log line as an OTLP log record as well,
- * {@code OBSERVABILITY_LOGGING_FORMAT=ecs} writes the lines as Elastic Common Schema, {@code
- * SENTRY_DSN} sends errors to Sentry, {@code OTEL_SERVICE_NAME} names the service ({@code
- * example-service} by default).
+ * <p>The H2 queries go through a HikariCP pool bound as {@code
+ * db_connections_used/max{pool="main"}}; the guide's {@code active_users} gauge counts the users
+ * seen in the last five minutes.
+ *
+ * <p>Flags: {@code --port N} (default 8080; 0 picks a free port; a port in use is a one-line error
+ * and exit status 1), {@code --duration-seconds N} (stop by itself after N seconds; default: run
+ * until killed), {@code --traffic} (send itself a mix of requests to every endpoint and print what
+ * was emitted). Standard output carries only JSON log lines; the example's own messages go to
+ * standard error. Configuration comes from the environment as for any service: {@code
+ * OTEL_EXPORTER_OTLP_ENDPOINT} sends kept traces to a collector, {@code OTEL_METRICS_EXPORTER=otlp}
+ * (or {@code prometheus,otlp}) pushes the meters there too, {@code OTEL_LOGS_EXPORTER=otlp} sends
+ * every log line as an OTLP log record as well, {@code OBSERVABILITY_LOGGING_FORMAT=ecs} writes the
+ * lines as Elastic Common Schema, {@code SENTRY_DSN} sends errors to Sentry, {@code
+ * OTEL_SERVICE_NAME} names the service ({@code example-service} by default).
  */
 public final class ExampleService {
 
@@ -88,7 +94,9 @@ public final class ExampleService {
   }
 
   /**
-   * Runs the service.
+   * Runs the service. Standard output carries only the SDK's log lines, one JSON object each; what
+   * the example says to a person (where it listens, the traffic summary, errors) goes to standard
+   * error.
    *
    * @param args see the class description
    */
@@ -107,32 +115,61 @@ public final class ExampleService {
       return;
     }
     StdoutLines lines = StdoutLines.install();
-    quietUntilTheSdkStarts();
-    try (Observability obs = builder(System.getenv()).start();
-        Running running = start(obs, options.port())) {
-      System.out.println(
-          "example service '"
-              + obs.service().name()
-              + "' listening on http://127.0.0.1:"
-              + running.port()
-              + "/ (modules: "
-              + obs.modules()
-              + ")");
-      if (options.traffic()) {
-        Map<Integer, Integer> byStatus = Traffic.send(running.port());
-        System.out.println("traffic summary: requests by status " + byStatus);
-        System.out.println("traffic summary: traces " + Traffic.traceDecisions(obs));
-        System.out.println("traffic summary: health " + Traffic.health(running.port(), JSON));
-        System.out.println("traffic summary: log lines written " + lines.jsonLines());
-        System.out.println("traffic summary: metrics " + metricsWhere(obs, running.port()));
+    int exitCode = 0;
+    try (Observability obs = builder(System.getenv()).start()) {
+      Running running;
+      try {
+        running = start(obs, options.port());
+      } catch (PortInUseException e) {
+        running = null;
+        System.err.println("error: " + e.getMessage());
+        exitCode = 1;
       }
-      if (options.durationSeconds() > 0) {
-        running.stopped().await(options.durationSeconds(), TimeUnit.SECONDS);
-      } else {
-        running.stopped().await();
+      if (running != null) {
+        try (Running r = running) {
+          serve(obs, r, options, lines);
+        }
+        System.err.println("example service stopped");
       }
     }
-    System.out.println("example service stopped");
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  private static void serve(Observability obs, Running running, Options options, StdoutLines lines)
+      throws Exception {
+    String base = "http://127.0.0.1:" + running.port();
+    System.err.println(
+        "example service '"
+            + obs.service().name()
+            + "' listening on "
+            + base
+            + "/ (modules: "
+            + obs.modules()
+            + ")");
+    if (options.traffic()) {
+      Map<Integer, Integer> byStatus = Traffic.send(running.port());
+      System.err.println("traffic summary: requests by status " + byStatus);
+      System.err.println("traffic summary: traces " + Traffic.traceDecisions(obs));
+      System.err.println("traffic summary: health " + Traffic.health(running.port(), JSON));
+      System.err.println("traffic summary: log lines written " + lines.jsonLines());
+      System.err.println("traffic summary: metrics " + metricsWhere(obs, running.port()));
+      System.err.println(
+          "next: curl -s " + base + "/metrics | grep -E '^(http_requests|active_users|db_)'");
+      System.err.println("      curl -s " + base + "/health ; curl -s " + base + "/api/users/1");
+      System.err.println(
+          options.durationSeconds() > 0
+              ? "      the service stops by itself after "
+                  + options.durationSeconds()
+                  + " s; Ctrl-C stops it sooner"
+              : "      the service keeps running; Ctrl-C stops it");
+    }
+    if (options.durationSeconds() > 0) {
+      running.stopped().await(options.durationSeconds(), TimeUnit.SECONDS);
+    } else {
+      running.stopped().await();
+    }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -153,17 +190,6 @@ public final class ExampleService {
       where.add("pushed over OTLP");
     }
     return where.isEmpty() ? "not exported (metrics.exporter=none)" : String.join(" and ", where);
-  }
-
-  /**
-   * Logback logs at DEBUG, as plain text, until the logging module installs its JSON output; the
-   * modules that start before it (metrics, tracing) would fill the console with their DEBUG lines.
-   */
-  private static void quietUntilTheSdkStarts() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-        instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.INFO);
-    }
   }
 
   /**
@@ -197,9 +223,27 @@ public final class ExampleService {
     return builder;
   }
 
+  /** The port asked for is taken. */
+  static final class PortInUseException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PortInUseException(int port, Throwable cause) {
+      super(
+          "port "
+              + port
+              + " is already in use; stop what listens there, or start with --port N (--port 0"
+              + " takes any free port)",
+          cause);
+    }
+  }
+
   /** A started server and what it needs to stop. */
   record Running(
-      Server server, int port, CountDownLatch stopped, ScheduledExecutorService scheduler)
+      Server server,
+      int port,
+      CountDownLatch stopped,
+      ScheduledExecutorService scheduler,
+      UserStore store)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -209,12 +253,17 @@ public final class ExampleService {
         throw new IllegalStateException("stopping Jetty failed", e);
       } finally {
         scheduler.shutdownNow();
+        store.close();
         stopped.countDown();
       }
     }
   }
 
-  /** Starts Jetty on {@code port} (0 for any free port) on all interfaces. */
+  /**
+   * Starts Jetty on {@code port} (0 for any free port) on all interfaces.
+   *
+   * @throws PortInUseException when the port is taken; nothing is left running then
+   */
   static Running start(Observability obs, int port) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -230,6 +279,8 @@ public final class ExampleService {
         ObservabilityFilter.builder().observability(obs).route("/api/users/{id}").build());
 
     Metrics metrics = Metrics.of(obs);
+    ActiveUsers active = new ActiveUsers();
+    metrics.gauge("active_users", active::count);
     UserStore store = new UserStore(metrics);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -238,39 +289,66 @@ public final class ExampleService {
               t.setDaemon(true);
               return t;
             });
-    // The inventory client learns its target once the port is known; until then it is unused.
-    InventoryTarget inventoryTarget = new InventoryTarget();
-    Instrumentation instrumentation = Instrumentation.of(obs);
-    Inventory inventory =
-        instrumentation.instrument(
-            Inventory.class,
-            new HttpInventory(
-                TracedHttpClient.wrap(HttpClient.newHttpClient(), obs),
-                inventoryTarget::reserveUri,
-                JSON));
-    CheckoutService checkout = instrumentation.subclass(CheckoutService.class, store, inventory);
+    Running running = new Running(server, port, new CountDownLatch(1), scheduler, store);
+    try {
+      // The inventory client learns its target once the port is known; until then it is unused.
+      InventoryTarget inventoryTarget = new InventoryTarget();
+      Instrumentation instrumentation = Instrumentation.of(obs);
+      Inventory inventory =
+          instrumentation.instrument(
+              Inventory.class,
+              new HttpInventory(
+                  TracedHttpClient.wrap(HttpClient.newHttpClient(), obs),
+                  inventoryTarget::reserveUri,
+                  JSON));
+      CheckoutService checkout = instrumentation.subclass(CheckoutService.class, store, inventory);
 
-    add(context, "", new ApiServlets.Hello(obs, JSON));
-    add(context, "/", new ApiServlets.NotFound());
-    add(context, "/api/register", new ApiServlets.Register(store, metrics, JSON));
-    add(context, "/api/users/*", new ApiServlets.Users(store, JSON));
-    add(context, "/api/checkout", new ApiServlets.Checkout(checkout, JSON));
-    add(context, "/api/inventory/reserve", new ApiServlets.InventoryReserve(JSON));
-    add(context, "/api/slow", new ApiServlets.Slow(scheduler, JSON, slowDelay(obs)));
-    add(context, "/api/fail", new ApiServlets.Fail());
+      add(context, "", new ApiServlets.Hello(obs, JSON));
+      add(context, "/", new ApiServlets.NotFound());
+      add(context, "/api/register", new ApiServlets.Register(store, metrics, active, JSON));
+      add(context, "/api/users/*", new ApiServlets.Users(store, active, JSON));
+      add(context, "/api/checkout", new ApiServlets.Checkout(checkout, active, JSON));
+      add(context, "/api/inventory/reserve", new ApiServlets.InventoryReserve(JSON));
+      add(context, "/api/slow", new ApiServlets.Slow(scheduler, JSON, slowDelay(obs)));
+      add(context, "/api/fail", new ApiServlets.Fail());
 
-    server.setHandler(context);
-    server.setStopAtShutdown(false);
-    server.start();
-    int actualPort = connector.getLocalPort();
-    inventoryTarget.port = actualPort;
+      server.setHandler(context);
+      server.setStopAtShutdown(false);
+      try {
+        server.start();
+      } catch (IOException e) {
+        if (isBindFailure(e)) {
+          throw new PortInUseException(port, e);
+        }
+        throw e;
+      }
+      int actualPort = connector.getLocalPort();
+      inventoryTarget.port = actualPort;
 
-    HealthRegistry health = HealthRegistry.of(obs);
-    health.register("database", HealthChecks.jdbc(store.dataSource()));
-    health.register(
-        "inventory",
-        HealthChecks.http(URI.create("http://127.0.0.1:" + actualPort + "/api/inventory/reserve")));
-    return new Running(server, actualPort, new CountDownLatch(1), scheduler);
+      HealthRegistry health = HealthRegistry.of(obs);
+      health.register("database", HealthChecks.jdbc(store.dataSource()));
+      health.register(
+          "inventory",
+          HealthChecks.http(
+              URI.create("http://127.0.0.1:" + actualPort + "/api/inventory/reserve")));
+      return new Running(server, actualPort, running.stopped(), scheduler, store);
+    } catch (Exception | Error e) {
+      try {
+        running.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void add(ServletContextHandler context, String path, HttpServlet servlet) {

@@ -1,5 +1,7 @@
 package dev.observability.examples;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.observability.metrics.Metrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,24 +11,40 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * Users and orders in an in-memory H2 database. Every query is timed in {@code
- * db_query_duration_seconds{query_type}} through the metrics helpers. Thread-safe: each call takes
- * its own connection.
+ * Users and orders in an in-memory H2 database behind a HikariCP connection pool. Every query is
+ * timed in {@code db_query_duration_seconds{query_type}}, and the pool is bound as {@code
+ * db_connections_used{pool="main"}} and {@code db_connections_max{pool="main"}}, through the
+ * metrics helpers: the series the guide's pool alert and the dashboard's pool panel read.
+ * Thread-safe: each call borrows its own connection from the pool.
  */
-final class UserStore {
+final class UserStore implements AutoCloseable {
+
+  /** The pool's name, its {@code pool} label. */
+  static final String POOL = "main";
+
+  /** Connections the pool holds at most. */
+  static final int MAX_CONNECTIONS = 10;
 
   /** A user row. */
   record User(long id, String email, String source) {}
 
-  private final JdbcDataSource dataSource = new JdbcDataSource();
+  private final HikariDataSource dataSource;
   private final Metrics metrics;
 
   UserStore(Metrics metrics) {
     this.metrics = metrics;
-    dataSource.setURL("jdbc:h2:mem:example-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(POOL);
+    config.setJdbcUrl("jdbc:h2:mem:example-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    config.setMaximumPoolSize(MAX_CONNECTIONS);
+    config.setMinimumIdle(2);
+    this.dataSource = new HikariDataSource(config);
+    metrics.dbPool(
+        POOL,
+        () -> dataSource.getHikariPoolMXBean().getActiveConnections(),
+        dataSource::getMaximumPoolSize);
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(
@@ -39,8 +57,15 @@ final class UserStore {
           "insert into users (email, source) values ('ada@example.com', 'seed'),"
               + " ('grace@example.com', 'seed'), ('linus@example.com', 'seed')");
     } catch (SQLException e) {
+      dataSource.close();
       throw new IllegalStateException("cannot create the example database", e);
     }
+  }
+
+  /** Closes the pool and its connections. */
+  @Override
+  public void close() {
+    dataSource.close();
   }
 
   /** The data source, for the health check. */

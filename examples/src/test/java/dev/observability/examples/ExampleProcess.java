@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +21,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The packaged example jar running in its own JVM, with its standard output read line by line as it
- * comes. The environment is the test's without any {@code OTEL_*}, {@code SENTRY_*} or {@code
- * OBSERVABILITY_*} variable, plus those given.
+ * comes: with standard error merged in ({@link #start}), or apart ({@link #startApart}). The
+ * environment is the test's without any {@code OTEL_*}, {@code SENTRY_*} or {@code OBSERVABILITY_*}
+ * variable, plus those given.
  */
 final class ExampleProcess implements AutoCloseable {
 
@@ -32,27 +35,39 @@ final class ExampleProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final Process process;
-  final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Thread reader;
 
-  private ExampleProcess(Process process) {
+  /** Standard output, with standard error merged in unless started apart. */
+  final List<String> lines = new CopyOnWriteArrayList<>();
+
+  /** Standard error, when started apart; else empty. */
+  final List<String> errorLines = new CopyOnWriteArrayList<>();
+
+  private final Thread reader;
+  private final @Nullable Thread errorReader;
+
+  private ExampleProcess(Process process, boolean apart) {
     this.process = process;
-    this.reader =
+    this.reader = read(process.getInputStream(), lines, "example-output");
+    this.errorReader = apart ? read(process.getErrorStream(), errorLines, "example-errors") : null;
+  }
+
+  private static Thread read(InputStream stream, List<String> into, String name) {
+    Thread thread =
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                  lines.add(line);
+                  into.add(line);
                 }
               } catch (IOException e) {
-                lines.add("(reading the output failed: " + e + ")");
+                into.add("(reading the output failed: " + e + ")");
               }
             },
-            "example-output");
-    reader.setDaemon(true);
-    reader.start();
+            name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   static Path jar() {
@@ -60,13 +75,30 @@ final class ExampleProcess implements AutoCloseable {
   }
 
   static ExampleProcess start(Map<String, String> environment, String... args) throws IOException {
+    return start(environment, false, jar(), args);
+  }
+
+  /** Starts the jar with its standard error apart from its standard output. */
+  static ExampleProcess startApart(Map<String, String> environment, String... args)
+      throws IOException {
+    return start(environment, true, jar(), args);
+  }
+
+  /** Starts {@code jar} (a variant of the example jar) with its standard error apart. */
+  static ExampleProcess startApart(Path jar, Map<String, String> environment, String... args)
+      throws IOException {
+    return start(environment, true, jar, args);
+  }
+
+  private static ExampleProcess start(
+      Map<String, String> environment, boolean apart, Path jar, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-jar");
-    command.add(jar().toString());
+    command.add(jar.toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(!apart);
     builder
         .environment()
         .keySet()
@@ -74,7 +106,7 @@ final class ExampleProcess implements AutoCloseable {
             k ->
                 k.startsWith("OTEL_") || k.startsWith("SENTRY_") || k.startsWith("OBSERVABILITY_"));
     builder.environment().putAll(environment);
-    return new ExampleProcess(builder.start());
+    return new ExampleProcess(builder.start(), apart);
   }
 
   /** The port the service listens on, once it says so. */
@@ -86,7 +118,9 @@ final class ExampleProcess implements AutoCloseable {
   }
 
   private Optional<Integer> findPort() {
-    for (String line : lines) {
+    List<String> all = new ArrayList<>(lines);
+    all.addAll(errorLines);
+    for (String line : all) {
       Matcher m = LISTENING.matcher(line);
       if (m.find()) {
         return Optional.of(Integer.parseInt(m.group(1)));
@@ -95,9 +129,11 @@ final class ExampleProcess implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Everything printed so far. */
+  /** Everything printed so far (standard output, then standard error when apart). */
   String output() {
-    return String.join("\n", lines);
+    List<String> all = new ArrayList<>(lines);
+    all.addAll(errorLines);
+    return String.join("\n", all);
   }
 
   /** The lines printed so far that are JSON objects (the log lines). */
@@ -125,19 +161,38 @@ final class ExampleProcess implements AutoCloseable {
 
   /** The first log line with {@code message} written for {@code requestId}, if any. */
   Optional<JsonNode> findLine(String message, String requestId) {
-    return jsonLines().stream()
-        .filter(l -> message.equals(l.path("message").asText()))
-        .filter(l -> requestId.equals(l.path("request_id").asText()))
-        .findFirst();
+    for (String line : lines) {
+      // Parsed only when it may be the one: the output may hold thousands of lines.
+      if (line.startsWith("{") && line.contains(requestId)) {
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw new UncheckedIOException("not JSON: " + line, e);
+        }
+        if (message.equals(node.path("message").asText())
+            && requestId.equals(node.path("request_id").asText())) {
+          return Optional.of(node);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Waits for the process to end by itself. */
   boolean waitFor(Duration timeout) throws InterruptedException {
     boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (exited) {
-      reader.join(TimeUnit.SECONDS.toMillis(10));
+      joinReaders();
     }
     return exited;
+  }
+
+  private void joinReaders() throws InterruptedException {
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    if (errorReader != null) {
+      errorReader.join(TimeUnit.SECONDS.toMillis(10));
+    }
   }
 
   @Override
@@ -149,7 +204,7 @@ final class ExampleProcess implements AutoCloseable {
           process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       }
-      reader.join(TimeUnit.SECONDS.toMillis(10));
+      joinReaders();
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

@@ -262,6 +262,7 @@ public final class ModuleStarter {
     if (context.registryAdded) {
       firstMeterRead.run();
     }
+    StartupReport.log(modules, config, service);
     return new Started(List.copyOf(names), Map.copyOf(context.features), context.openTelemetry);
   }
 

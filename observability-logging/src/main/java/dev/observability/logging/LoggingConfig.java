@@ -26,8 +26,8 @@ public final class LoggingConfig {
   public static final ConfigKey<Boolean> AUTO_CONFIGURE =
       ConfigKey.bool("logging.auto-configure", true)
           .describedAs(
-              "Replace Logback's default console output with ours when the host has no Logback"
-                  + " configuration of its own.");
+              "Replace Logback's default console output with ours, from the process's first line,"
+                  + " when the host has no Logback configuration of its own.");
 
   /** Root level set when the module configures Logback itself. */
   public static final ConfigKey<String> LEVEL =

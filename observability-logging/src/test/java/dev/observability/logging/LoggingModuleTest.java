@@ -340,6 +340,76 @@ class LoggingModuleTest {
   }
 
   @Test
+  void accessLine_ofARequestEndingWithAnException_carriesItsStackTraceUnderTheRequestIds() {
+    obs = start(LogbackTestSupport.builder().start());
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/api/fail", null, h -> null);
+    http.setRequestId("req-fail");
+    http.setRoute("/api/fail");
+    http.put(ObservationNames.SPAN, span(TRACE_B, SPAN_B));
+    Observation observation =
+        Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry());
+    IllegalStateException failure =
+        new IllegalStateException(
+            "payment provider rejected token=abc", new java.io.IOException("connection reset"));
+
+    observation.start();
+    http.setStatus(500);
+    observation.error(failure);
+    observation.stop();
+
+    JsonNode access = lineWithMessage("request completed");
+    assertThat(access.get("level").asText()).isEqualTo("WARN");
+    assertThat(access.get("trace_id").asText()).isEqualTo(TRACE_B);
+    assertThat(access.get("span_id").asText()).isEqualTo(SPAN_B);
+    assertThat(access.get("request_id").asText()).isEqualTo("req-fail");
+    assertThat(access.get("error").asText()).isEqualTo("java.lang.IllegalStateException");
+    JsonNode exception = access.get("exception");
+    assertThat(exception.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(exception.get("message").asText())
+        .startsWith("payment provider rejected")
+        .doesNotContain("abc");
+    assertThat(exception.get("stacktrace").asText())
+        .startsWith("java.io.IOException: connection reset")
+        .contains("Wrapped by: java.lang.IllegalStateException")
+        .contains(LoggingModuleTest.class.getName());
+  }
+
+  @Test
+  void accessLine_throughAHostConfiguredEncoder_carriesTheExceptionToo(@TempDir Path dir) {
+    LogbackTestSupport.configureFromFile(
+        """
+        <configuration>
+          <appender name="JSON" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder class="dev.observability.logging.JsonEncoder"/>
+          </appender>
+          <root level="INFO"><appender-ref ref="JSON"/></root>
+        </configuration>
+        """,
+        dir);
+    obs = start(LogbackTestSupport.builder().start());
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("POST", "/orders", null, h -> null);
+    http.setRequestId("req-fluent");
+    Observation observation =
+        Observation.createNotStarted(
+            ObservationNames.HTTP_SERVER, () -> http, obs.observationRegistry());
+
+    observation.start();
+    http.setStatus(500);
+    observation.error(new IllegalArgumentException("bad order"));
+    observation.stop();
+
+    JsonNode access = lineWithMessage("request completed");
+    assertThat(access.get("request_id").asText()).isEqualTo("req-fluent");
+    assertThat(access.get("exception").get("type").asText())
+        .isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(access.get("exception").get("stacktrace").asText())
+        .startsWith("java.lang.IllegalArgumentException: bad order");
+  }
+
+  @Test
   void accessLogOff_writesNoAccessLine() {
     obs = start(LogbackTestSupport.builder().property("logging.access-log", "false").start());
     HttpServerObservationContext http =

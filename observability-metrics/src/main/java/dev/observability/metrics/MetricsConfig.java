@@ -40,12 +40,27 @@ public final class MetricsConfig {
           .validate(MetricsConfig::isAscendingPositive, BUCKET_RULE)
           .describedAs("Bucket bounds in seconds of db_query_duration_seconds.");
 
-  /** Distinct {@code endpoint} values before new ones are reported as {@code OTHER}. */
+  /**
+   * Distinct route-template {@code endpoint} values before new ones are reported as {@code OTHER}.
+   */
   public static final ConfigKey<Integer> MAX_ENDPOINTS =
       ConfigKey.integer("metrics.max-endpoints", 100, 1, 10_000)
           .describedAs(
-              "Distinct endpoint values of the HTTP meters; past it new ones become OTHER and are"
-                  + " counted in observability_cardinality_overflow_total.");
+              "Distinct route templates as endpoint values of the HTTP meters; past it new ones"
+                  + " become OTHER and are counted in observability_cardinality_overflow_total."
+                  + " Requests without a route never use this room.");
+
+  /**
+   * Distinct normalised paths, as {@code endpoint} values, of requests that matched no route and
+   * got no fixed value ({@code NOT_FOUND}, {@code REDIRECTION}, {@code /}); a cap of their own, so
+   * that they never take a route template's place.
+   */
+  public static final ConfigKey<Integer> MAX_UNROUTED_ENDPOINTS =
+      ConfigKey.integer("metrics.max-unrouted-endpoints", 50, 0, 10_000)
+          .describedAs(
+              "Distinct normalised paths as endpoint values for requests that matched no route"
+                  + " (other than 404, 3xx and /), apart from the route templates' cap; past it"
+                  + " OTHER, counted in observability_cardinality_overflow_total.");
 
   /**
    * Distinct values per tag of a guarded meter (business helpers, method and operation timers)
@@ -189,6 +204,7 @@ public final class MetricsConfig {
           HTTP_BUCKETS,
           DB_BUCKETS,
           MAX_ENDPOINTS,
+          MAX_UNROUTED_ENDPOINTS,
           MAX_TAG_VALUES,
           JVM,
           OBSERVATIONS,

@@ -55,7 +55,10 @@ public final class MetricsConvention {
   /** Tag: the HTTP request method, or {@link #OTHER_METHOD}. */
   public static final String TAG_METHOD = "method";
 
-  /** Tag: the route template, or the normalised path, or {@link #OVERFLOW}. */
+  /**
+   * Tag: the route template; for a request that matched no route, {@link #NOT_FOUND}, {@link
+   * #REDIRECTION}, {@link #ROOT} or the normalised path; past a cap, {@link #OVERFLOW}.
+   */
   public static final String TAG_ENDPOINT = "endpoint";
 
   /** Tag: the numeric HTTP status code. */
@@ -81,6 +84,18 @@ public final class MetricsConvention {
 
   /** The value that replaces a tag value past the guard's cap. */
   public static final String OVERFLOW = "OTHER";
+
+  /** The endpoint value of a request that matched no route and was answered 404. */
+  public static final String NOT_FOUND = "NOT_FOUND";
+
+  /** The endpoint value of a request that matched no route and was answered with a 3xx redirect. */
+  public static final String REDIRECTION = "REDIRECTION";
+
+  /**
+   * The endpoint value of a request for the root path that matched no route (and was answered
+   * neither 404 nor 3xx): {@code /}, the value a route template for the root has too.
+   */
+  public static final String ROOT = "/";
 
   /** The method value for any method outside the standard set. */
   public static final String OTHER_METHOD = "_OTHER";
@@ -169,6 +184,29 @@ public final class MetricsConvention {
       return STATUS[status - 100];
     }
     return error != null ? STATUS[400] : UNKNOWN_STATUS;
+  }
+
+  /**
+   * The fixed {@code endpoint} value of a request that matched no route: {@link #NOT_FOUND} when it
+   * was answered 404, {@link #REDIRECTION} for 300 to 399, {@link #ROOT} for the path {@code /} (or
+   * an empty one); otherwise null, and the request's normalised path is used, within a cap of its
+   * own. The same choice Spring makes for requests without a handler, so that a scanner's random
+   * paths become one series instead of taking the route templates' room. Does not allocate.
+   *
+   * @param status the response status (0 when unknown)
+   * @param path the request path without query string
+   */
+  public static @Nullable String unroutedEndpoint(int status, String path) {
+    if (status == 404) {
+      return NOT_FOUND;
+    }
+    if (status >= 300 && status <= 399) {
+      return REDIRECTION;
+    }
+    if (path.isEmpty() || (path.length() == 1 && path.charAt(0) == '/')) {
+      return ROOT;
+    }
+    return null;
   }
 
   /**

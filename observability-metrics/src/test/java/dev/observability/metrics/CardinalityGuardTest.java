@@ -10,6 +10,7 @@ import dev.observability.Observability;
 import dev.observability.metrics.internal.TagLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,12 +44,13 @@ class CardinalityGuardTest {
   }
 
   @Test
-  void distinctRawPathsAndBogusMethods_seriesStayAtTheCapAndOverflowIsCounted() {
-    int paths = 100_000;
+  void distinctRoutesAndBogusMethods_seriesStayAtTheCapAndOverflowIsCounted() {
+    int routes = 100_000;
     try (Observability obs = Instances.start()) {
-      for (int i = 0; i < paths; i++) {
+      for (int i = 0; i < routes; i++) {
         String method = i % 100 == 0 ? "BOGUS" + (i / 100) : "GET";
-        Instances.request(obs, method, "/catalog/" + word(i), null, 200);
+        String route = "/catalog/" + word(i);
+        Instances.request(obs, method, route, route, 200);
       }
 
       MeterRegistry registry = obs.meterRegistry();
@@ -67,10 +69,10 @@ class CardinalityGuardTest {
               e.value(
                   "observability_cardinality_overflow_total",
                   Map.of("meter", "http_requests_total")))
-          .isEqualTo(paths - 100);
+          .isEqualTo(routes - 100);
       double total =
           e.named("http_requests_total").stream().mapToDouble(Exposition.Sample::value).sum();
-      assertThat(total).as("no request is dropped").isEqualTo(paths);
+      assertThat(total).as("no request is dropped").isEqualTo(routes);
       assertThat(logs.list)
           .filteredOn(event -> event.getLevel() == Level.WARN)
           .singleElement()
@@ -79,6 +81,110 @@ class CardinalityGuardTest {
                   assertThat(event.getFormattedMessage())
                       .contains("http_requests_total", "100", "OTHER"));
     }
+  }
+
+  @Test
+  void distinctUnroutedPaths_stayWithinTheirOwnCap_andNeverTakeARoutesPlace() {
+    int paths = 100_000;
+    try (Observability obs = Instances.start()) {
+      Instances.request(obs, "GET", "/api/users/1", "/api/users/{id}", 200);
+      for (int i = 0; i < paths; i++) {
+        Instances.request(obs, "GET", "/catalog/" + word(i), null, 200);
+      }
+      // Routes seen for the first time after the flood still get their own value, up to the cap.
+      for (int i = 0; i < 99; i++) {
+        Instances.request(obs, "GET", "/api/r" + i, "/api/r" + word(i) + "/{id}", 200);
+      }
+      Instances.request(obs, "GET", "/api/users/2", "/api/users/{id}", 200);
+
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      Set<String> endpoints = e.labelValues("http_requests_total", "endpoint");
+      assertThat(endpoints.stream().filter(v -> v.startsWith("/catalog/"))).hasSize(50);
+      assertThat(endpoints.stream().filter(v -> v.startsWith("/api/"))).hasSize(100);
+      assertThat(endpoints).contains("/api/users/{id}", "/api/rd/{id}", "OTHER").hasSize(151);
+      assertThat(e.value("http_requests_total", Map.of("endpoint", "/api/users/{id}")))
+          .isEqualTo(2.0);
+      assertThat(e.value("http_requests_total", Map.of("endpoint", "OTHER"))).isEqualTo(paths - 50);
+      assertThat(
+              e.value(
+                  "observability_cardinality_overflow_total",
+                  Map.of("meter", "http_requests_total")))
+          .isEqualTo(paths - 50);
+      assertThat(logs.list)
+          .filteredOn(event -> event.getLevel() == Level.WARN)
+          .singleElement()
+          .satisfies(
+              event ->
+                  assertThat(event.getFormattedMessage())
+                      .contains("http_requests_total", "50", "without a route", "OTHER"));
+    }
+  }
+
+  @Test
+  void unroutedNotFound_isOneNotFoundSeries_thatCostsNoRoom() {
+    try (Observability obs =
+        Instances.builder()
+            .property("metrics.max-endpoints", "2")
+            .property("metrics.max-unrouted-endpoints", "0")
+            .start()) {
+      for (int i = 0; i < 10_000; i++) {
+        Instances.request(obs, i % 2 == 0 ? "GET" : "POST", "/wp-" + i + "/login", null, 404);
+      }
+      Instances.request(obs, "GET", "/api/users/7", "/api/users/{id}", 404);
+      Instances.request(obs, "GET", "/api/orders", "/api/orders", 200);
+
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      assertThat(e.labelValues("http_requests_total", "endpoint"))
+          .containsExactlyInAnyOrder("NOT_FOUND", "/api/users/{id}", "/api/orders");
+      assertThat(e.value("http_requests_total", Map.of("endpoint", "NOT_FOUND", "method", "GET")))
+          .isEqualTo(5_000.0);
+      assertThat(
+              e.value(
+                  "http_request_duration_seconds_count",
+                  Map.of("endpoint", "NOT_FOUND", "method", "POST")))
+          .isEqualTo(5_000.0);
+      // A route's own 404 keeps the route.
+      assertThat(
+              e.value(
+                  "http_requests_total", Map.of("endpoint", "/api/users/{id}", "status", "404")))
+          .isEqualTo(1.0);
+      assertThat(e.named("observability_cardinality_overflow_total")).isEmpty();
+    }
+  }
+
+  @Test
+  void unroutedRedirectsAndRoot_getFixedValues_andOtherUnroutedPathsTheirOwnCap() {
+    try (Observability obs =
+        Instances.builder().property("metrics.max-unrouted-endpoints", "1").start()) {
+      Instances.request(obs, "GET", "/old-" + 1, null, 301);
+      Instances.request(obs, "GET", "/old-" + 2, null, 302);
+      Instances.request(obs, "POST", "/form", null, 303);
+      Instances.request(obs, "GET", "/", null, 200);
+      Instances.request(obs, "GET", "/", null, 301);
+      Instances.request(obs, "GET", "/static/app.css", null, 200);
+      Instances.request(obs, "GET", "/static/app.js", null, 200);
+      Instances.request(obs, "PUT", "/nope", null, 405);
+
+      Exposition e = Exposition.parse(Instances.scrape(obs));
+      assertThat(e.labelValues("http_requests_total", "endpoint"))
+          .containsExactlyInAnyOrder("REDIRECTION", "/", "/static/app.css", "OTHER");
+      assertThat(requests(e, "REDIRECTION")).isEqualTo(4.0);
+      assertThat(requests(e, "/")).isEqualTo(1.0);
+      assertThat(requests(e, "OTHER")).isEqualTo(2.0);
+      assertThat(
+              e.value(
+                  "observability_cardinality_overflow_total",
+                  Map.of("meter", "http_requests_total")))
+          .isEqualTo(2.0);
+    }
+  }
+
+  /** Requests counted under {@code endpoint}, over every method and status. */
+  private static double requests(Exposition e, String endpoint) {
+    return e.named("http_requests_total").stream()
+        .filter(sample -> endpoint.equals(sample.labels().get("endpoint")))
+        .mapToDouble(Exposition.Sample::value)
+        .sum();
   }
 
   @Test

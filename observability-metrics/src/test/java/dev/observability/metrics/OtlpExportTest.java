@@ -157,7 +157,8 @@ class OtlpExportTest {
   void otlp_cardinalityGuardIsInFront() {
     try (Observability obs = start("otlp", receiver.endpoint(), "metrics.max-endpoints", "10")) {
       for (int i = 0; i < 300; i++) {
-        Instances.request(obs, "GET", "/raw/path-" + i + "-x", null, 200);
+        String route = "/route/path-" + i + "-x";
+        Instances.request(obs, "GET", route, route, 200);
       }
       await()
           .atMost(Duration.ofSeconds(30))

@@ -66,6 +66,7 @@ class PromtoolTest {
             .property("metrics.server.port", "0")
             .property("metrics.server.host", "127.0.0.1")
             .property("metrics.max-endpoints", "2")
+            .property("metrics.max-unrouted-endpoints", "0")
             .start()) {
       Feeds.everything(obs);
       InetSocketAddress address = Metrics.of(obs).serverAddress().orElseThrow();

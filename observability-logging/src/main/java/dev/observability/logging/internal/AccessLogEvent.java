@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,8 +24,11 @@ import org.slf4j.event.KeyValuePair;
  * {@code "request completed"}, the key-values {@code method}, {@code path}, {@code route}, {@code
  * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error} (those present, in that
  * order), and an MDC that holds the thread's MDC when the line was made plus {@code trace_id},
- * {@code span_id} and {@code request_id}. The key-value list and that MDC are built only when an
- * encoder asks for them; {@link JsonEventWriter} reads the fields directly.
+ * {@code span_id} and {@code request_id}. When the request ended with an exception, the event
+ * carries it too, so that the line has its stack trace under the request's ids: the line that makes
+ * a failed request's stack trace findable by its trace id (the container's own line for an
+ * exception that escaped the filter has no ids). The key-value list and that MDC are built only
+ * when an encoder asks for them; {@link JsonEventWriter} reads the fields directly.
  *
  * <p>Immutable once built (the lazily built views are idempotent), so it may be handed to another
  * thread without deferred processing.
@@ -50,6 +54,7 @@ public final class AccessLogEvent implements ILoggingEvent {
   private final double durationMs;
   private final @Nullable String sentryEventId;
   private final @Nullable String error;
+  private final @Nullable ThrowableProxy throwable;
 
   private volatile @Nullable List<KeyValuePair> keyValues;
   private volatile @Nullable Map<String, String> mdc;
@@ -74,7 +79,7 @@ public final class AccessLogEvent implements ILoggingEvent {
    * @param status the response status
    * @param durationMs the duration in milliseconds, or NaN when unknown
    * @param sentryEventId the error event's id, or null
-   * @param error the exception's class name, or null
+   * @param error the exception the request ended with, or null
    */
   public AccessLogEvent(
       String loggerName,
@@ -93,7 +98,7 @@ public final class AccessLogEvent implements ILoggingEvent {
       int status,
       double durationMs,
       @Nullable String sentryEventId,
-      @Nullable String error) {
+      @Nullable Throwable error) {
     this.loggerName = loggerName;
     this.context = context;
     this.level = level;
@@ -110,7 +115,9 @@ public final class AccessLogEvent implements ILoggingEvent {
     this.status = status;
     this.durationMs = durationMs;
     this.sentryEventId = sentryEventId;
-    this.error = error;
+    this.error = error == null ? null : error.getClass().getName();
+    // Built now, as Logback builds it for any logged exception: only failed requests pay for it.
+    this.throwable = error == null ? null : new ThrowableProxy(error);
   }
 
   /** The trace id, or null. */
@@ -201,7 +208,7 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   @Override
   public @Nullable IThrowableProxy getThrowableProxy() {
-    return null;
+    return throwable;
   }
 
   @Override

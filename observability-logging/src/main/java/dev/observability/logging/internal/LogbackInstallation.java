@@ -14,6 +14,7 @@ import dev.observability.logging.BatchingAppender;
 import dev.observability.logging.JsonEncoder;
 import dev.observability.logging.LogFormat;
 import dev.observability.logging.LogVolumeFilter;
+import dev.observability.logging.LogbackConfigurator;
 import dev.observability.logging.TextEncoder;
 import dev.observability.scrub.Scrubber;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ public final class LogbackInstallation implements AutoCloseable {
   /**
    * Whether the host configured Logback itself: a configuration file was found or named ({@code
    * logback.configurationFile}), or appenders other than the one Logback's {@code
-   * BasicConfigurator} adds by default are attached anywhere.
+   * BasicConfigurator} adds by default, or the one {@link LogbackConfigurator} adds instead, are
+   * attached anywhere.
    */
   public static boolean hasHostConfiguration(LoggerContext context) {
     if (System.getProperty("logback.configurationFile") != null) {
@@ -98,7 +100,9 @@ public final class LogbackInstallation implements AutoCloseable {
     if (appenders.isEmpty()) {
       return false;
     }
-    return !(appenders.size() == 1 && isBasicConsole(appenders.get(0)));
+    return !(appenders.size() == 1
+        && (isBasicConsole(appenders.get(0))
+            || LogbackConfigurator.isStartupAppender(appenders.get(0))));
   }
 
   private static boolean isBasicConsole(Appender<ILoggingEvent> appender) {

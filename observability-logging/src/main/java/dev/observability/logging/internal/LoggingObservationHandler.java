@@ -38,9 +38,9 @@ import org.slf4j.spi.MDCAdapter;
  *   <li>When an HTTP server observation stops, one access-log line is written through the logger
  *       {@code dev.observability.access}: message {@code "request completed"} with {@code method},
  *       {@code path} (query string scrubbed), {@code route}, {@code status}, {@code duration_ms},
- *       and {@code sentry_event_id} and {@code error} when there was one. Its ids are put
- *       explicitly, since the scope is already closed then. 5xx responses are logged at WARN, the
- *       rest at INFO.
+ *       and {@code sentry_event_id} and {@code error} (with the exception) when there was one. Its
+ *       ids are put explicitly, since the scope is already closed then. 5xx responses are logged at
+ *       WARN, the rest at INFO.
  * </ul>
  *
  * <p>Thread-safe: scope state is kept per thread.
@@ -178,7 +178,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       }
       Throwable error = http.getError();
       if (error != null) {
-        line.addKeyValue("error", error.getClass().getName());
+        line.addKeyValue("error", error.getClass().getName()).setCause(error);
       }
       line.log();
     } finally {
@@ -241,7 +241,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             status,
             durationMs,
             errorEventId(http),
-            error == null ? null : error.getClass().getName()));
+            error));
   }
 
   /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */

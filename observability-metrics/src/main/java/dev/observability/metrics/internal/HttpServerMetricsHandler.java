@@ -20,10 +20,12 @@ import java.util.function.Function;
  * start, -1 at stop), and at stop {@code http_request_duration_seconds{method,endpoint}} and {@code
  * http_requests_total{method,endpoint,status}}.
  *
- * <p>The endpoint is the route template when the context has one, else the path through {@link
- * PathNormalizer}; either way it passes the endpoint {@link TagLimiter}. Meters are cached by
- * (endpoint, method, status), so once a series exists recording it allocates nothing (with a route
- * template; a raw path that needs normalising allocates the normalised string).
+ * <p>The endpoint is chosen by {@link EndpointLabels}: the route template when the context has one
+ * (within the route templates' cap); for a request that matched no route a fixed value ({@code
+ * NOT_FOUND}, {@code REDIRECTION}, {@code /}) or the normalised path (within a cap of its own), so
+ * that unrouted requests never take a route's place. Meters are cached by (endpoint, method,
+ * status), so once a series exists recording it allocates nothing (with a route template or a fixed
+ * value; a raw path that needs normalising allocates the normalised string).
  *
  * <p>Thread-safe; called on the request's thread.
  */
@@ -42,10 +44,14 @@ public final class HttpServerMetricsHandler
   private final DirectMeters direct;
   private final Clock clock;
   private final Duration[] buckets;
-  private final TagLimiter endpoints;
+  private final EndpointLabels labels;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final ConcurrentHashMap<String, Endpoint> byEndpoint = new ConcurrentHashMap<>();
-  private final Endpoint overflowEndpoint;
+
+  /** Admitted route templates; bounded by the route cap. */
+  private final ConcurrentHashMap<String, Endpoint> byRoute = new ConcurrentHashMap<>();
+
+  /** Endpoint values; bounded by the two caps plus the fixed values. */
+  private final ConcurrentHashMap<String, Endpoint> byLabel = new ConcurrentHashMap<>();
 
   /** Start time of one request, kept in its context. */
   static final class Sample {
@@ -67,10 +73,8 @@ public final class HttpServerMetricsHandler
     this.direct = new DirectMeters(registry);
     this.clock = clock;
     this.buckets = settings.httpBucketArray();
-    this.endpoints =
-        guard.limiter(
-            MetricsConvention.HTTP_METER, MetricsConvention.TAG_ENDPOINT, settings.maxEndpoints());
-    this.overflowEndpoint = new Endpoint(MetricsConvention.OVERFLOW);
+    this.labels =
+        new EndpointLabels(guard, settings.maxEndpoints(), settings.maxUnroutedEndpoints());
     Gauge.builder(MetricsConvention.HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
         .description("HTTP server requests being served")
         .register(registry);
@@ -102,11 +106,14 @@ public final class HttpServerMetricsHandler
     long duration = clock.monotonicTime() - sample.startNanos;
 
     String route = context.getRoute();
-    String key =
-        route != null && !route.isEmpty() ? route : PathNormalizer.normalize(context.getPath());
-    Endpoint endpoint = byEndpoint.get(key);
-    if (endpoint == null) {
-      endpoint = admit(key);
+    Endpoint endpoint;
+    if (route != null && !route.isEmpty()) {
+      endpoint = byRoute.get(route);
+      if (endpoint == null) {
+        endpoint = admitRoute(route);
+      }
+    } else {
+      endpoint = endpoint(labels.unrouted(context.getStatus(), context.getPath()));
     }
     Series series = endpoint.series(MetricsConvention.methodIndex(context.getMethod()));
     series.timer.record(duration);
@@ -118,12 +125,20 @@ public final class HttpServerMetricsHandler
     return inFlight.get();
   }
 
-  private Endpoint admit(String key) {
-    String label = endpoints.apply(key);
-    if (!endpoints.isKnown(key)) {
-      return overflowEndpoint;
+  private Endpoint admitRoute(String route) {
+    String label = labels.route(route);
+    if (!labels.admitted(route)) {
+      return endpoint(MetricsConvention.OVERFLOW);
     }
-    return byEndpoint.computeIfAbsent(key, k -> new Endpoint(label));
+    Endpoint endpoint = endpoint(label);
+    byRoute.putIfAbsent(route, endpoint);
+    return endpoint;
+  }
+
+  /** The one {@link Endpoint} of {@code label}, shared by every route or path that maps to it. */
+  private Endpoint endpoint(String label) {
+    Endpoint endpoint = byLabel.get(label);
+    return endpoint != null ? endpoint : byLabel.computeIfAbsent(label, Endpoint::new);
   }
 
   private static int statusIndex(int status, boolean error) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param commonTags tags on every meter of the Prometheus registry
  * @param httpBuckets bucket bounds of the HTTP, method and operation timers
  * @param dbBuckets bucket bounds of the query timer
- * @param maxEndpoints cap of distinct endpoint values
+ * @param maxEndpoints cap of distinct route-template endpoint values
+ * @param maxUnroutedEndpoints cap of distinct normalised-path endpoint values of unrouted requests
  * @param maxTagValues cap of distinct values per guarded tag
  * @param jvm whether JVM and process binders run
  * @param observations whether method and operation observations are timed
@@ -24,6 +25,7 @@ public record MetricsSettings(
     List<Duration> httpBuckets,
     List<Duration> dbBuckets,
     int maxEndpoints,
+    int maxUnroutedEndpoints,
     int maxTagValues,
     boolean jvm,
     boolean observations,
@@ -44,6 +46,7 @@ public record MetricsSettings(
         durations(config.get(MetricsConfig.HTTP_BUCKETS)),
         durations(config.get(MetricsConfig.DB_BUCKETS)),
         config.get(MetricsConfig.MAX_ENDPOINTS),
+        config.get(MetricsConfig.MAX_UNROUTED_ENDPOINTS),
         config.get(MetricsConfig.MAX_TAG_VALUES),
         config.get(MetricsConfig.JVM),
         config.get(MetricsConfig.OBSERVATIONS),
@@ -58,6 +61,7 @@ public record MetricsSettings(
         durations(MetricsConfig.HTTP_BUCKETS.defaultValue()),
         durations(MetricsConfig.DB_BUCKETS.defaultValue()),
         MetricsConfig.MAX_ENDPOINTS.defaultValue(),
+        MetricsConfig.MAX_UNROUTED_ENDPOINTS.defaultValue(),
         MetricsConfig.MAX_TAG_VALUES.defaultValue(),
         true,
         true,
