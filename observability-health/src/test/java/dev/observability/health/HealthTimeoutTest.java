@@ -5,6 +5,7 @@ import static dev.observability.health.HealthTestSupport.getBlocking;
 import static dev.observability.health.HealthTestSupport.registry;
 import static dev.observability.health.HealthTestSupport.withServer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.observability.HealthEndpoint.Group;
 import dev.observability.Observability;
@@ -17,7 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Checks that never return: the response still arrives by the deadline. */
+/**
+ * Checks that never return: the response still arrives, with the check timed out, while the check
+ * is still blocked. Nothing here measures the time a response takes (the deadline itself is the
+ * SDK's, reported in the check's {@code duration_ms}); the proof that a response did not wait for a
+ * hung check is that it arrived while that check was still blocked.
+ */
 class HealthTimeoutTest {
 
   private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -47,44 +53,14 @@ class HealthTimeoutTest {
     return HealthCheckOptions.builder().critical(critical).timeout(TIMEOUT).build();
   }
 
-  /**
-   * Runs the whole timeout path once (server, client, a check that outlives a short timeout,
-   * rendering), so that the timed request measures the deadline and not class loading or the first
-   * linkage of the code on it.
-   */
-  private static void warmUp(Observability obs) throws Exception {
-    CountDownLatch never = new CountDownLatch(1);
-    registry(obs)
-        .register(
-            "warm-up",
-            () -> {
-              never.await(100, TimeUnit.MILLISECONDS);
-              return HealthCheck.Result.up();
-            },
-            HealthCheckOptions.builder()
-                .timeout(Duration.ofMillis(10))
-                .groups(HealthGroup.LIVENESS)
-                .build());
-    for (int i = 0; i < 3; i++) {
-      Answer answer = getBlocking(obs, "/health/live");
-      assertThat(answer.status()).isEqualTo(503);
-      assertThat(answer.check("warm-up").path("status").asText()).isEqualTo("down");
-    }
-    registry(obs).unregister("warm-up");
-  }
-
   @Test
-  void hangingCriticalCheck_answers503WithinTimeoutPlus100ms() throws Exception {
+  void hangingCriticalCheck_answers503AfterItsTimeout_whileTheCheckStillHangs() throws Exception {
     try (Observability obs = withServer().start()) {
       registry(obs).register("fast", HealthCheck.Result::up);
       registry(obs).register("stuck", hanging(), timeout(true));
-      warmUp(obs);
-
-      long start = System.nanoTime();
       Answer answer = getBlocking(obs, "/health/ready");
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-      assertThat(elapsedMs).isLessThan(TIMEOUT.toMillis() + 100);
+      assertThat(stillBlocked()).isTrue();
       assertThat(answer.status()).isEqualTo(503);
       assertThat(answer.json().path("status").asText()).isEqualTo("unhealthy");
       assertThat(answer.check("stuck").path("status").asText()).isEqualTo("down");
@@ -96,17 +72,13 @@ class HealthTimeoutTest {
   }
 
   @Test
-  void hangingNonCriticalCheck_answers200DegradedWithinTimeoutPlus100ms() throws Exception {
+  void hangingNonCriticalCheck_answers200Degraded_whileTheCheckStillHangs() throws Exception {
     try (Observability obs = withServer().start()) {
       registry(obs).register("fast", HealthCheck.Result::up);
       registry(obs).register("stuck", hanging(), timeout(false));
-      warmUp(obs);
-
-      long start = System.nanoTime();
       Answer answer = getBlocking(obs, "/health/ready");
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-      assertThat(elapsedMs).isLessThan(TIMEOUT.toMillis() + 100);
+      assertThat(stillBlocked()).isTrue();
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.json().path("status").asText()).isEqualTo("degraded");
       assertThat(answer.check("stuck").path("critical").asBoolean()).isFalse();
@@ -115,22 +87,48 @@ class HealthTimeoutTest {
   }
 
   @Test
-  void severalHangingChecks_waitInParallelNotInSequence() throws Exception {
+  void severalHangingChecks_timeOutTogether_eachWithItsOwnDeadline() throws Exception {
     try (Observability obs = withServer().start()) {
       for (int i = 0; i < 4; i++) {
         registry(obs).register("stuck-" + i, hanging(), timeout(i % 2 == 0));
       }
-      warmUp(obs);
 
-      long start = System.nanoTime();
       Answer answer = getBlocking(obs, "/health");
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-      assertThat(elapsedMs).isLessThan(TIMEOUT.toMillis() + 100);
+      assertThat(stillBlocked()).isTrue();
+      assertThat(hungRuns.get()).isEqualTo(4);
       assertThat(answer.status()).isEqualTo(503);
       for (int i = 0; i < 4; i++) {
         assertThat(answer.check("stuck-" + i).path("error").asText())
             .isEqualTo("timed out after 500 ms");
+      }
+    }
+  }
+
+  @Test
+  void checks_runInParallelNotInSequence() throws Exception {
+    // Each check returns only once all four are running at the same time: run one after another,
+    // the first would wait for the others until its deadline.
+    CountDownLatch allRunning = new CountDownLatch(4);
+    try (Observability obs = withServer().start()) {
+      for (int i = 0; i < 4; i++) {
+        registry(obs)
+            .register(
+                "together-" + i,
+                () -> {
+                  allRunning.countDown();
+                  return allRunning.await(30, TimeUnit.SECONDS)
+                      ? HealthCheck.Result.up()
+                      : HealthCheck.Result.down("ran alone");
+                },
+                HealthCheckOptions.builder().timeout(Duration.ofSeconds(30)).build());
+      }
+
+      Answer answer = getBlocking(obs, "/health");
+
+      assertThat(answer.status()).isEqualTo(200);
+      for (int i = 0; i < 4; i++) {
+        assertThat(answer.check("together-" + i).path("status").asText()).isEqualTo("up");
       }
     }
   }
@@ -194,11 +192,9 @@ class HealthTimeoutTest {
       registry(obs).register("stuck-b", hanging(), timeout(true));
       registry(obs).register("rejected", HealthCheck.Result::up, timeout(false));
 
-      long start = System.nanoTime();
       Answer answer = getBlocking(obs, "/health");
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-      assertThat(elapsedMs).isLessThan(TIMEOUT.toMillis() + 1_000);
+      assertThat(stillBlocked()).isTrue();
       assertThat(answer.check("stuck-a").path("error").asText())
           .isEqualTo("timed out after 500 ms");
       assertThat(answer.check("stuck-b").path("error").asText())
@@ -222,11 +218,15 @@ class HealthTimeoutTest {
     registry(obs).register("stuck", hanging(), timeout(true));
     assertThat(HealthTestSupport.check(obs, Group.READINESS).status()).isEqualTo(503);
 
-    long start = System.nanoTime();
-    obs.close();
-    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // close() returns while the check still hangs (shutdown.timeout bounds it); the generous
+    // limit only keeps a regression from hanging the build.
+    assertTimeoutPreemptively(Duration.ofSeconds(60), obs::close);
+    assertThat(stillBlocked()).isTrue();
+    assertThat(obs.isClosed()).isTrue();
+  }
 
-    // A bound that proves close() did not hang on the check (shutdown.timeout is 5 s).
-    assertThat(elapsedMs).isLessThan(5_000 + 1_000);
+  /** Whether the hung checks are still blocked (this test has not released them). */
+  private boolean stillBlocked() {
+    return release.getCount() == 1 && hungRuns.get() > 0;
   }
 }
