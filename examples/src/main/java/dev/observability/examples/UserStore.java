@@ -38,6 +38,9 @@ final class UserStore implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setPoolName(POOL);
     config.setJdbcUrl("jdbc:h2:mem:example-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    // Named, not looked up in DriverManager: in a container, DriverManager was set up before the
+    // web application's drivers were on any class path it reads.
+    config.setDriverClassName("org.h2.Driver");
     config.setMaximumPoolSize(MAX_CONNECTIONS);
     config.setMinimumIdle(2);
     this.dataSource = new HikariDataSource(config);

@@ -59,6 +59,8 @@ public final class WarApplication implements ServletContextListener {
                     new IllegalStateException(
                         "the observability initializer did not start an instance"));
     Metrics metrics = Metrics.of(obs);
+    ActiveUsers active = new ActiveUsers();
+    metrics.gauge("active_users", active::count);
     UserStore users = new UserStore(metrics);
     store = users;
     ScheduledExecutorService slow =
@@ -75,9 +77,13 @@ public final class WarApplication implements ServletContextListener {
     CheckoutService checkout = instrumentation.subclass(CheckoutService.class, users, inventory);
 
     add(context, "hello", new ApiServlets.Hello(obs, JSON), "");
-    add(context, "register", new ApiServlets.Register(users, metrics, JSON), "/api/register");
-    add(context, "users", new ApiServlets.Users(users, JSON), "/api/users/*");
-    add(context, "checkout", new ApiServlets.Checkout(checkout, JSON), "/api/checkout");
+    add(
+        context,
+        "register",
+        new ApiServlets.Register(users, metrics, active, JSON),
+        "/api/register");
+    add(context, "users", new ApiServlets.Users(users, active, JSON), "/api/users/*");
+    add(context, "checkout", new ApiServlets.Checkout(checkout, active, JSON), "/api/checkout");
     add(context, "inventory", new ApiServlets.InventoryReserve(JSON), "/api/inventory/reserve");
     add(context, "slow", new ApiServlets.Slow(slow, JSON, Duration.ofMillis(1200)), "/api/slow");
     add(context, "fail", new ApiServlets.Fail(), "/api/fail");
@@ -110,6 +116,8 @@ public final class WarApplication implements ServletContextListener {
       } catch (SQLException e) {
         event.getServletContext().log("shutting the example database down failed", e);
       }
+      // The pool's own threads end with it: nothing of the application is left running.
+      users.close();
     }
     ClassLoader loader = WarApplication.class.getClassLoader();
     for (Driver driver : Collections.list(DriverManager.getDrivers())) {

@@ -104,7 +104,7 @@ class GettingStartedDocTest {
           .contains("<" + used.group(1) + ">");
     }
     assertThat(doc)
-        .contains("<observability.version>" + rootPom("version") + "</observability.version>")
+        .contains("<observability.version>" + rootPom("revision") + "</observability.version>")
         .contains("<jetty.version>" + rootPom("jetty.version") + "</jetty.version>")
         .contains("<groupId>org.eclipse.jetty</groupId>")
         .contains("<artifactId>jetty-server</artifactId>")
