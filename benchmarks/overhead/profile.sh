@@ -16,6 +16,10 @@
 #   PIN=1 APP_CPUS=0 LOAD_CPUS=1           taskset, as in run.sh
 #   BUILD=1                                build the benchmarks jar first (0: use the one there)
 #   PORT_BASE=18180                        app and sink: +0, +1
+#   JAR=benchmarks/target/benchmarks.jar   the jar holding the app (another build's, with BUILD=0,
+#                                          to profile that build's (b))
+#   B_LOGBACK=""                           a Logback configuration for (b) (an older build's (b)
+#                                          used one; without it, the SDK's default console)
 # Results: a Markdown table on stdout and in benchmarks/overhead/work/profile-<date>.md, the
 # collapsed stacks beside it.
 set -euo pipefail
@@ -35,7 +39,8 @@ APP_CPUS=${APP_CPUS:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 BUILD=${BUILD:-1}
 PORT_BASE=${PORT_BASE:-18180}
-JAR=$ROOT/benchmarks/target/benchmarks.jar
+JAR=${JAR:-$ROOT/benchmarks/target/benchmarks.jar}
+B_LOGBACK=${B_LOGBACK:-}
 PKG=dev.observability.benchmarks.overhead
 APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
@@ -89,7 +94,10 @@ PIDS+=($!)
 profile_one() { # name mode [logback-config]: without one, set-up (b)'s default console
   local name=$1 mode=$2 config=${3:-} pid s0 s1 logback=()
   rm -f "$OUT/$name.service.log"
-  if [[ -n $config ]]; then logback=("-Dlogback.configurationFile=$HERE/$config"); fi
+  if [[ -n $config ]]; then
+    [[ $config == /* ]] || config=$HERE/$config
+    logback=("-Dlogback.configurationFile=$config")
+  fi
   env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
     "SENTRY_DSN=http://overhead@127.0.0.1:$SINK_PORT/1" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark \
@@ -123,7 +131,7 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
 }
 
 profile_one a bare logback-plain.xml
-profile_one b sdk
+profile_one b sdk "$B_LOGBACK"
 
 # Charge each sample to the innermost frame of a known owner; frames are "pkg/Class.method",
 # kernel frames end in "_[k]". Prints owner, where (java, kernel: the sample's leaf was a kernel
