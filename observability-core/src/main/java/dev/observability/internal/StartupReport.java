@@ -103,12 +103,19 @@ public final class StartupReport {
     Set<String> running = new HashSet<>();
     started.forEach(m -> running.add(m.name()));
     Set<String> disabled = new HashSet<>(config.get(CoreConfig.MODULES_DISABLED));
-    Set<String> registered = registeredTypes(loader);
+    // Read only when a module neither started nor was disabled: start-up pays nothing otherwise.
+    Set<String> registered = null;
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, String> module : SDK_MODULES.entrySet()) {
       String name = module.getKey();
       String type = module.getValue();
-      if (running.contains(name) || disabled.contains(name) || registered.contains(type)) {
+      if (running.contains(name) || disabled.contains(name)) {
+        continue;
+      }
+      if (registered == null) {
+        registered = registeredTypes(loader);
+      }
+      if (registered.contains(type)) {
         continue;
       }
       if (onClassPath(type, loader)) {
