@@ -388,6 +388,10 @@ public final class Observability implements AutoCloseable {
    * cheaper while the registry holds only the modules' handlers (every handler is still called, in
    * the same order, with {@code context}). Instrumentation such as the servlet filter creates its
    * observations here.
+   *
+   * @param name the observation's name, such as {@link ObservationNames#HTTP_SERVER}
+   * @param context the context the handlers see, named {@code name}
+   * @return the observation, not started
    */
   public Observation observation(String name, Observation.Context context) {
     return observationRegistry.observation(name, context);

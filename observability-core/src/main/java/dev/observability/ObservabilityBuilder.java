@@ -85,6 +85,7 @@ public final class ObservabilityBuilder {
    * @param origin where the value came from, such as {@code "Spring property
    *     observability.tracing.sample-ratio from class path resource [application.properties] -
    *     3:29"}
+   * @return this builder
    */
   public ObservabilityBuilder property(String key, String value, String origin) {
     property(key, value);

@@ -120,6 +120,10 @@ public final class ObservabilityConfig {
    * id>")} gives {@code errors.dsn (system property observability.errors.dsn, environment
    * OBSERVABILITY_ERRORS_DSN or SENTRY_DSN) = (secret value not shown) (from environment
    * SENTRY_DSN): must be a Sentry DSN, http[s]://<key>@<host>/<project id>}.
+   *
+   * @param key the key whose value is wrong
+   * @param expected what the value must be, starting with a verb ({@code "must be ..."})
+   * @return the problem, as one entry of a configuration exception
    */
   public String problem(ConfigKey<?> key, String expected) {
     ConfigSources.Raw raw = sources.lookup(key);
@@ -158,6 +162,8 @@ public final class ObservabilityConfig {
    * with it. Keys resolve when first read and nothing is validated up front; reading an invalid
    * value throws {@link ConfigurationException}, the same problem {@code start()} reports later
    * with every other one. Thread-safe.
+   *
+   * @return the configuration of system properties and environment
    */
   public static ObservabilityConfig beforeStart() {
     return beforeStart(ConfigSources.processSystemProperties(), ConfigSources.processEnvironment());
@@ -169,6 +175,7 @@ public final class ObservabilityConfig {
    *
    * @param systemProperties system properties, by their names ({@code observability.*})
    * @param environment environment variables
+   * @return the configuration of those sources
    */
   public static ObservabilityConfig beforeStart(
       Map<String, String> systemProperties, Map<String, String> environment) {

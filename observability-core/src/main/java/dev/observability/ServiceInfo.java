@@ -41,6 +41,8 @@ public record ServiceInfo(
    * deployment.environment} there, else {@code production}; {@code service.version}, else {@code
    * service.version} there, else {@code unknown}. The other resource attributes are kept.
    *
+   * @param config the configuration to read
+   * @return the service described there
    * @throws ConfigurationException when one of those keys has an invalid value
    */
   public static ServiceInfo from(ObservabilityConfig config) {

@@ -179,6 +179,9 @@ public final class Instrumentation {
    * or a declaration it overrides, or a type above it, carries an honoured annotation. For
    * frameworks that build their own proxies (Spring AOP) and must decide which methods to advise.
    *
+   * @param implementation the class of the instances called
+   * @param method the method called
+   * @return true when a call of it is recorded
    * @throws IllegalArgumentException when an annotation is malformed
    */
   public static boolean isRecorded(Class<?> implementation, Method method) {
@@ -216,7 +219,12 @@ public final class Instrumentation {
   /** A call that a framework's proxy intercepted. */
   @FunctionalInterface
   public interface Call {
-    /** Runs the target; throws what the target throws, unwrapped. */
+    /**
+     * Runs the target.
+     *
+     * @return what the target returned
+     * @throws Throwable what the target threw, unwrapped
+     */
     @Nullable Object proceed() throws Throwable;
   }
 

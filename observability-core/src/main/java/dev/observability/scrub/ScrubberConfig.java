@@ -77,6 +77,9 @@ public final class ScrubberConfig {
    * Problems of settings that are valid one by one but not together (a pattern that matches the
    * mask), worded like every configuration problem. Empty when a key is itself invalid: its own
    * problem is reported instead.
+   *
+   * @param config the instance's configuration
+   * @return the problems, empty when there are none
    */
   public static List<String> problems(ObservabilityConfig config) {
     ScrubberBuilder builder;

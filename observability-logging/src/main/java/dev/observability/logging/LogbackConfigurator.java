@@ -105,6 +105,9 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
   /**
    * Whether {@code appender} is the one this configurator installs: for the logging module, which
    * replaces it at {@code start()} as it replaces Logback's default console.
+   *
+   * @param appender an appender attached to Logback's root logger
+   * @return true when it is this configurator's console appender
    */
   public static boolean isStartupAppender(Appender<ILoggingEvent> appender) {
     return APPENDER_NAME.equals(appender.getName())

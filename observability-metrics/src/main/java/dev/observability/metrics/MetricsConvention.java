@@ -195,6 +195,7 @@ public final class MetricsConvention {
    *
    * @param status the response status (0 when unknown)
    * @param path the request path without query string
+   * @return the fixed value, or null when the normalised path is used
    */
   public static @Nullable String unroutedEndpoint(int status, String path) {
     if (status == 404) {

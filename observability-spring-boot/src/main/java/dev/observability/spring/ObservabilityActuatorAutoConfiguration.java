@@ -47,7 +47,11 @@ public class ObservabilityActuatorAutoConfiguration {
   /** Created by Spring. */
   public ObservabilityActuatorAutoConfiguration() {}
 
-  /** Keeps Actuator from timing each observation a second time. */
+  /**
+   * Keeps Actuator from timing each observation a second time.
+   *
+   * @return the bean
+   */
   @Bean
   @ConditionalOnMissingBean(MeterObservationHandler.class)
   public SdkMeterObservationHandler observabilityMeterObservationHandler() {

@@ -69,6 +69,10 @@ public class ObservabilityAutoConfiguration {
    *     application fails to start with every problem and where each value came from
    * @throws IllegalStateException when Micrometer Tracing's tracer is configured beside the SDK's
    *     tracing module, or another instance already runs in this JVM
+   * @param beans the application's bean factory
+   * @param customizers customizers of the builder, applied in order
+   * @param environment Spring's environment
+   * @return the bean
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -147,7 +151,12 @@ public class ObservabilityAutoConfiguration {
     return false;
   }
 
-  /** The scrubber every output passes through; for the application's own outputs too. */
+  /**
+   * The scrubber every output passes through; for the application's own outputs too.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   @ConditionalOnMissingBean
   public Scrubber observabilityScrubber(Observability observability) {
@@ -159,6 +168,9 @@ public class ObservabilityAutoConfiguration {
    * Prometheus registry, {@code /metrics} and {@code /actuator/prometheus}); Actuator's filters and
    * binders apply to it. It is a composite in front of the instance's registry, so that Actuator's
    * {@code management.metrics.*} filters are configured on it before any meter is registered.
+   *
+   * @param observability the running instance
+   * @return the bean
    */
   @Bean
   @Primary
@@ -172,6 +184,9 @@ public class ObservabilityAutoConfiguration {
    * {@code @Observed}, messaging) reach the same handlers, so they are traced, timed and correlated
    * like the SDK's. Spring MVC's server observation is the exception: {@code ObservabilityFilter}
    * observes each request once, and the predicate below turns Spring's off.
+   *
+   * @param observability the running instance
+   * @return the bean
    */
   @Bean
   @ConditionalOnMissingBean
@@ -179,21 +194,36 @@ public class ObservabilityAutoConfiguration {
     return observability.observationRegistry();
   }
 
-  /** The OpenTelemetry API of the tracing module (a no-op without it). */
+  /**
+   * The OpenTelemetry API of the tracing module (a no-op without it).
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   @ConditionalOnMissingBean
   public OpenTelemetry observabilityOpenTelemetry(Observability observability) {
     return observability.openTelemetry();
   }
 
-  /** Explicit error capture (a no-op without the errors module). */
+  /**
+   * Explicit error capture (a no-op without the errors module).
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   @ConditionalOnMissingBean
   public ErrorReporter observabilityErrorReporter(Observability observability) {
     return observability.errors();
   }
 
-  /** Annotation-driven recording for code that instruments by hand. */
+  /**
+   * Annotation-driven recording for code that instruments by hand.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   @ConditionalOnMissingBean
   public Instrumentation observabilityInstrumentation(Observability observability) {
@@ -204,6 +234,9 @@ public class ObservabilityAutoConfiguration {
    * Proxies beans whose methods carry {@code @Instrumented}, {@code @Observed}, {@code @Timed},
    * {@code @Counted} or {@code @WithSpan}. Static, so that it does not start the instance early;
    * the instance is looked up at the first recorded call.
+   *
+   * @param instrumentation the instrumentation, looked up at the first recorded call
+   * @return the bean
    */
   @Bean
   @ConditionalOnBooleanProperty(

@@ -45,7 +45,12 @@ public class ObservabilityServletAutoConfiguration {
   /** Created by Spring. */
   public ObservabilityServletAutoConfiguration() {}
 
-  /** The filter that observes every request once; first of all filters. */
+  /**
+   * The filter that observes every request once; first of all filters.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   public FilterRegistrationBean<ObservabilityFilter> observabilityFilter(
       Observability observability) {
@@ -61,7 +66,12 @@ public class ObservabilityServletAutoConfiguration {
     return registration;
   }
 
-  /** {@code /metrics}: the Prometheus exposition of the one registry. */
+  /**
+   * {@code /metrics}: the Prometheus exposition of the one registry.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   public ServletRegistrationBean<MetricsServlet> observabilityMetricsServlet(
       Observability observability) {
@@ -69,7 +79,12 @@ public class ObservabilityServletAutoConfiguration {
         observability, "observability-metrics", new MetricsServlet(observability), "/metrics");
   }
 
-  /** {@code /health}: every check. */
+  /**
+   * {@code /health}: every check.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   public ServletRegistrationBean<HealthServlet> observabilityHealthServlet(
       Observability observability) {
@@ -80,7 +95,12 @@ public class ObservabilityServletAutoConfiguration {
         "/health");
   }
 
-  /** {@code /health/live}: the liveness checks. */
+  /**
+   * {@code /health/live}: the liveness checks.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   public ServletRegistrationBean<HealthServlet> observabilityLivenessServlet(
       Observability observability) {
@@ -91,7 +111,12 @@ public class ObservabilityServletAutoConfiguration {
         "/health/live");
   }
 
-  /** {@code /health/ready}: the readiness checks. */
+  /**
+   * {@code /health/ready}: the readiness checks.
+   *
+   * @param observability the running instance
+   * @return the bean
+   */
   @Bean
   public ServletRegistrationBean<HealthServlet> observabilityReadinessServlet(
       Observability observability) {
