@@ -34,6 +34,19 @@ public final class ObservationNames {
    */
   public static final String ERROR_EVENT_ID = "observability.error.event_id";
 
+  /**
+   * An event the HTTP server instrumentation signals on a request's observation ({@code
+   * observation.event(SERVER_ERROR_STATUS)}) when the application sets a server-error status (5xx),
+   * at most once per request, while the response may still take headers: the application may write
+   * and flush the body right after, which commits the response before the observation stops.
+   * Handlers that answer in response headers write them then (the tracing module's {@code
+   * traceresponse}: a 5xx fragment is always kept). The tracing module does not record it as a span
+   * event.
+   */
+  public static final Observation.Event SERVER_ERROR_STATUS =
+      Observation.Event.of(
+          "http.server.error_status", "the application set a 5xx status on the response");
+
   private ObservationNames() {}
 
   /**

@@ -1,5 +1,6 @@
 package dev.observability.tracing.internal;
 
+import dev.observability.tracing.SamplingPolicy;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -62,6 +63,14 @@ public final class LightSpan implements ReadWriteSpan {
   private boolean exceptionRecorded;
   private long endEpochNanos;
   private boolean ended;
+  private boolean downstreamKept;
+
+  /**
+   * The policy that kept this span's fragment, when this span is a kept local root; written by the
+   * tail sampler on the thread that ends the span, read by the handler after {@link #end()} returns
+   * on that thread.
+   */
+  private @Nullable SamplingPolicy keptPolicy;
 
   LightSpan(
       LightTracer tracer,
@@ -415,6 +424,43 @@ public final class LightSpan implements ReadWriteSpan {
       }
     }
     return false;
+  }
+
+  /**
+   * Notes that a callee of this span (a client span, or a span an outbound call was made in) kept
+   * the trace, so that the tail sampler keeps this span's fragment with {@link
+   * SamplingPolicy#DOWNSTREAM}.
+   *
+   * @return false when the span had ended already (the note has no effect then)
+   */
+  public boolean keepDownstream() {
+    synchronized (this) {
+      if (ended) {
+        return false;
+      }
+      downstreamKept = true;
+      return true;
+    }
+  }
+
+  /** Whether {@link #keepDownstream()} was called before the end. */
+  boolean isDownstreamKept() {
+    synchronized (this) {
+      return downstreamKept;
+    }
+  }
+
+  /** Records the policy that kept this local root; called by the tail sampler. */
+  void kept(SamplingPolicy policy) {
+    keptPolicy = policy;
+  }
+
+  /**
+   * The policy that kept this local root's fragment, or null when it was dropped, is not a root, or
+   * nothing is exported. Meaningful on the thread that ended the span, after {@link #end()}.
+   */
+  @Nullable SamplingPolicy keptPolicy() {
+    return keptPolicy;
   }
 
   /** The value of a long attribute, or null; for the sampler's look at the status code. */

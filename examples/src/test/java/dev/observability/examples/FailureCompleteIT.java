@@ -1,0 +1,145 @@
+package dev.observability.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.observability.examples.LoopbackCollector.ExportedSpan;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The example jar with the default sample ratio (0.1), against a loopback OTLP receiver and Sentry
+ * ingest: a failure the service handles still leaves every signal of it behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailureCompleteIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A trace id the 0.1 ratio never keeps: its lower 8 bytes are the largest long. */
+  private static final String OUTSIDE_RATIO = "4bf92f3577b34da67fffffffffffffff";
+
+  private LoopbackCollector collector;
+  private ExampleProcess example;
+  private int port;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void start() throws IOException {
+    collector = new LoopbackCollector();
+    example =
+        ExampleProcess.start(
+            Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                collector.otlpEndpoint(),
+                "SENTRY_DSN",
+                collector.sentryDsn(),
+                "OBSERVABILITY_TRACING_EXPORT_SCHEDULE_DELAY",
+                "200ms"),
+            "--port",
+            "0",
+            "--duration-seconds",
+            "300");
+    port = example.port();
+  }
+
+  @AfterAll
+  void stop() {
+    if (example != null) {
+      example.close();
+    }
+    if (collector != null) {
+      collector.close();
+    }
+  }
+
+  private HttpResponse<String> post(String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ExportedSpan serverSpan(List<ExportedSpan> trace, String route) {
+    return trace.stream()
+        .filter(s -> s.span().getKind() == SpanKind.SPAN_KIND_SERVER)
+        .filter(s -> route.equals(s.attribute("http.route")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no server span of " + route + " in " + trace));
+  }
+
+  @Test
+  void inventoryFails_checkoutFallsBack_andTheWholeTraceIsKept_checkoutRootAsDownstream()
+      throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/api/checkout",
+            "{\"user_id\":1,\"items\":[{\"sku\":\"FAIL-INVENTORY\",\"quantity\":1,\"price\":9.5}]}",
+            "traceparent",
+            "00-" + OUTSIDE_RATIO + "-00f067aa0ba902b7-00",
+            "X-Request-ID",
+            "failure-complete-checkout");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode reply = JSON.readTree(response.body());
+    assertThat(reply.path("inventory").asText()).isEqualTo("deferred");
+    assertThat(reply.has("reservation_id")).isFalse();
+
+    List<String> expected =
+        List.of(
+            "POST /api/checkout",
+            "checkout",
+            "validate_cart",
+            "process_payment",
+            "create_order",
+            "inventory.reserve",
+            "POST",
+            "POST /api/inventory/reserve",
+            "send_confirmation");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                collector.trace(OUTSIDE_RATIO).stream()
+                    .map(ExportedSpan::name)
+                    .toList()
+                    .containsAll(expected));
+    List<ExportedSpan> trace = collector.trace(OUTSIDE_RATIO);
+    ExportedSpan checkout = serverSpan(trace, "/api/checkout");
+    ExportedSpan inventory = serverSpan(trace, "/api/inventory/reserve");
+    assertThat(checkout.attribute("sampling.policy")).isEqualTo("downstream");
+    assertThat(checkout.attribute("http.response.status_code")).isEqualTo("200");
+    assertThat(inventory.attribute("sampling.policy")).isEqualTo("error");
+    assertThat(inventory.attribute("http.response.status_code")).isEqualTo("503");
+    ExportedSpan call =
+        trace.stream()
+            .filter(s -> s.span().getKind() == SpanKind.SPAN_KIND_CLIENT)
+            .findFirst()
+            .orElseThrow();
+    assertThat(inventory.parentSpanId()).isEqualTo(call.spanId());
+    // The checkout's own caller hears of the keep too.
+    assertThat(response.headers().firstValue("traceresponse"))
+        .contains("00-" + OUTSIDE_RATIO + "-" + checkout.spanId() + "-01");
+  }
+}
