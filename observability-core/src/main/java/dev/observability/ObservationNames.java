@@ -35,6 +35,15 @@ public final class ObservationNames {
   public static final String ERROR_EVENT_ID = "observability.error.event_id";
 
   /**
+   * Context key (a {@code String} value) under which the tracing module stores, when the local root
+   * span of the operation ends and its trace fragment is kept for export, the policy that kept it
+   * ({@code error}, {@code latency}, {@code downstream}, {@code parent}, {@code ratio}). Absent
+   * when the fragment was dropped or nothing is exported, so that handlers that run after tracing
+   * on stop (the metrics module's exemplars) name only traces that reach the backend.
+   */
+  public static final String SAMPLING_POLICY = "observability.tracing.sampling.policy";
+
+  /**
    * An event the HTTP server instrumentation signals on a request's observation ({@code
    * observation.event(SERVER_ERROR_STATUS)}) when the application sets a server-error status (5xx),
    * at most once per request, while the response may still take headers: the application may write

@@ -334,18 +334,22 @@ public final class ObservabilityFilter implements Filter {
   private static final class ObservedResponse extends HttpServletResponseWrapper
       implements HttpServerObservationContext.ResponseHeaders {
     private final FilterSettings settings;
-    private final HttpServletResponse response;
+
+    /** The request's observation until the 5xx was signalled; null before it starts and after. */
     @Nullable Observation observation;
-    private boolean serverError;
 
     ObservedResponse(FilterSettings settings, HttpServletResponse response) {
       super(response);
       this.settings = settings;
-      this.response = response;
+    }
+
+    private HttpServletResponse response() {
+      return (HttpServletResponse) getResponse();
     }
 
     @Override
     public void accept(String name, String value) {
+      HttpServletResponse response = response();
       if (settings.allowsResponseHeader(name) && !response.isCommitted()) {
         response.setHeader(name, value);
       }
@@ -353,6 +357,7 @@ public final class ObservabilityFilter implements Filter {
 
     @Override
     public void add(String name, String value) {
+      HttpServletResponse response = response();
       if (settings.allowsResponseHeader(name) && !response.isCommitted()) {
         response.addHeader(name, value);
       }
@@ -378,8 +383,9 @@ public final class ObservabilityFilter implements Filter {
 
     private void status(int sc) {
       Observation o = observation;
-      if (sc >= 500 && !serverError && o != null && !response.isCommitted()) {
-        serverError = true;
+      if (sc >= 500 && o != null && !response().isCommitted()) {
+        // Once per request; the field doubles as the flag (one object no larger than before).
+        observation = null;
         // Inside the application's own call: core's guard keeps every handler's failure out.
         o.event(ObservationNames.SERVER_ERROR_STATUS);
       }

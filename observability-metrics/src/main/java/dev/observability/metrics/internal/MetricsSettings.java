@@ -16,6 +16,7 @@ import java.util.Map;
  * @param maxTagValues cap of distinct values per guarded tag
  * @param jvm whether JVM and process binders run
  * @param observations whether method and operation observations are timed
+ * @param exemplars whether the HTTP meters carry exemplars of kept traces
  * @param serverPort standalone endpoint port, -1 off, 0 any
  * @param serverHost standalone endpoint bind address
  */
@@ -27,6 +28,7 @@ public record MetricsSettings(
     int maxTagValues,
     boolean jvm,
     boolean observations,
+    boolean exemplars,
     int serverPort,
     String serverHost) {
 
@@ -47,6 +49,7 @@ public record MetricsSettings(
         config.get(MetricsConfig.MAX_TAG_VALUES),
         config.get(MetricsConfig.JVM),
         config.get(MetricsConfig.OBSERVATIONS),
+        config.get(MetricsConfig.EXEMPLARS),
         config.get(MetricsConfig.SERVER_PORT),
         config.get(MetricsConfig.SERVER_HOST));
   }
@@ -59,6 +62,7 @@ public record MetricsSettings(
         durations(MetricsConfig.DB_BUCKETS.defaultValue()),
         MetricsConfig.MAX_ENDPOINTS.defaultValue(),
         MetricsConfig.MAX_TAG_VALUES.defaultValue(),
+        true,
         true,
         true,
         -1,

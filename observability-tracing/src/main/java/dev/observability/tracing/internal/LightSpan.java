@@ -63,14 +63,17 @@ public final class LightSpan implements ReadWriteSpan {
   private boolean exceptionRecorded;
   private long endEpochNanos;
   private boolean ended;
-  private boolean downstreamKept;
 
   /**
-   * The policy that kept this span's fragment, when this span is a kept local root; written by the
-   * tail sampler on the thread that ends the span, read by the handler after {@link #end()} returns
-   * on that thread.
+   * Bit 0: a callee of this span kept the trace (set under the lock before the end). Bits 1 and up:
+   * the ordinal + 1 of the policy that kept this span's fragment, when this span is a kept local
+   * root (written by the tail sampler on the thread that ends the span, after the end, and read by
+   * the handler on that thread after {@link #end()} returns). One byte, so that the span is no
+   * larger than before these two facts were kept.
    */
-  private @Nullable SamplingPolicy keptPolicy;
+  private byte outcome;
+
+  private static final SamplingPolicy[] POLICIES = SamplingPolicy.values();
 
   LightSpan(
       LightTracer tracer,
@@ -438,7 +441,7 @@ public final class LightSpan implements ReadWriteSpan {
       if (ended) {
         return false;
       }
-      downstreamKept = true;
+      outcome |= 1;
       return true;
     }
   }
@@ -446,13 +449,15 @@ public final class LightSpan implements ReadWriteSpan {
   /** Whether {@link #keepDownstream()} was called before the end. */
   boolean isDownstreamKept() {
     synchronized (this) {
-      return downstreamKept;
+      return (outcome & 1) != 0;
     }
   }
 
-  /** Records the policy that kept this local root; called by the tail sampler. */
+  /** Records the policy that kept this local root; called by the tail sampler after the end. */
   void kept(SamplingPolicy policy) {
-    keptPolicy = policy;
+    synchronized (this) {
+      outcome = (byte) ((outcome & 1) | ((policy.ordinal() + 1) << 1));
+    }
   }
 
   /**
@@ -460,7 +465,8 @@ public final class LightSpan implements ReadWriteSpan {
    * nothing is exported. Meaningful on the thread that ended the span, after {@link #end()}.
    */
   @Nullable SamplingPolicy keptPolicy() {
-    return keptPolicy;
+    int policy = (outcome >> 1) & 0x7f;
+    return policy == 0 ? null : POLICIES[policy - 1];
   }
 
   /** The value of a long attribute, or null; for the sampler's look at the status code. */

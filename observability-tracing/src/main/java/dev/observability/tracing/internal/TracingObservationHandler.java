@@ -370,11 +370,18 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
     }
     span.end();
-    if (!traceresponse || !(span instanceof LightSpan light)) {
+    if (!(span instanceof LightSpan light)) {
+      return;
+    }
+    SamplingPolicy kept = light.keptPolicy();
+    if (kept != null) {
+      // For the handlers that run after this one on stop (exemplars name kept traces only).
+      context.put(ObservationNames.SAMPLING_POLICY, kept.value());
+    }
+    if (!traceresponse) {
       return;
     }
     if (state instanceof ServerSpanState server) {
-      SamplingPolicy kept = light.keptPolicy();
       if (kept == SamplingPolicy.ERROR
           || kept == SamplingPolicy.LATENCY
           || kept == SamplingPolicy.DOWNSTREAM) {
