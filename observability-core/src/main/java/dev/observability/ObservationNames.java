@@ -35,6 +35,14 @@ public final class ObservationNames {
   public static final String ERROR_EVENT_ID = "observability.error.event_id";
 
   /**
+   * Context key (a {@code String} value) under which {@link
+   * ErrorFingerprint#of(Observation.Context)} keeps the fingerprint of the exception the
+   * observation ended with, made once and shared by every module that writes it (access line, span,
+   * error event).
+   */
+  public static final String ERROR_FINGERPRINT = "observability.error.fingerprint";
+
+  /**
    * Context key (a {@code String} value) under which the tracing module stores, when the local root
    * span of the operation ends and its trace fragment is kept for export, the policy that kept it
    * ({@code error}, {@code latency}, {@code downstream}, {@code parent}, {@code ratio}). Absent

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observability.examples.LoopbackCollector.ExportedSpan;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.sentry.SentryEvent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,6 +83,47 @@ class FailureCompleteIT {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> get(String path, String requestId)
+      throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("X-Request-ID", requestId)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The {@code exception} log line whose (scrubbed) message ends with {@code marker}. */
+  private JsonNode exceptionLine(String marker) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                example.jsonLines().stream()
+                    .anyMatch(l -> l.path("exception").path("message").asText().endsWith(marker)));
+    return example.jsonLines().stream()
+        .filter(l -> l.path("exception").path("message").asText().endsWith(marker))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private SentryEvent sentryEvent(String requestId) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                collector.events().stream()
+                    .anyMatch(e -> requestId.equals(e.getTag("request_id"))));
+    try {
+      return collector.events().stream()
+          .filter(e -> requestId.equals(e.getTag("request_id")))
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static ExportedSpan serverSpan(List<ExportedSpan> trace, String route) {
     return trace.stream()
         .filter(s -> s.span().getKind() == SpanKind.SPAN_KIND_SERVER)
@@ -141,5 +184,37 @@ class FailureCompleteIT {
     // The checkout's own caller hears of the keep too.
     assertThat(response.headers().firstValue("traceresponse"))
         .contains("00-" + OUTSIDE_RATIO + "-" + checkout.spanId() + "-01");
+  }
+
+  @Test
+  void oneFailure_accessLineSpanSentryEventAndExceptionLine_shareOneFingerprint_soDoesTheNext()
+      throws Exception {
+    assertThat(get("/api/fail?attempt=fp-first", "fingerprint-first").statusCode()).isEqualTo(500);
+    assertThat(get("/api/fail?attempt=fp-second&other=1", "fingerprint-second").statusCode())
+        .isEqualTo(500);
+
+    JsonNode access = example.accessLine("fingerprint-first");
+    String fingerprint = access.path("error_fingerprint").asText();
+    assertThat(fingerprint).matches("[0-9a-f]{16}");
+    assertThat(access.path("error").asText()).isEqualTo("java.lang.IllegalStateException");
+    // The exception line: the container's, outside the request's scope, same failure.
+    assertThat(exceptionLine("attempt=fp-first").path("exception").path("fingerprint").asText())
+        .isEqualTo(fingerprint);
+    // The server span.
+    String traceId = access.path("trace_id").asText();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !collector.trace(traceId).isEmpty());
+    assertThat(serverSpan(collector.trace(traceId), "/api/fail").attribute("error.fingerprint"))
+        .isEqualTo(fingerprint);
+    // The Sentry event groups by it, and names it.
+    SentryEvent event = sentryEvent("fingerprint-first");
+    assertThat(event.getFingerprints()).containsExactly(fingerprint);
+    assertThat(event.getTag("error_fingerprint")).isEqualTo(fingerprint);
+
+    // Another occurrence, with another message: the same fingerprint everywhere.
+    assertThat(example.accessLine("fingerprint-second").path("error_fingerprint").asText())
+        .isEqualTo(fingerprint);
+    assertThat(exceptionLine("other=1").path("exception").path("fingerprint").asText())
+        .isEqualTo(fingerprint);
+    assertThat(sentryEvent("fingerprint-second").getFingerprints()).containsExactly(fingerprint);
   }
 }

@@ -3,6 +3,7 @@ package dev.observability.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
@@ -82,6 +83,11 @@ class ErrorCaptureTest {
           .isEqualTo(eventId);
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       assertThat(request.<String>get(ObservationNames.ERROR_EVENT_ID)).isEqualTo(eventId);
+      // Grouped in Sentry by the fingerprint the access line and the span carry.
+      String fingerprint = ErrorFingerprint.of(failure);
+      assertThat(request.<String>get(ObservationNames.ERROR_FINGERPRINT)).isEqualTo(fingerprint);
+      assertThat(event.getFingerprints()).containsExactly(fingerprint);
+      assertThat(event.getTags()).containsEntry("error_fingerprint", fingerprint);
     }
   }
 
@@ -196,6 +202,8 @@ class ErrorCaptureTest {
       assertThat(event.getTags()).containsEntry("source", "log");
       assertThat(event.getExtras().get("log_key_values")).isEqualTo(Map.of("attempt", 3));
       assertThat(event.getContexts().get("MDC")).isEqualTo(Map.of("tenant", "acme"));
+      assertThat(event.getFingerprints()).hasSize(1);
+      assertThat(event.getFingerprints().get(0)).matches("[0-9a-f]{16}");
       assertThat(obs.internalErrorCount("errors")).isZero();
     }
   }

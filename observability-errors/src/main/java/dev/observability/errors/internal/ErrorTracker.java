@@ -1,5 +1,6 @@
 package dev.observability.errors.internal;
 
+import dev.observability.ErrorFingerprint;
 import dev.observability.ErrorReporter;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
@@ -456,9 +457,12 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
           return "";
         }
       }
+      // An exception's fingerprint is the one its access line, span and log line carry (and the
+      // event's grouping in Sentry); a message event's is its text.
+      String failure = error != null ? fingerprint(error, operation) : null;
       String fingerprint =
-          error != null
-              ? ErrorEventConvention.fingerprint(error)
+          failure != null
+              ? failure
               : ErrorEventConvention.fingerprint(message == null ? "" : message);
       FloodControl.Decision decision = flood.acquire(fingerprint, System.nanoTime());
       if (!decision.allowed()) {
@@ -474,6 +478,10 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
         return "";
       }
       SentryEvent event = build(source, error, message, operation, log, thread);
+      if (failure != null) {
+        event.setFingerprints(List.of(failure));
+        event.setTag(ErrorEventConvention.TAG_FINGERPRINT, failure);
+      }
       if (decision.suppressedBefore() > 0) {
         event.setExtra(ErrorEventConvention.EXTRA_SUPPRESSED, decision.suppressedBefore());
       }
@@ -498,6 +506,18 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     } finally {
       CAPTURING.remove();
     }
+  }
+
+  /** The failure's fingerprint, the one kept in its observation's context when it is that one's. */
+  private static String fingerprint(Throwable error, Operation operation) {
+    Observation.Context context = operation.context;
+    if (context != null && context.getError() == error) {
+      String shared = ErrorFingerprint.of(context);
+      if (shared != null) {
+        return shared;
+      }
+    }
+    return ErrorFingerprint.of(error);
   }
 
   private SentryEvent build(

@@ -21,10 +21,10 @@ import org.slf4j.event.KeyValuePair;
  *
  * <p>To any encoder it is an ordinary event of logger {@code dev.observability.access}: message
  * {@code "request completed"}, the key-values {@code method}, {@code path}, {@code route}, {@code
- * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error} (those present, in that
- * order), and an MDC that holds the thread's MDC when the line was made plus {@code trace_id},
- * {@code span_id} and {@code request_id}. The key-value list and that MDC are built only when an
- * encoder asks for them; {@link JsonEventWriter} reads the fields directly.
+ * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error}, {@code error_fingerprint}
+ * (those present, in that order), and an MDC that holds the thread's MDC when the line was made
+ * plus {@code trace_id}, {@code span_id} and {@code request_id}. The key-value list and that MDC
+ * are built only when an encoder asks for them; {@link JsonEventWriter} reads the fields directly.
  *
  * <p>Immutable once built (the lazily built views are idempotent), so it may be handed to another
  * thread without deferred processing.
@@ -50,6 +50,7 @@ public final class AccessLogEvent implements ILoggingEvent {
   private final double durationMs;
   private final @Nullable String sentryEventId;
   private final @Nullable String error;
+  private final @Nullable String errorFingerprint;
 
   private volatile @Nullable List<KeyValuePair> keyValues;
   private volatile @Nullable Map<String, String> mdc;
@@ -75,6 +76,7 @@ public final class AccessLogEvent implements ILoggingEvent {
    * @param durationMs the duration in milliseconds, or NaN when unknown
    * @param sentryEventId the error event's id, or null
    * @param error the exception's class name, or null
+   * @param errorFingerprint the exception's {@code ErrorFingerprint}, or null
    */
   public AccessLogEvent(
       String loggerName,
@@ -93,7 +95,8 @@ public final class AccessLogEvent implements ILoggingEvent {
       int status,
       double durationMs,
       @Nullable String sentryEventId,
-      @Nullable String error) {
+      @Nullable String error,
+      @Nullable String errorFingerprint) {
     this.loggerName = loggerName;
     this.context = context;
     this.level = level;
@@ -111,6 +114,7 @@ public final class AccessLogEvent implements ILoggingEvent {
     this.durationMs = durationMs;
     this.sentryEventId = sentryEventId;
     this.error = error;
+    this.errorFingerprint = errorFingerprint;
   }
 
   /** The trace id, or null. */
@@ -149,6 +153,9 @@ public final class AccessLogEvent implements ILoggingEvent {
     }
     if (error != null) {
       fields.text("error", error);
+    }
+    if (errorFingerprint != null) {
+      fields.text(Fields.ERROR_FINGERPRINT, errorFingerprint);
     }
   }
 

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.TurboFilterList;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.spi.SequenceNumberGenerator;
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
 import dev.observability.logging.LogVolumeFilter;
@@ -38,9 +39,9 @@ import org.slf4j.spi.MDCAdapter;
  *   <li>When an HTTP server observation stops, one access-log line is written through the logger
  *       {@code dev.observability.access}: message {@code "request completed"} with {@code method},
  *       {@code path} (query string scrubbed), {@code route}, {@code status}, {@code duration_ms},
- *       and {@code sentry_event_id} and {@code error} when there was one. Its ids are put
- *       explicitly, since the scope is already closed then. 5xx responses are logged at WARN, the
- *       rest at INFO.
+ *       and {@code sentry_event_id}, {@code error} and {@code error_fingerprint} when there was
+ *       one. Its ids are put explicitly, since the scope is already closed then. 5xx responses are
+ *       logged at WARN, the rest at INFO.
  * </ul>
  *
  * <p>Thread-safe: scope state is kept per thread.
@@ -179,6 +180,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       Throwable error = http.getError();
       if (error != null) {
         line.addKeyValue("error", error.getClass().getName());
+        line.addKeyValue(Fields.ERROR_FINGERPRINT, ErrorFingerprint.of(http));
       }
       line.log();
     } finally {
@@ -241,7 +243,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             status,
             durationMs,
             errorEventId(http),
-            error == null ? null : error.getClass().getName()));
+            error == null ? null : error.getClass().getName(),
+            error == null ? null : ErrorFingerprint.of(http)));
   }
 
   /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */

@@ -1,5 +1,6 @@
 package dev.observability.tracing.internal;
 
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpClientObservationContext;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
@@ -365,6 +366,8 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       span.recordException(error);
       String message = error.getMessage();
       span.setStatus(StatusCode.ERROR, message == null ? errorType : message);
+      // The same id as the access line, the error event and the exception's log line.
+      span.setAttribute(HttpSemconv.ERROR_FINGERPRINT, ErrorFingerprint.of(context));
     }
     if (errorType != null) {
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
