@@ -35,6 +35,13 @@ public final class ObservationNames {
   public static final String ERROR_EVENT_ID = "observability.error.event_id";
 
   /**
+   * Context key (a {@link BufferedLogLines} value) under which the logging module holds, with
+   * {@code logging.debug-on-error}, the DEBUG lines an HTTP server request logged, in the request's
+   * context, until the request ends.
+   */
+  public static final String BUFFERED_LOG_LINES = "observability.logging.buffered-lines";
+
+  /**
    * Context key (a {@code String} value) under which {@link
    * ErrorFingerprint#of(Observation.Context)} keeps the fingerprint of the exception the
    * observation ended with, made once and shared by every module that writes it (access line, span,

@@ -65,6 +65,7 @@ final class ApiServlets {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      log.debug("composing a greeting for {}", req.getRemoteAddr());
       String greeting = obs.observe("greeting.compose", () -> "hello from " + obs.service().name());
       log.info("served greeting");
       json(resp, json, 200, Map.of("message", greeting));
@@ -298,6 +299,8 @@ final class ApiServlets {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+      // Written only when DEBUG is on, or (logging.debug-on-error) because this request fails.
+      log.debug("sending the payment request {}", req.getQueryString());
       throw new IllegalStateException(
           "payment provider rejected the request: " + req.getQueryString());
     }

@@ -52,7 +52,9 @@ class FailureCompleteIT {
                 "SENTRY_DSN",
                 collector.sentryDsn(),
                 "OBSERVABILITY_TRACING_EXPORT_SCHEDULE_DELAY",
-                "200ms"),
+                "200ms",
+                "OBSERVABILITY_LOGGING_DEBUG_ON_ERROR",
+                "true"),
             "--port",
             "0",
             "--duration-seconds",
@@ -216,5 +218,47 @@ class FailureCompleteIT {
     assertThat(exceptionLine("other=1").path("exception").path("fingerprint").asText())
         .isEqualTo(fingerprint);
     assertThat(sentryEvent("fingerprint-second").getFingerprints()).containsExactly(fingerprint);
+  }
+
+  @Test
+  void debugOnError_failedRequestsDebugLinesAreWrittenAndBreadcrumbs_healthyOnesNever()
+      throws Exception {
+    assertThat(get("/api/fail?token=s3cr3t-debug", "debug-failing").statusCode()).isEqualTo(500);
+    assertThat(get("/", "debug-healthy").statusCode()).isEqualTo(200);
+
+    example.accessLine("debug-healthy");
+    JsonNode access = example.accessLine("debug-failing");
+    JsonNode held =
+        example.jsonLines().stream()
+            .filter(l -> "DEBUG".equals(l.path("level").asText()))
+            .filter(l -> "debug-failing".equals(l.path("request_id").asText()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no held DEBUG line in:\n" + example.output()));
+    assertThat(held.path("message").asText())
+        .startsWith("sending the payment request ")
+        .doesNotContain("s3cr3t-debug");
+    assertThat(held.path("level").asText()).isEqualTo("DEBUG");
+    assertThat(held.path("buffered").asBoolean()).isTrue();
+    assertThat(held.path("trace_id").asText()).isEqualTo(access.path("trace_id").asText());
+    assertThat(example.output()).doesNotContain("s3cr3t-debug");
+    // Before its request's access line.
+    List<JsonNode> lines = example.jsonLines();
+    assertThat(lines.indexOf(held)).isLessThan(lines.indexOf(access));
+    // The healthy request's DEBUG line is never written.
+    assertThat(
+            example.jsonLines().stream()
+                .filter(l -> "DEBUG".equals(l.path("level").asText()))
+                .filter(l -> "debug-healthy".equals(l.path("request_id").asText())))
+        .isEmpty();
+
+    SentryEvent event = sentryEvent("debug-failing");
+    assertThat(event.getBreadcrumbs())
+        .anySatisfy(
+            b -> {
+              assertThat(b.getMessage())
+                  .startsWith("sending the payment request ")
+                  .doesNotContain("s3cr3t-debug");
+              assertThat(b.getLevel()).isEqualTo(io.sentry.SentryLevel.DEBUG);
+            });
   }
 }

@@ -3,6 +3,7 @@ package dev.observability.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.observability.BufferedLogLines;
 import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.Observability;
@@ -88,6 +89,53 @@ class ErrorCaptureTest {
       assertThat(request.<String>get(ObservationNames.ERROR_FINGERPRINT)).isEqualTo(fingerprint);
       assertThat(event.getFingerprints()).containsExactly(fingerprint);
       assertThat(event.getTags()).containsEntry("error_fingerprint", fingerprint);
+    }
+  }
+
+  @Test
+  void heldDebugLinesOfTheRequest_areBreadcrumbsOfItsEvent_oldestFirst_scrubbed() throws Exception {
+    try (FakeSentry sentry = new FakeSentry();
+        Observability obs = ErrorsTesting.start(sentry, registry, Map.of())) {
+      HttpServerObservationContext request = ErrorsTesting.request(null, Map.of());
+      long t0 = 1_796_000_000_000L;
+      request.put(
+          ObservationNames.BUFFERED_LOG_LINES,
+          (BufferedLogLines)
+              () ->
+                  List.of(
+                      new BufferedLogLines.Line(
+                          t0, "DEBUG", "com.example.Cart", "cart 41 loaded", null),
+                      new BufferedLogLines.Line(
+                          t0 + 5,
+                          "DEBUG",
+                          "com.example.Payment",
+                          "charging card 4111 1111 1111 1111",
+                          "java.net.SocketTimeoutException")));
+      IllegalStateException failure = new IllegalStateException("payment failed");
+
+      assertThatThrownBy(
+              () ->
+                  ErrorsTesting.serve(
+                      obs,
+                      request,
+                      () -> {
+                        throw failure;
+                      }))
+          .isSameAs(failure);
+
+      SentryEvent event = sentry.awaitEvent(e -> FakeSentry.hasException(e, "payment failed"));
+      List<io.sentry.Breadcrumb> breadcrumbs = event.getBreadcrumbs();
+      assertThat(breadcrumbs).hasSize(2);
+      assertThat(breadcrumbs.get(0).getMessage()).isEqualTo("cart 41 loaded");
+      assertThat(breadcrumbs.get(0).getCategory()).isEqualTo("com.example.Cart");
+      assertThat(breadcrumbs.get(0).getLevel()).isEqualTo(io.sentry.SentryLevel.DEBUG);
+      assertThat(breadcrumbs.get(0).getTimestamp().getTime()).isEqualTo(t0);
+      assertThat(breadcrumbs.get(0).getData("buffered")).isEqualTo(true);
+      assertThat(breadcrumbs.get(1).getMessage())
+          .startsWith("charging card ")
+          .doesNotContain("4111 1111 1111 1111");
+      assertThat(breadcrumbs.get(1).getData("exception"))
+          .isEqualTo("java.net.SocketTimeoutException");
     }
   }
 

@@ -49,6 +49,9 @@ public final class ErrorEventConvention {
    */
   public static final String TAG_FINGERPRINT = "error_fingerprint";
 
+  /** Breadcrumb data key marking a request's held DEBUG line ({@code logging.debug-on-error}). */
+  public static final String BREADCRUMB_BUFFERED = "buffered";
+
   /** Extra: events of this fingerprint suppressed by flood control since the previous one. */
   public static final String EXTRA_SUPPRESSED = "suppressed_since_last";
 

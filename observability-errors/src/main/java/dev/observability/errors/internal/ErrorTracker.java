@@ -1,5 +1,6 @@
 package dev.observability.errors.internal;
 
+import dev.observability.BufferedLogLines;
 import dev.observability.ErrorFingerprint;
 import dev.observability.ErrorReporter;
 import dev.observability.HttpServerObservationContext;
@@ -13,6 +14,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.sentry.Breadcrumb;
 import io.sentry.SentryClient;
 import io.sentry.SentryEvent;
 import io.sentry.SentryLevel;
@@ -26,6 +28,7 @@ import io.sentry.protocol.SentryId;
 import io.sentry.protocol.User;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -558,6 +561,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     if (http != null) {
       requestHttp(event, http);
       requestId = http.getRequestId().isEmpty() ? null : http.getRequestId();
+      debugLines(event, http);
     }
     String operationName = operation.name();
     if (operationName != null) {
@@ -607,6 +611,29 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       }
     }
     return event;
+  }
+
+  /**
+   * The DEBUG lines the request logged so far and the logging module holds ({@code
+   * logging.debug-on-error}), as breadcrumbs, oldest first; scrubbed with the rest of the event in
+   * {@code beforeSend}.
+   */
+  private static void debugLines(SentryEvent event, HttpServerObservationContext http) {
+    if (!(http.get(ObservationNames.BUFFERED_LOG_LINES) instanceof BufferedLogLines held)) {
+      return;
+    }
+    for (BufferedLogLines.Line line : held.lines()) {
+      Breadcrumb breadcrumb = new Breadcrumb(new Date(line.timestampMillis()));
+      breadcrumb.setType("debug");
+      breadcrumb.setCategory(line.logger());
+      breadcrumb.setLevel(SentryLevel.DEBUG);
+      breadcrumb.setMessage(line.message());
+      breadcrumb.setData(ErrorEventConvention.BREADCRUMB_BUFFERED, Boolean.TRUE);
+      if (line.exceptionType() != null) {
+        breadcrumb.setData("exception", line.exceptionType());
+      }
+      event.addBreadcrumb(breadcrumb);
+    }
   }
 
   private void requestHttp(SentryEvent event, HttpServerObservationContext http) {

@@ -57,6 +57,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private static final String SCOPE_SPAN = "observability.logging.span-context";
 
   private final boolean accessLog;
+  private final boolean debugOnError;
   private final Scrubber scrubber;
   private final SensitiveKeys keys;
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
@@ -68,9 +69,21 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private final ThreadLocal<ArrayDeque<String[]>> scopes = new ThreadLocal<>();
   private final ThreadLocal<int[]> unsaved = new ThreadLocal<>();
 
-  /** Creates the handler. */
+  /** Creates the handler, without {@code logging.debug-on-error}. */
   public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
+    this(accessLog, scrubber, false);
+  }
+
+  /**
+   * Creates the handler.
+   *
+   * @param accessLog whether HTTP server requests get an access line
+   * @param scrubber scrubs what the access line carries
+   * @param debugOnError whether requests' held DEBUG lines are written or discarded at their end
+   */
+  public LoggingObservationHandler(boolean accessLog, Scrubber scrubber, boolean debugOnError) {
     this.accessLog = accessLog;
+    this.debugOnError = debugOnError;
     this.scrubber = scrubber;
     this.keys = new SensitiveKeys(scrubber);
   }
@@ -124,8 +137,31 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onStop(Observation.Context context) {
-    if (accessLog && context instanceof HttpServerObservationContext http) {
-      writeAccessLine(http);
+    if (context instanceof HttpServerObservationContext http) {
+      if (debugOnError) {
+        endDebugLines(http);
+      }
+      if (accessLog) {
+        writeAccessLine(http);
+      }
+    }
+  }
+
+  /**
+   * {@code logging.debug-on-error}: the request's held DEBUG lines are written, before its access
+   * line, if it failed, and discarded otherwise; a request that held none is marked ended, so that
+   * a line logged for it later (on another thread) is not held for ever.
+   */
+  private static void endDebugLines(HttpServerObservationContext http) {
+    Object held = http.get(ObservationNames.BUFFERED_LOG_LINES);
+    if (held instanceof RequestDebugLines lines) {
+      if (http.getStatus() >= 500 || http.getError() != null) {
+        lines.writeOut();
+      } else {
+        lines.discard();
+      }
+    } else if (held == null) {
+      http.put(ObservationNames.BUFFERED_LOG_LINES, RequestDebugLines.ENDED);
     }
   }
 
