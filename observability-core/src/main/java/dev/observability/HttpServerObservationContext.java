@@ -114,7 +114,10 @@ public class HttpServerObservationContext extends CompactContext {
   }
 
   /**
-   * Sets a response header, for handlers that answer with ids ({@code traceparent}).
+   * Sets a response header, replacing a value already set under that name, for handlers that answer
+   * with ids ({@code traceparent}, {@code traceresponse}). Whether it is written is the
+   * instrumentation's choice: a committed response, or a header the instrumentation does not allow,
+   * is left alone.
    *
    * @param name the header's name
    * @param value the header's value
@@ -124,12 +127,57 @@ public class HttpServerObservationContext extends CompactContext {
   }
 
   /**
-   * Sets how handlers write response headers.
+   * Adds a response header field next to those already set under that name (for list-valued headers
+   * such as {@code Server-Timing}, which the application may write too). With a writer that is not
+   * a {@link ResponseHeaders}, the value replaces what was set, as {@link #setResponseHeader} does.
+   *
+   * @param name the header's name
+   * @param value the field's value
+   */
+  public void addResponseHeader(String name, String value) {
+    BiConsumer<String, String> writer = responseHeaders;
+    if (writer instanceof ResponseHeaders headers) {
+      headers.add(name, value);
+    } else {
+      writer.accept(name, value);
+    }
+  }
+
+  /**
+   * Sets how handlers write response headers: {@code writer.accept(name, value)} sets a header. A
+   * writer that can also add a field to a header already present implements {@link
+   * ResponseHeaders}.
    *
    * @param writer sets one response header from a name and a value
    */
   public void setResponseHeaders(BiConsumer<String, String> writer) {
     this.responseHeaders = Objects.requireNonNull(writer, "writer");
+  }
+
+  /**
+   * A response header writer that sets ({@link #accept}) and adds ({@link #add}) header fields. The
+   * instrumentation implements it over its response; handlers write through the context.
+   *
+   * <p>Called on the thread that ends the request; implementations need not be thread-safe.
+   */
+  public interface ResponseHeaders extends BiConsumer<String, String> {
+
+    /**
+     * Sets {@code name} to {@code value}, replacing the fields set before.
+     *
+     * @param name the header's name
+     * @param value the header's value
+     */
+    @Override
+    void accept(String name, String value);
+
+    /**
+     * Adds a field {@code name: value}, keeping the fields set before.
+     *
+     * @param name the header's name
+     * @param value the field's value
+     */
+    void add(String name, String value);
   }
 
   /**

@@ -34,6 +34,43 @@ public final class ObservationNames {
    */
   public static final String ERROR_EVENT_ID = "observability.error.event_id";
 
+  /**
+   * Context key (a {@link BufferedLogLines} value) under which the logging module holds, with
+   * {@code logging.debug-on-error}, the DEBUG lines an HTTP server request logged, in the request's
+   * context, until the request ends.
+   */
+  public static final String BUFFERED_LOG_LINES = "observability.logging.buffered-lines";
+
+  /**
+   * Context key (a {@code String} value) under which {@link
+   * ErrorFingerprint#of(Observation.Context)} keeps the fingerprint of the exception the
+   * observation ended with, made once and shared by every module that writes it (access line, span,
+   * error event).
+   */
+  public static final String ERROR_FINGERPRINT = "observability.error.fingerprint";
+
+  /**
+   * Context key (a {@code String} value) under which the tracing module stores, when the local root
+   * span of the operation ends and its trace fragment is kept for export, the policy that kept it
+   * ({@code error}, {@code latency}, {@code downstream}, {@code parent}, {@code ratio}). Absent
+   * when the fragment was dropped or nothing is exported, so that handlers that run after tracing
+   * on stop (the metrics module's exemplars) name only traces that reach the backend.
+   */
+  public static final String SAMPLING_POLICY = "observability.tracing.sampling.policy";
+
+  /**
+   * An event the HTTP server instrumentation signals on a request's observation ({@code
+   * observation.event(SERVER_ERROR_STATUS)}) when the application sets a server-error status (5xx),
+   * at most once per request, while the response may still take headers: the application may write
+   * and flush the body right after, which commits the response before the observation stops.
+   * Handlers that answer in response headers write them then (the tracing module's {@code
+   * traceresponse}: a 5xx fragment is always kept). The tracing module does not record it as a span
+   * event.
+   */
+  public static final Observation.Event SERVER_ERROR_STATUS =
+      Observation.Event.of(
+          "http.server.error_status", "the application set a 5xx status on the response");
+
   private ObservationNames() {}
 
   /**

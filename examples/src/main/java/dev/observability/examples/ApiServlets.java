@@ -65,6 +65,7 @@ final class ApiServlets {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      log.debug("composing a greeting for {}", req.getRemoteAddr());
       String greeting = obs.observe("greeting.compose", () -> "hello from " + obs.service().name());
       log.info("served greeting");
       json(resp, json, 200, Map.of("message", greeting));
@@ -161,7 +162,8 @@ final class ApiServlets {
   /**
    * {@code POST /api/checkout} with {@code {user_id, items: [{sku, quantity, price}]}}: runs the
    * instrumented checkout (validate_cart, process_payment, create_order, inventory.reserve over
-   * HTTP, send_confirmation).
+   * HTTP, send_confirmation); 201 with {@code "inventory":"reserved"}, or 200 with {@code
+   * "inventory":"deferred"} when the inventory service failed and the checkout fell back.
    */
   static final class Checkout extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -203,12 +205,20 @@ final class ApiServlets {
       Map<String, Object> reply = new LinkedHashMap<>();
       reply.put("order_id", order.id());
       reply.put("total", order.total());
-      reply.put("reservation_id", order.reservationId());
-      json(resp, json, 201, reply);
+      reply.put("inventory", order.inventory());
+      if (order.reservationId() != null) {
+        reply.put("reservation_id", order.reservationId());
+      }
+      // A deferred reservation is a fallback, not a new resource yet: 200 rather than 201.
+      json(resp, json, order.deferred() ? 200 : 201, reply);
     }
   }
 
-  /** {@code POST /api/inventory/reserve}: the "inventory service" the checkout calls over HTTP. */
+  /**
+   * {@code POST /api/inventory/reserve}: the "inventory service" the checkout calls over HTTP. A
+   * cart line with the sku {@code FAIL-INVENTORY} makes it fail with 503 (its own trace fragment is
+   * kept for the error, and its response says so with {@code traceresponse}).
+   */
   static final class InventoryReserve extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient ObjectMapper json;
@@ -223,6 +233,16 @@ final class ApiServlets {
       if (body == null || !body.hasNonNull("order_id")) {
         json(resp, json, 400, Map.of("error", "expected JSON {order_id, items}"));
         return;
+      }
+      for (JsonNode line : body.path("items")) {
+        if (CheckoutService.FAIL_INVENTORY_SKU.equals(line.path("sku").asText())) {
+          log.atWarn()
+              .setMessage("stock service unavailable")
+              .addKeyValue("order_id", body.path("order_id").asText())
+              .log();
+          json(resp, json, 503, Map.of("error", "inventory unavailable"));
+          return;
+        }
       }
       String reservation = "res_" + UUID.randomUUID();
       log.atInfo()
@@ -289,6 +309,8 @@ final class ApiServlets {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+      // Written only when DEBUG is on, or (logging.debug-on-error) because this request fails.
+      log.debug("sending the payment request {}", req.getQueryString());
       throw new IllegalStateException(
           "payment provider rejected the request: " + req.getQueryString());
     }

@@ -5,6 +5,7 @@ import dev.observability.instrument.Instrumented;
 import io.micrometer.core.annotation.Counted;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,11 @@ import org.slf4j.LoggerFactory;
  * The checkout flow of the guide: validate the cart, take the payment, create the order, reserve
  * stock with the inventory service, send the confirmation. Each step is an {@code @Instrumented}
  * method, so each is a child span of {@code checkout} with its own timing.
+ *
+ * <p>When the inventory service fails (a cart with the sku {@value #FAIL_INVENTORY_SKU} makes it
+ * answer 503), the checkout falls back: the order is taken and its reservation deferred. The
+ * request succeeds, yet its trace is kept, because the inventory's response says it kept its own
+ * part ({@code traceresponse}): the whole trace of a handled failure reaches the backend.
  *
  * <p>A concrete class: the service gets an instrumented subclass from {@code
  * Instrumentation.subclass(...)} (Byte Buddy), so the calls {@code checkout} makes on itself are
@@ -22,7 +28,28 @@ class CheckoutService {
   private static final Logger log = LoggerFactory.getLogger(CheckoutService.class);
 
   /** A confirmed order. */
-  record Order(String id, long userId, double total, String paymentId, String reservationId) {}
+  record Order(
+      String id,
+      long userId,
+      double total,
+      String paymentId,
+      @Nullable String reservationId,
+      String inventory) {
+
+    /** Whether the stock reservation was deferred because the inventory service failed. */
+    boolean deferred() {
+      return DEFERRED.equals(inventory);
+    }
+  }
+
+  /** The sku that makes the example's inventory service fail with 503. */
+  static final String FAIL_INVENTORY_SKU = "FAIL-INVENTORY";
+
+  /** The order's inventory state when the reservation succeeded. */
+  static final String RESERVED = "reserved";
+
+  /** The order's inventory state when the inventory service failed and the checkout fell back. */
+  static final String DEFERRED = "deferred";
 
   private final UserStore store;
   private final Inventory inventory;
@@ -40,8 +67,18 @@ class CheckoutService {
     double total = validateCart(items);
     String paymentId = processPayment(userId, total);
     String orderId = createOrder(userId, total, paymentId);
+    log.debug("order {} created, reserving {} cart lines", orderId, items.size());
     String reservationId = inventory.reserve(orderId, items);
-    Order order = new Order(orderId, userId, total, paymentId, reservationId);
+    String state = RESERVED;
+    if (reservationId == null) {
+      // The inventory service is unavailable: take the order anyway and reserve the stock later.
+      state = DEFERRED;
+      log.atWarn()
+          .setMessage("inventory unavailable, reservation deferred")
+          .addKeyValue("order_id", orderId)
+          .log();
+    }
+    Order order = new Order(orderId, userId, total, paymentId, reservationId, state);
     sendConfirmation(order);
     return order;
   }

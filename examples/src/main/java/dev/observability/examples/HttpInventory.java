@@ -13,11 +13,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inventory client: a JSON POST to {@code /api/inventory/reserve} through the tracing module's
  * instrumented {@link HttpClient}, which observes the call and injects {@code traceparent}, so the
  * inventory's server span continues the checkout's trace.
+ *
+ * <p>An inventory that answers 5xx is unavailable, not wrong: the client answers null (the checkout
+ * defers the reservation) instead of throwing. The call's span still records the 5xx, and when the
+ * inventory kept its part of the trace and said so ({@code traceresponse}), the checkout's part is
+ * kept too.
  */
 final class HttpInventory implements Inventory {
 
@@ -32,7 +38,7 @@ final class HttpInventory implements Inventory {
   }
 
   @Override
-  public String reserve(String orderId, List<Item> items) {
+  public @Nullable String reserve(String orderId, List<Item> items) {
     try {
       byte[] body = json.writeValueAsBytes(Map.of("order_id", orderId, "items", items));
       HttpRequest request =
@@ -43,6 +49,9 @@ final class HttpInventory implements Inventory {
               .build();
       HttpResponse<String> response =
           client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (response.statusCode() >= 500) {
+        return null;
+      }
       if (response.statusCode() != 200) {
         throw new IllegalStateException("inventory answered " + response.statusCode());
       }

@@ -3,6 +3,7 @@ package dev.observability.examples;
 import io.opentelemetry.instrumentation.annotations.SpanAttribute;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inventory service the checkout reserves stock with. Instrumented as an interface proxy; its
@@ -16,8 +17,8 @@ interface Inventory {
   /**
    * Reserves {@code items} for an order.
    *
-   * @return the reservation id
+   * @return the reservation id, or null when the inventory service is unavailable (5xx)
    */
   @WithSpan("inventory.reserve")
-  String reserve(@SpanAttribute("order.id") String orderId, List<Item> items);
+  @Nullable String reserve(@SpanAttribute("order.id") String orderId, List<Item> items);
 }

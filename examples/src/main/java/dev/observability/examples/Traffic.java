@@ -26,7 +26,7 @@ final class Traffic {
   /** One request of the mix. */
   record Call(String method, String path, String body) {}
 
-  /** The mix, in order. Statuses: 200 x7, 201 x6, 400 x1, 404 x2, 500 x1. */
+  /** The mix, in order. Statuses: 200 x8, 201 x6, 400 x1, 404 x2, 500 x1. */
   static final List<Call> MIX =
       List.of(
           new Call("GET", "/", ""),
@@ -59,6 +59,13 @@ final class Traffic {
               "POST",
               "/api/checkout",
               "{\"user_id\":3,\"items\":[{\"sku\":\"LAMP-2\",\"quantity\":1,\"price\":49.9}]}"),
+          // The inventory fails (503) and the checkout falls back (200, "inventory":"deferred"):
+          // both parts of the trace are kept, the checkout's for the inventory's keep.
+          new Call(
+              "POST",
+              "/api/checkout",
+              "{\"user_id\":1,\"items\":[{\"sku\":\"FAIL-INVENTORY\",\"quantity\":1,"
+                  + "\"price\":9.5}]}"),
           new Call("GET", "/", ""),
           new Call("GET", "/api/slow", ""),
           new Call("GET", "/api/fail?card=4111111111111111&token=abc123", ""),

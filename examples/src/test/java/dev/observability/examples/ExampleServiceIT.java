@@ -25,7 +25,7 @@ class ExampleServiceIT {
 
       assertThat(output)
           .contains("example service 'example-service' listening on http://127.0.0.1:")
-          .contains("traffic summary: requests by status {200=7, 201=6, 400=1, 404=2, 500=1}")
+          .contains("traffic summary: requests by status {200=8, 201=6, 400=1, 404=2, 500=1}")
           // At least the failing and the slow request; a loaded machine may make others slow too.
           .containsPattern("traffic summary: traces kept \\{[^}]*error=[1-9][0-9]*[^}]*}")
           .containsPattern("traffic summary: traces kept \\{[^}]*latency=[1-9][0-9]*[^}]*}")

@@ -11,6 +11,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -42,8 +43,19 @@ import org.jspecify.annotations.Nullable;
  */
 final class LoopbackCollector implements AutoCloseable {
 
-  /** An exported span with the ids in hex. */
-  record ExportedSpan(Span span) {
+  /** An exported span with the ids in hex, and its resource. */
+  record ExportedSpan(Span span, Resource resource) {
+
+    /** The resource's {@code service.name}. */
+    @Nullable String serviceName() {
+      for (KeyValue kv : resource.getAttributesList()) {
+        if (kv.getKey().equals("service.name")) {
+          return kv.getValue().getStringValue();
+        }
+      }
+      return null;
+    }
+
     String traceId() {
       return HexFormat.of().formatHex(span.getTraceId().toByteArray());
     }
@@ -163,7 +175,7 @@ final class LoopbackCollector implements AutoCloseable {
       for (ResourceSpans resource : request.getResourceSpansList()) {
         for (ScopeSpans scope : resource.getScopeSpansList()) {
           for (Span span : scope.getSpansList()) {
-            spans.add(new ExportedSpan(span));
+            spans.add(new ExportedSpan(span, resource.getResource()));
           }
         }
       }

@@ -3,6 +3,8 @@ package dev.observability.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.observability.BufferedLogLines;
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
@@ -82,6 +84,58 @@ class ErrorCaptureTest {
           .isEqualTo(eventId);
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       assertThat(request.<String>get(ObservationNames.ERROR_EVENT_ID)).isEqualTo(eventId);
+      // Grouped in Sentry by the fingerprint the access line and the span carry.
+      String fingerprint = ErrorFingerprint.of(failure);
+      assertThat(request.<String>get(ObservationNames.ERROR_FINGERPRINT)).isEqualTo(fingerprint);
+      assertThat(event.getFingerprints()).containsExactly(fingerprint);
+      assertThat(event.getTags()).containsEntry("error_fingerprint", fingerprint);
+    }
+  }
+
+  @Test
+  void heldDebugLinesOfTheRequest_areBreadcrumbsOfItsEvent_oldestFirst_scrubbed() throws Exception {
+    try (FakeSentry sentry = new FakeSentry();
+        Observability obs = ErrorsTesting.start(sentry, registry, Map.of())) {
+      HttpServerObservationContext request = ErrorsTesting.request(null, Map.of());
+      long t0 = 1_796_000_000_000L;
+      request.put(
+          ObservationNames.BUFFERED_LOG_LINES,
+          (BufferedLogLines)
+              () ->
+                  List.of(
+                      new BufferedLogLines.Line(
+                          t0, "DEBUG", "com.example.Cart", "cart 41 loaded", null),
+                      new BufferedLogLines.Line(
+                          t0 + 5,
+                          "DEBUG",
+                          "com.example.Payment",
+                          "charging card 4111 1111 1111 1111",
+                          "java.net.SocketTimeoutException")));
+      IllegalStateException failure = new IllegalStateException("payment failed");
+
+      assertThatThrownBy(
+              () ->
+                  ErrorsTesting.serve(
+                      obs,
+                      request,
+                      () -> {
+                        throw failure;
+                      }))
+          .isSameAs(failure);
+
+      SentryEvent event = sentry.awaitEvent(e -> FakeSentry.hasException(e, "payment failed"));
+      List<io.sentry.Breadcrumb> breadcrumbs = event.getBreadcrumbs();
+      assertThat(breadcrumbs).hasSize(2);
+      assertThat(breadcrumbs.get(0).getMessage()).isEqualTo("cart 41 loaded");
+      assertThat(breadcrumbs.get(0).getCategory()).isEqualTo("com.example.Cart");
+      assertThat(breadcrumbs.get(0).getLevel()).isEqualTo(io.sentry.SentryLevel.DEBUG);
+      assertThat(breadcrumbs.get(0).getTimestamp().getTime()).isEqualTo(t0);
+      assertThat(breadcrumbs.get(0).getData("buffered")).isEqualTo(true);
+      assertThat(breadcrumbs.get(1).getMessage())
+          .startsWith("charging card ")
+          .doesNotContain("4111 1111 1111 1111");
+      assertThat(breadcrumbs.get(1).getData("exception"))
+          .isEqualTo("java.net.SocketTimeoutException");
     }
   }
 
@@ -196,6 +250,8 @@ class ErrorCaptureTest {
       assertThat(event.getTags()).containsEntry("source", "log");
       assertThat(event.getExtras().get("log_key_values")).isEqualTo(Map.of("attempt", 3));
       assertThat(event.getContexts().get("MDC")).isEqualTo(Map.of("tenant", "acme"));
+      assertThat(event.getFingerprints()).hasSize(1);
+      assertThat(event.getFingerprints().get(0)).matches("[0-9a-f]{16}");
       assertThat(obs.internalErrorCount("errors")).isZero();
     }
   }

@@ -7,6 +7,9 @@ import dev.observability.Observability;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentry.SentryEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -25,9 +28,10 @@ class FloodLimitTest {
                 sentry,
                 registry,
                 Map.of("errors.rate-limit", "3", "errors.rate-limit-interval", "1s"))) {
+      Iterator<IllegalStateException> failures = sameSiteFailures(400);
       int sent = 0;
       for (int i = 0; i < 10; i++) {
-        if (!obs.errors().capture(sameSiteFailure()).isEmpty()) {
+        if (!obs.errors().capture(failures.next()).isEmpty()) {
           sent++;
         }
       }
@@ -43,7 +47,7 @@ class FloodLimitTest {
       await()
           .atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> !(next[0] = obs.errors().capture(sameSiteFailure())).isEmpty());
+          .until(() -> !(next[0] = obs.errors().capture(failures.next())).isEmpty());
       SentryEvent event = sentry.awaitEvent(e -> e.getEventId().toString().equals(next[0]));
       assertThat(((Number) event.getExtra("suppressed_since_last")).longValue())
           .isEqualTo((long) suppressed());
@@ -101,6 +105,19 @@ class FloodLimitTest {
   /** Distinct throwables from one throw site: one fingerprint. */
   private IllegalStateException sameSiteFailure() {
     return new IllegalStateException("flood " + sequence.incrementAndGet());
+  }
+
+  /**
+   * Distinct throwables thrown from one site reached by one path, made up front: the fingerprint
+   * takes the frames that led to the throw, so failures made from the awaiting lambda would be
+   * another failure.
+   */
+  private Iterator<IllegalStateException> sameSiteFailures(int count) {
+    List<IllegalStateException> failures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      failures.add(sameSiteFailure());
+    }
+    return failures.iterator();
   }
 
   private double suppressed() {

@@ -138,6 +138,36 @@ public final class LoggingConfig {
               "Longest wait between a line being logged and its batch being written (at least"
                   + " 1 ms).");
 
+  /** Whether a request's DEBUG lines are held and written only if the request fails. */
+  public static final ConfigKey<Boolean> DEBUG_ON_ERROR =
+      ConfigKey.bool("logging.debug-on-error", false)
+          .describedAs(
+              "Hold the DEBUG lines an HTTP request logs (where DEBUG is off) and write them only"
+                  + " if the request fails (5xx or an exception), marked \"buffered\":true; the"
+                  + " request's error event carries them as breadcrumbs. Otherwise discarded.");
+
+  /** Logger name prefixes whose DEBUG lines are held; empty for the application's loggers. */
+  public static final ConfigKey<List<String>> DEBUG_ON_ERROR_LOGGERS =
+      ConfigKey.stringList("logging.debug-on-error.loggers", List.of())
+          .describedAs(
+              "Logger name prefixes whose DEBUG lines logging.debug-on-error holds; empty (the"
+                  + " default): every logger outside well-known library, framework and server"
+                  + " packages (Jetty, Tomcat, Spring, the JDK, ...).");
+
+  /** Lines held per request; past it the oldest are dropped and counted. */
+  public static final ConfigKey<Integer> DEBUG_ON_ERROR_MAX_LINES =
+      ConfigKey.integer("logging.debug-on-error.max-lines", 100, 1, 10_000)
+          .describedAs(
+              "DEBUG lines held per request (the last ones are kept); older ones are dropped and"
+                  + " counted.");
+
+  /** Bytes held over all requests. */
+  public static final ConfigKey<Integer> DEBUG_ON_ERROR_MAX_BYTES =
+      ConfigKey.integer("logging.debug-on-error.max-bytes", 4 << 20, 64 << 10, 1 << 30)
+          .describedAs(
+              "Bytes of DEBUG lines held over all requests at once (estimated from their"
+                  + " messages); lines past it are dropped and counted.");
+
   /** Exporter names accepted by {@link #EXPORTER}. */
   public static final Set<String> EXPORTERS = Set.of("otlp", "none");
 
@@ -265,6 +295,10 @@ public final class LoggingConfig {
           ASYNC_QUEUE_SIZE,
           ASYNC_BUFFER_SIZE,
           ASYNC_FLUSH_INTERVAL,
+          DEBUG_ON_ERROR,
+          DEBUG_ON_ERROR_LOGGERS,
+          DEBUG_ON_ERROR_MAX_LINES,
+          DEBUG_ON_ERROR_MAX_BYTES,
           EXPORTER,
           CONSOLE,
           OTLP_ENDPOINT,

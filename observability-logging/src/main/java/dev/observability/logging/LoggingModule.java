@@ -2,6 +2,8 @@ package dev.observability.logging;
 
 import dev.observability.ConfigKey;
 import dev.observability.ObservabilityConfig;
+import dev.observability.logging.internal.DebugOnErrorInstallation;
+import dev.observability.logging.internal.DebugOnErrorSettings;
 import dev.observability.logging.internal.EcsTransactionHandler;
 import dev.observability.logging.internal.LogCounters;
 import dev.observability.logging.internal.LogbackInstallation;
@@ -33,6 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       flushed at close), or only so with {@code logging.console=false};
  *   <li>adds the observation handler that keeps {@code trace_id}, {@code span_id} and {@code
  *       request_id} in the MDC and writes the access log;
+ *   <li>with {@code logging.debug-on-error}, holds each HTTP request's DEBUG lines and writes them
+ *       only if the request fails;
  *   <li>registers {@code observability_log_events_suppressed_total{reason}} and {@code
  *       observability_log_encode_failures_total}.
  * </ul>
@@ -98,8 +102,18 @@ public final class LoggingModule implements ObservabilityModule {
               context.scrubber(),
               context.meterRegistry()));
     }
+    DebugOnErrorSettings debugOnError = DebugOnErrorSettings.from(context.config());
+    if (debugOnError.enabled()) {
+      context.onClose(
+          DebugOnErrorInstallation.install(
+              context.observationRegistry(),
+              debugOnError,
+              settings.callerData(),
+              e -> context.reportInternalError(context.moduleName(), e)));
+    }
     context.addObservationHandler(
-        new LoggingObservationHandler(settings.accessLog(), context.scrubber()));
+        new LoggingObservationHandler(
+            settings.accessLog(), context.scrubber(), debugOnError.enabled()));
     if (settings.format() == LogFormat.ECS) {
       context.addObservationHandler(new EcsTransactionHandler());
     }
@@ -112,6 +126,7 @@ public final class LoggingModule implements ObservabilityModule {
     suppressed(registry, "queue_full", LogCounters.QUEUE_FULL);
     suppressed(registry, "shutdown", LogCounters.SHUTDOWN);
     suppressed(registry, "write_failed", LogCounters.WRITE_FAILED);
+    suppressed(registry, "debug_buffer_full", LogCounters.DEBUG_BUFFER_FULL);
     FunctionCounter.builder(ENCODE_FAILURES_METER, LogCounters.ENCODE_FAILURES, LongAdder::sum)
         .description("Log events the encoder failed on and wrote as a minimal line")
         .register(registry);

@@ -154,6 +154,8 @@ class EcsEncoderTest {
     assertThat(line.get("error.stack_trace").asText())
         .startsWith("java.lang.RuntimeException: connection refused")
         .contains("Wrapped by: java.lang.IllegalStateException: cannot load user");
+    assertThat(line.get("labels").get("error_fingerprint").asText())
+        .isEqualTo(dev.observability.ErrorFingerprint.of(error));
   }
 
   @Test

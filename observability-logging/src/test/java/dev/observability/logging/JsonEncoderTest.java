@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyVO;
 import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.observability.ErrorFingerprint;
+import dev.observability.logging.internal.Fingerprints;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -179,6 +183,21 @@ class JsonEncoderTest {
     assertThat(trace).containsPattern("\t\\.\\.\\. \\d+ common frames omitted");
     assertThat(trace)
         .contains("JsonEncoderTest.encode_exception_typeMessageAndRootCauseFirstTrace");
+  }
+
+  @Test
+  void encode_exception_carriesTheRootCausesFingerprint_fromTheThrowableOrItsDescription() {
+    Exception root = new IllegalArgumentException("bad id 17");
+    Exception wrapper = new IllegalStateException("cannot load user", root);
+
+    JsonNode ex = encode(event().level(Level.ERROR).thrown(wrapper)).get("exception");
+
+    assertThat(ex.get("fingerprint").asText())
+        .isEqualTo(ErrorFingerprint.of(root))
+        .isEqualTo(ErrorFingerprint.of(wrapper));
+    // An event that holds only the throwable's description (copied, deserialised) agrees.
+    ThrowableProxyVO copied = ThrowableProxyVO.build(new ThrowableProxy(wrapper));
+    assertThat(Fingerprints.of(copied)).isEqualTo(ErrorFingerprint.of(root));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
@@ -328,13 +329,17 @@ class LoggingModuleTest {
 
     observation.start();
     http.setStatus(200);
-    observation.error(new IllegalStateException("handled"));
+    IllegalStateException failure = new IllegalStateException("handled");
+    observation.error(failure);
     observation.stop();
 
     JsonNode access = lineWithMessage("request completed");
     assertThat(access.get("level").asText()).isEqualTo("INFO");
     assertThat(access.get("path").asText()).isEqualTo("/orders");
     assertThat(access.get("error").asText()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(access.get("error_fingerprint").asText())
+        .isEqualTo(ErrorFingerprint.of(failure))
+        .isEqualTo(http.<String>get(ObservationNames.ERROR_FINGERPRINT));
     assertThat(access.has("request_id")).isFalse();
     assertThat(access.has("trace_id")).isFalse();
   }

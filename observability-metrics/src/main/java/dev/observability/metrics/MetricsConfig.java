@@ -86,6 +86,14 @@ public final class MetricsConfig {
               "Time annotated methods (method_duration_seconds) and other observations"
                   + " (operation_duration_seconds).");
 
+  /** Whether the HTTP meters carry exemplars of kept traces in OpenMetrics output. */
+  public static final ConfigKey<Boolean> EXEMPLARS =
+      ConfigKey.bool("metrics.exemplars", true)
+          .describedAs(
+              "Exemplars (trace_id, span_id) on http_request_duration_seconds buckets and"
+                  + " http_requests_total in OpenMetrics output, only of traces the tracing module"
+                  + " kept for export, preferring failing and slow requests.");
+
   /** Port of the standalone scrape endpoint; {@code -1} turns it off, {@code 0} picks one. */
   public static final ConfigKey<Integer> SERVER_PORT =
       ConfigKey.integer("metrics.server.port", -1, -1, 65_535)
@@ -208,6 +216,7 @@ public final class MetricsConfig {
           MAX_TAG_VALUES,
           JVM,
           OBSERVATIONS,
+          EXEMPLARS,
           SERVER_PORT,
           SERVER_HOST,
           EXPORTER,

@@ -5,7 +5,9 @@ import dev.observability.EndpointResponse;
 import dev.observability.ObservabilityConfig;
 import dev.observability.ScrapeEndpoint;
 import dev.observability.metrics.internal.CardinalityGuard;
+import dev.observability.metrics.internal.ExemplarRegistry;
 import dev.observability.metrics.internal.ExportSettings;
+import dev.observability.metrics.internal.HttpExemplars;
 import dev.observability.metrics.internal.HttpServerMetricsHandler;
 import dev.observability.metrics.internal.JvmBinders;
 import dev.observability.metrics.internal.MethodMetricsHandler;
@@ -29,6 +31,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -56,6 +59,32 @@ public final class MetricsModule implements ObservabilityModule {
 
   /** The module's name, as in {@code modules.disabled}. */
   public static final String NAME = "metrics";
+
+  /**
+   * Micrometer's defaults, except that exemplars are written only where OpenMetrics 1.0 allows them
+   * (counter totals, histogram buckets): Micrometer turns on the Prometheus client's {@code
+   * exemplarsOnAllMetricTypes}, which also puts one on a histogram's {@code _count}, and Prometheus
+   * (2.x) then rejects the whole scrape ("does not support exemplars").
+   */
+  private static final PrometheusConfig PROMETHEUS_CONFIG =
+      new PrometheusConfig() {
+        @Override
+        public @Nullable String get(String key) {
+          return null;
+        }
+
+        @Override
+        public Properties prometheusProperties() {
+          Properties properties = new Properties();
+          properties.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+          return properties;
+        }
+      };
+
+  /** Prometheus names of the HTTP meters' snapshots, to which exemplars are added. */
+  private static final String HTTP_DURATION_PROMETHEUS = "http_request_duration_seconds";
+
+  private static final String HTTP_REQUESTS_PROMETHEUS = "http_requests";
 
   /** The registry handed to core by {@link #meterRegistries}, taken by {@link #start}. */
   private @Nullable PrometheusMeterRegistry prometheus;
@@ -108,10 +137,15 @@ public final class MetricsModule implements ObservabilityModule {
 
   private static PrometheusMeterRegistry prometheusRegistry(MetricsSettings settings) {
     // A registry of its own (not the process-wide default) so that instances started one after
-    // another in one JVM never share collectors.
+    // another in one JVM never share collectors; with exemplars, one that adds them to scrapes.
+    PrometheusRegistry registry =
+        settings.exemplars()
+            ? new ExemplarRegistry(
+                new HttpExemplars(
+                    Clock.SYSTEM::wallTime, HTTP_DURATION_PROMETHEUS, HTTP_REQUESTS_PROMETHEUS))
+            : new PrometheusRegistry();
     PrometheusMeterRegistry prometheus =
-        new PrometheusMeterRegistry(
-            PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+        new PrometheusMeterRegistry(PROMETHEUS_CONFIG, registry, Clock.SYSTEM);
     exposeAsPrometheusDoes(prometheus, settings);
     return prometheus;
   }
@@ -208,7 +242,13 @@ public final class MetricsModule implements ObservabilityModule {
       bindDeferred = context.onFirstMeterRead(binders::bind);
     }
 
-    context.addObservationHandler(new HttpServerMetricsHandler(registry, clock, settings, guard));
+    HttpExemplars exemplars = null;
+    if (prometheus != null && prometheus.getPrometheusRegistry() instanceof ExemplarRegistry r) {
+      r.reportTo(e -> context.reportInternalError(NAME, e));
+      exemplars = r.exemplars();
+    }
+    context.addObservationHandler(
+        new HttpServerMetricsHandler(registry, clock, settings, guard, exemplars));
     if (settings.observations()) {
       context.addObservationHandler(new MethodMetricsHandler(registry, clock, settings, guard));
       context.addObservationHandler(new OperationMetricsHandler(registry, clock, settings, guard));

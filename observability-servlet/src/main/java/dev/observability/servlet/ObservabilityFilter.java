@@ -21,6 +21,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.util.Collections;
@@ -50,7 +51,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>for a request that went asynchronous, closes its scope on the request thread before
  *       returning and stops the observation when the container reports completion;
  *   <li>lets handlers write the response headers listed in {@code servlet.response-headers} ({@code
- *       X-Request-ID} and {@code traceparent} by default) while the response is not committed.
+ *       X-Request-ID}, {@code traceparent}, {@code traceresponse} and {@code Server-Timing} by
+ *       default) while the response is not committed;
+ *   <li>hands the chain a wrapper of the response that signals {@link
+ *       ObservationNames#SERVER_ERROR_STATUS} when the application sets a 5xx status, so that such
+ *       headers are written before an application that writes and flushes its error body commits
+ *       the response (the wrapper replaces the per-request header writer: no more allocation).
  * </ul>
  *
  * <p>The filter works on the {@link Observability} given to the builder, or else on {@link
@@ -136,11 +142,14 @@ public final class ObservabilityFilter implements Filter {
 
     HttpServerObservationContext context;
     Observation observation;
+    ObservedResponse observed;
     try {
-      context = newContext(rt, request, response, uri, contextPath, pathInContext);
+      observed = new ObservedResponse(rt.settings, response);
+      context = newContext(rt, request, response, observed, uri, contextPath, pathInContext);
       request.setAttribute(OBSERVED_ATTRIBUTE, Boolean.TRUE);
       request.setAttribute(CONTEXT_ATTRIBUTE, context);
       observation = rt.observability.observation(ObservationNames.HTTP_SERVER, context).start();
+      observed.observation = observation;
     } catch (RuntimeException e) {
       rt.errors.record(COMPONENT, e);
       chain.doFilter(req, res);
@@ -151,7 +160,7 @@ public final class ObservabilityFilter implements Filter {
     try {
       Observation.Scope scope = observation.openScope();
       try {
-        chain.doFilter(request, response);
+        chain.doFilter(request, observed);
         async = request.isAsyncStarted() && listen(rt, request, response, observation, context);
       } finally {
         // Closed on the request thread before returning, also for asynchronous requests.
@@ -197,6 +206,7 @@ public final class ObservabilityFilter implements Filter {
       Runtime rt,
       HttpServletRequest request,
       HttpServletResponse response,
+      ObservedResponse observed,
       String uri,
       String contextPath,
       String pathInContext) {
@@ -208,12 +218,7 @@ public final class ObservabilityFilter implements Filter {
             request.getQueryString(),
             new dev.observability.servlet.internal.RequestHeaders(request));
     context.setRequestHeaderNames(() -> Collections.list(request.getHeaderNames()));
-    context.setResponseHeaders(
-        (name, value) -> {
-          if (settings.allowsResponseHeader(name) && !response.isCommitted()) {
-            response.setHeader(name, value);
-          }
-        });
+    context.setResponseHeaders(observed);
 
     String inbound = request.getHeader(FilterSettings.REQUEST_ID_HEADER);
     String requestId;
@@ -320,6 +325,74 @@ public final class ObservabilityFilter implements Filter {
       // run and the raw value is bad, use the default rather than fail requests.
       List<String> fallback = key.defaultValue();
       return fallback == null ? List.of() : fallback;
+    }
+  }
+
+  /**
+   * The response as the application sees it, one per request: it signals {@link
+   * ObservationNames#SERVER_ERROR_STATUS} on the request's observation the first time the
+   * application sets a 5xx status, before the status is applied (so handlers may still add
+   * headers), and it is the writer through which handlers set the headers that {@code
+   * servlet.response-headers} allows, while the response is not committed.
+   */
+  private static final class ObservedResponse extends HttpServletResponseWrapper
+      implements HttpServerObservationContext.ResponseHeaders {
+    private final FilterSettings settings;
+
+    /** The request's observation until the 5xx was signalled; null before it starts and after. */
+    @Nullable Observation observation;
+
+    ObservedResponse(FilterSettings settings, HttpServletResponse response) {
+      super(response);
+      this.settings = settings;
+    }
+
+    private HttpServletResponse response() {
+      return (HttpServletResponse) getResponse();
+    }
+
+    @Override
+    public void accept(String name, String value) {
+      HttpServletResponse response = response();
+      if (settings.allowsResponseHeader(name) && !response.isCommitted()) {
+        response.setHeader(name, value);
+      }
+    }
+
+    @Override
+    public void add(String name, String value) {
+      HttpServletResponse response = response();
+      if (settings.allowsResponseHeader(name) && !response.isCommitted()) {
+        response.addHeader(name, value);
+      }
+    }
+
+    @Override
+    public void setStatus(int sc) {
+      status(sc);
+      super.setStatus(sc);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+      status(sc);
+      super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+      status(sc);
+      super.sendError(sc);
+    }
+
+    private void status(int sc) {
+      Observation o = observation;
+      if (sc >= 500 && o != null && !response().isCommitted()) {
+        // Once per request; the field doubles as the flag (one object no larger than before).
+        observation = null;
+        // Inside the application's own call: core's guard keeps every handler's failure out.
+        o.event(ObservationNames.SERVER_ERROR_STATUS);
+      }
     }
   }
 

@@ -56,13 +56,17 @@ public final class ServletModule implements ObservabilityModule {
 
   /** Response headers the filter and the handlers may set. */
   public static final ConfigKey<List<String>> RESPONSE_HEADERS =
-      ConfigKey.stringList("servlet.response-headers", List.of("X-Request-ID", "traceparent"))
+      ConfigKey.stringList(
+              "servlet.response-headers",
+              List.of("X-Request-ID", "traceparent", "traceresponse", "Server-Timing"))
           .validate(
               names -> names.stream().allMatch(ServletModule::isHeaderName),
               "must be HTTP header names")
           .describedAs(
-              "Response headers written on every observed response: X-Request-ID (the request"
-                  + " id), traceparent (the trace, written by the tracing module).");
+              "Response headers the filter lets be written on observed responses: X-Request-ID"
+                  + " (the request id), traceparent (the trace), traceresponse and Server-Timing"
+                  + " (a kept trace, written by the tracing module when it keeps a failing or"
+                  + " slow request's trace; see tracing.traceresponse, tracing.server-timing).");
 
   static final List<ConfigKey<?>> KEYS =
       List.of(AUTO_REGISTER, ENDPOINTS, EXCLUDED_PATHS, ROUTE_ATTRIBUTES, RESPONSE_HEADERS);

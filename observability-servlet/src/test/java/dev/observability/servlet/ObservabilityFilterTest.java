@@ -106,6 +106,16 @@ class ObservabilityFilterTest {
         case "/created" -> resp.setStatus(201);
         case "/missing" -> resp.sendError(404, "no such thing");
         case "/unavailable" -> resp.sendError(503);
+        case "/timed" -> {
+          resp.setStatus(503);
+          resp.addHeader("Server-Timing", "app;dur=5");
+          resp.getWriter().write("degraded");
+        }
+        case "/flushed" -> {
+          resp.setStatus(503);
+          resp.getWriter().write("sent early");
+          resp.flushBuffer();
+        }
         default -> resp.getWriter().write("status");
       }
     }
@@ -457,6 +467,48 @@ class ObservabilityFilterTest {
     assertThat(response.headers().firstValue("traceparent"))
         .contains("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     assertThat(response.headers().firstValue("X-Not-Listed")).isEmpty();
+  }
+
+  @Test
+  void responseHeadersAtStop_setReplaces_addKeepsTheApplicationsField() throws Exception {
+    Observability o = start(Map.of());
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    HttpResponse<String> response = server.get("/status/timed");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("degraded");
+    assertThat(response.headers().firstValue("traceresponse"))
+        .contains("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    assertThat(String.join(", ", response.headers().allValues("Server-Timing")))
+        .isEqualTo(
+            "app;dur=5, traceparent;desc=\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"");
+  }
+
+  @Test
+  void responseHeadersAtStop_onACommittedResponse_areLeftOut_andTheRequestIsRecorded()
+      throws Exception {
+    Observability o = start(Map.of());
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    HttpResponse<String> response = server.get("/status/flushed");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("sent early");
+    assertThat(response.headers().firstValue("traceresponse")).isEmpty();
+    assertThat(response.headers().firstValue("traceparent")).isPresent();
+    assertThat(only().status()).isEqualTo(503);
+  }
+
+  @Test
+  void responseHeadersAtStop_notListed_areNotWritten() throws Exception {
+    Observability o = start(Map.of("servlet.response-headers", "X-Request-ID,traceparent"));
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    HttpResponse<String> response = server.get("/status/timed");
+
+    assertThat(response.headers().firstValue("traceresponse")).isEmpty();
+    assertThat(response.headers().allValues("Server-Timing")).containsExactly("app;dur=5");
   }
 
   @Test

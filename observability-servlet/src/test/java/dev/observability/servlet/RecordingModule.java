@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A module whose handler records every HTTP server observation, writes a {@code traceparent} and a
- * header the filter must refuse at start, and that may provide the endpoint features.
+ * header the filter must refuse at start, a {@code traceresponse} and a {@code Server-Timing} field
+ * at stop, and that may provide the endpoint features.
  */
 final class RecordingModule implements ObservabilityModule {
 
@@ -123,6 +124,12 @@ final class RecordingModule implements ObservabilityModule {
               scopeOpen,
               Thread.currentThread().getName()));
       events.add("stop " + context.getPath());
+      // As the tracing module does when it keeps a failing request's trace: written at the end.
+      context.setResponseHeader(
+          "traceresponse", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+      context.addResponseHeader(
+          "Server-Timing",
+          "traceparent;desc=\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"");
     }
 
     @Override

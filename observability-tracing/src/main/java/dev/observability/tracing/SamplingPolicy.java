@@ -23,6 +23,15 @@ public enum SamplingPolicy {
   LATENCY,
 
   /**
+   * An outbound call of the fragment was answered by a service that kept the same trace for an
+   * error, its latency or a downstream keep of its own ({@code traceresponse} or {@code
+   * Server-Timing: traceparent} with the sampled flag, carrying the trace id the call was made
+   * with), and {@code tracing.respect-downstream} is on. So a failure handled further down keeps
+   * every caller's fragment up the chain.
+   */
+  DOWNSTREAM,
+
+  /**
    * The caller's {@code traceparent} had the sampled flag set and {@code
    * tracing.respect-parent-sampled} is on.
    */
@@ -37,7 +46,8 @@ public enum SamplingPolicy {
   private final String value = name().toLowerCase(Locale.ROOT);
 
   /**
-   * The attribute and metric tag value: {@code error}, {@code latency}, {@code parent}, ...
+   * The attribute and metric tag value: {@code error}, {@code latency}, {@code downstream}, {@code
+   * parent}, {@code ratio}.
    *
    * @return the value
    */

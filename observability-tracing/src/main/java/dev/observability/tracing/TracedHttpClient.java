@@ -33,7 +33,10 @@ import org.jspecify.annotations.Nullable;
  * and both {@link #sendAsync} forms; the status code is recorded when the response arrives (and
  * handlers can read the response headers through {@link
  * HttpClientObservationContext#getResponseHeader}, repeated fields joined by commas), and an
- * exception ends the observation as an error before it reaches the caller unchanged.
+ * exception ends the observation as an error before it reaches the caller unchanged. A response
+ * whose {@code traceresponse} (or {@code Server-Timing: traceparent}) says that the callee kept the
+ * trace the call was made with keeps the caller's fragment too ({@code sampling.policy=downstream};
+ * {@link DownstreamKeep} does the same for other clients).
  *
  * <pre>{@code
  * HttpClient client = TracedHttpClient.wrap(HttpClient.newHttpClient(), observability);

@@ -167,6 +167,29 @@ public final class TracingConfig {
       ConfigKey.bool("tracing.response-traceparent", true)
           .describedAs("Write the server span's traceparent on HTTP responses.");
 
+  /** Whether responses of kept failing, slow or downstream-kept requests say so. */
+  public static final ConfigKey<Boolean> TRACERESPONSE =
+      ConfigKey.bool("tracing.traceresponse", true)
+          .describedAs(
+              "Write traceresponse: 00-{trace id}-{span id}-01 (W3C Trace Context Level 2) on a"
+                  + " response whose trace fragment is kept for an error, its latency or a"
+                  + " downstream keep, when the response is not yet committed at the server"
+                  + " span's end, so that the caller keeps its fragment too.");
+
+  /** Whether such responses also carry the keep in {@code Server-Timing}. */
+  public static final ConfigKey<Boolean> SERVER_TIMING =
+      ConfigKey.bool("tracing.server-timing", false)
+          .describedAs(
+              "Also write Server-Timing: traceparent;desc=\"00-...-01\" on those responses"
+                  + " (a header browsers let scripts read).");
+
+  /** Whether a callee's keep keeps the caller's fragment. */
+  public static final ConfigKey<Boolean> RESPECT_DOWNSTREAM =
+      ConfigKey.bool("tracing.respect-downstream", true)
+          .describedAs(
+              "Keep a fragment (policy downstream) when an outbound call's response says, with"
+                  + " traceresponse or Server-Timing, that the callee kept the same trace.");
+
   /** Capacity of the export queue. */
   public static final ConfigKey<Integer> EXPORT_MAX_QUEUE_SIZE =
       ConfigKey.integer("tracing.export.max-queue-size", 2048, 1, 1_000_000)
@@ -214,6 +237,9 @@ public final class TracingConfig {
           PROPAGATORS,
           TRACECONTEXT_LEVEL,
           RESPONSE_TRACEPARENT,
+          TRACERESPONSE,
+          SERVER_TIMING,
+          RESPECT_DOWNSTREAM,
           EXPORT_MAX_QUEUE_SIZE,
           EXPORT_MAX_BATCH_SIZE,
           EXPORT_SCHEDULE_DELAY,

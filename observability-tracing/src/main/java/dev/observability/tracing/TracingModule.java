@@ -74,8 +74,16 @@ public final class TracingModule implements ObservabilityModule {
             clock);
     context.onClose(sdk);
     context.setOpenTelemetry(sdk.openTelemetry());
+    context.provide(
+        DownstreamKeep.class,
+        new DownstreamKeep(settings.respectDownstream() ? sdk.processor() : null));
     context.addObservationHandler(
         new TracingObservationHandler(
-            sdk.handlerTracer(), sdk.propagator(), settings.responseTraceparent()));
+            sdk.handlerTracer(),
+            sdk.propagator(),
+            settings.responseTraceparent(),
+            settings.traceresponse(),
+            settings.serverTiming(),
+            settings.respectDownstream()));
   }
 }

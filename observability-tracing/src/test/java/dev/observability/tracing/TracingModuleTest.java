@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.observability.ConfigurationException;
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpClientObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservabilityBuilder;
@@ -469,6 +470,7 @@ class TracingModuleTest {
     assertThat(span.span().getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
     assertThat(span.span().getStatus().getMessage()).isEqualTo("card declined");
     assertThat(span.attribute("error.type")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(span.attribute("error.fingerprint")).isEqualTo(ErrorFingerprint.of(thrown));
     assertThat(span.span().getEventsList()).hasSize(1);
     assertThat(span.span().getEvents(0).getName()).isEqualTo("exception");
     assertThat(

@@ -42,6 +42,16 @@ public final class ErrorEventConvention {
   /** Tag: the capture point that reported the event ({@link Source#tag()}). */
   public static final String TAG_SOURCE = "source";
 
+  /**
+   * Tag: the failure's {@code ErrorFingerprint}, which the request's access line ({@code
+   * error_fingerprint}), span ({@code error.fingerprint}) and {@code exception} log line carry too;
+   * also the event's Sentry fingerprint, so Sentry groups by it.
+   */
+  public static final String TAG_FINGERPRINT = "error_fingerprint";
+
+  /** Breadcrumb data key marking a request's held DEBUG line ({@code logging.debug-on-error}). */
+  public static final String BREADCRUMB_BUFFERED = "buffered";
+
   /** Extra: events of this fingerprint suppressed by flood control since the previous one. */
   public static final String EXTRA_SUPPRESSED = "suppressed_since_last";
 
@@ -166,48 +176,12 @@ public final class ErrorEventConvention {
         || MASKED_HEADERS.contains(lowerCaseName);
   }
 
-  /**
-   * The flood-control fingerprint of an exception: type and top frame of the throwable and of its
-   * root cause. A cheap stand-in for Sentry's grouping, which hashes the whole chain's frames.
-   */
-  static String fingerprint(Throwable error) {
-    Throwable root = error;
-    for (int i = 0; i < ReportedThrowables.MAX_CHAIN; i++) {
-      Throwable cause = root.getCause();
-      if (cause == null || cause == root) {
-        break;
-      }
-      root = cause;
-    }
-    StringBuilder sb = new StringBuilder(128);
-    appendTypeAndTopFrame(error, sb);
-    if (root != error) {
-      sb.append(" <- ");
-      appendTypeAndTopFrame(root, sb);
-    }
-    return sb.toString();
-  }
-
   /** The flood-control fingerprint of a message event. */
   static String fingerprint(String message) {
     return "message:"
         + (message.length() <= MAX_MESSAGE_FINGERPRINT
             ? message
             : message.substring(0, MAX_MESSAGE_FINGERPRINT));
-  }
-
-  private static void appendTypeAndTopFrame(Throwable t, StringBuilder sb) {
-    sb.append(t.getClass().getName());
-    StackTraceElement[] frames = t.getStackTrace();
-    if (frames.length > 0) {
-      StackTraceElement top = frames[0];
-      sb.append('@')
-          .append(top.getClassName())
-          .append('.')
-          .append(top.getMethodName())
-          .append(':')
-          .append(top.getLineNumber());
-    }
   }
 
   /** Cuts {@code value} to {@link #MAX_VALUE_LENGTH}. */

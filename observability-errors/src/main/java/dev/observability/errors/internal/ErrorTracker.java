@@ -1,5 +1,7 @@
 package dev.observability.errors.internal;
 
+import dev.observability.BufferedLogLines;
+import dev.observability.ErrorFingerprint;
 import dev.observability.ErrorReporter;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
@@ -12,6 +14,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.sentry.Breadcrumb;
 import io.sentry.SentryClient;
 import io.sentry.SentryEvent;
 import io.sentry.SentryLevel;
@@ -25,6 +28,7 @@ import io.sentry.protocol.SentryId;
 import io.sentry.protocol.User;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -442,9 +446,12 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
           return "";
         }
       }
+      // An exception's fingerprint is the one its access line, span and log line carry (and the
+      // event's grouping in Sentry); a message event's is its text.
+      String failure = error != null ? fingerprint(error, operation) : null;
       String fingerprint =
-          error != null
-              ? ErrorEventConvention.fingerprint(error)
+          failure != null
+              ? failure
               : ErrorEventConvention.fingerprint(message == null ? "" : message);
       FloodControl.Decision decision = flood.acquire(fingerprint, System.nanoTime());
       if (!decision.allowed()) {
@@ -460,6 +467,10 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
         return "";
       }
       SentryEvent event = build(source, error, message, operation, log, thread);
+      if (failure != null) {
+        event.setFingerprints(List.of(failure));
+        event.setTag(ErrorEventConvention.TAG_FINGERPRINT, failure);
+      }
       if (decision.suppressedBefore() > 0) {
         event.setExtra(ErrorEventConvention.EXTRA_SUPPRESSED, decision.suppressedBefore());
       }
@@ -484,6 +495,18 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     } finally {
       CAPTURING.remove();
     }
+  }
+
+  /** The failure's fingerprint, the one kept in its observation's context when it is that one's. */
+  private static String fingerprint(Throwable error, Operation operation) {
+    Observation.Context context = operation.context;
+    if (context != null && context.getError() == error) {
+      String shared = ErrorFingerprint.of(context);
+      if (shared != null) {
+        return shared;
+      }
+    }
+    return ErrorFingerprint.of(error);
   }
 
   private SentryEvent build(
@@ -524,6 +547,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     if (http != null) {
       requestHttp(event, http);
       requestId = http.getRequestId().isEmpty() ? null : http.getRequestId();
+      debugLines(event, http);
     }
     String operationName = operation.name();
     if (operationName != null) {
@@ -573,6 +597,29 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       }
     }
     return event;
+  }
+
+  /**
+   * The DEBUG lines the request logged so far and the logging module holds ({@code
+   * logging.debug-on-error}), as breadcrumbs, oldest first; scrubbed with the rest of the event in
+   * {@code beforeSend}.
+   */
+  private static void debugLines(SentryEvent event, HttpServerObservationContext http) {
+    if (!(http.get(ObservationNames.BUFFERED_LOG_LINES) instanceof BufferedLogLines held)) {
+      return;
+    }
+    for (BufferedLogLines.Line line : held.lines()) {
+      Breadcrumb breadcrumb = new Breadcrumb(new Date(line.timestampMillis()));
+      breadcrumb.setType("debug");
+      breadcrumb.setCategory(line.logger());
+      breadcrumb.setLevel(SentryLevel.DEBUG);
+      breadcrumb.setMessage(line.message());
+      breadcrumb.setData(ErrorEventConvention.BREADCRUMB_BUFFERED, Boolean.TRUE);
+      if (line.exceptionType() != null) {
+        breadcrumb.setData("exception", line.exceptionType());
+      }
+      event.addBreadcrumb(breadcrumb);
+    }
   }
 
   private void requestHttp(SentryEvent event, HttpServerObservationContext http) {

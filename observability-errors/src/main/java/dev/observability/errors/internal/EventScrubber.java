@@ -121,7 +121,8 @@ final class EventScrubber
         String value = tag.getValue();
         boolean ownId =
             ErrorEventConvention.TAG_TRACE_ID.equals(key)
-                || ErrorEventConvention.TAG_SPAN_ID.equals(key);
+                || ErrorEventConvention.TAG_SPAN_ID.equals(key)
+                || ErrorEventConvention.TAG_FINGERPRINT.equals(key);
         scrubbed.put(key, value == null || ownId ? value : scrubber.scrubValue(key, value));
       }
       event.setTags(scrubbed);

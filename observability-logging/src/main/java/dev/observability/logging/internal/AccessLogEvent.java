@@ -22,13 +22,13 @@ import org.slf4j.event.KeyValuePair;
  *
  * <p>To any encoder it is an ordinary event of logger {@code dev.observability.access}: message
  * {@code "request completed"}, the key-values {@code method}, {@code path}, {@code route}, {@code
- * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error} (those present, in that
- * order), and an MDC that holds the thread's MDC when the line was made plus {@code trace_id},
- * {@code span_id} and {@code request_id}. When the request ended with an exception, the event
- * carries it too, so that the line has its stack trace under the request's ids: the line that makes
- * a failed request's stack trace findable by its trace id (the container's own line for an
- * exception that escaped the filter has no ids). The key-value list and that MDC are built only
- * when an encoder asks for them; {@link JsonEventWriter} reads the fields directly.
+ * status}, {@code duration_ms}, {@code sentry_event_id}, {@code error}, {@code error_fingerprint}
+ * (those present, in that order), and an MDC that holds the thread's MDC when the line was made
+ * plus {@code trace_id}, {@code span_id} and {@code request_id}. When the request ended with an
+ * exception, the event carries it too, so that the line has its stack trace under the request's
+ * ids: the line that makes a failed request's stack trace findable by its trace id (the container's
+ * own line for an exception that escaped the filter has no ids). The key-value list and that MDC
+ * are built only when an encoder asks for them; {@link JsonEventWriter} reads the fields directly.
  *
  * <p>Immutable once built (the lazily built views are idempotent), so it may be handed to another
  * thread without deferred processing.
@@ -55,6 +55,7 @@ public final class AccessLogEvent implements ILoggingEvent {
   private final @Nullable String sentryEventId;
   private final @Nullable String error;
   private final @Nullable ThrowableProxy throwable;
+  private final @Nullable String errorFingerprint;
 
   private volatile @Nullable List<KeyValuePair> keyValues;
   private volatile @Nullable Map<String, String> mdc;
@@ -80,6 +81,7 @@ public final class AccessLogEvent implements ILoggingEvent {
    * @param durationMs the duration in milliseconds, or NaN when unknown
    * @param sentryEventId the error event's id, or null
    * @param error the exception the request ended with, or null
+   * @param errorFingerprint the exception's {@code ErrorFingerprint}, or null
    */
   public AccessLogEvent(
       String loggerName,
@@ -98,7 +100,8 @@ public final class AccessLogEvent implements ILoggingEvent {
       int status,
       double durationMs,
       @Nullable String sentryEventId,
-      @Nullable Throwable error) {
+      @Nullable Throwable error,
+      @Nullable String errorFingerprint) {
     this.loggerName = loggerName;
     this.context = context;
     this.level = level;
@@ -118,6 +121,7 @@ public final class AccessLogEvent implements ILoggingEvent {
     this.error = error == null ? null : error.getClass().getName();
     // Built now, as Logback builds it for any logged exception: only failed requests pay for it.
     this.throwable = error == null ? null : new ThrowableProxy(error);
+    this.errorFingerprint = errorFingerprint;
   }
 
   /** The trace id, or null. */
@@ -156,6 +160,9 @@ public final class AccessLogEvent implements ILoggingEvent {
     }
     if (error != null) {
       fields.text("error", error);
+    }
+    if (errorFingerprint != null) {
+      fields.text(Fields.ERROR_FINGERPRINT, errorFingerprint);
     }
   }
 

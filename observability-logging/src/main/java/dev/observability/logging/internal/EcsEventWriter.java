@@ -231,6 +231,7 @@ public final class EcsEventWriter {
     private String message = "";
     private @Nullable IThrowableProxy throwable;
     private @Nullable String exceptionMessage;
+    private @Nullable String fingerprint;
     private @Nullable Map<String, String> mdc;
     private @Nullable List<KeyValuePair> pairs;
     private @Nullable String traceId;
@@ -275,6 +276,7 @@ public final class EcsEventWriter {
       message = "";
       throwable = null;
       exceptionMessage = null;
+      fingerprint = null;
       mdc = null;
       pairs = null;
       traceId = null;
@@ -370,10 +372,12 @@ public final class EcsEventWriter {
       }
       throwable = event.getThrowableProxy();
       stack.setLength(0);
+      fingerprint = null;
       IThrowableProxy t = throwable;
       if (t != null) {
         String exMessage = StackTraceRenderer.message(t);
         exceptionMessage = exMessage == null ? null : scrubber.scrub(exMessage);
+        fingerprint = Fingerprints.of(t);
         writer().stackTraces.render(t, scrubber, stack);
       }
       messageBytes = 0;
@@ -577,7 +581,11 @@ public final class EcsEventWriter {
       b.write(LABELS);
       int open = b.size();
       int budget = maxLabels;
-      List<KeyValuePair> list = pairs;
+      String exceptionFingerprint = fingerprint;
+      boolean room =
+          exceptionFingerprint == null
+              || label(Fields.ERROR_FINGERPRINT, exceptionFingerprint, start, budget);
+      List<KeyValuePair> list = room ? pairs : null;
       if (list != null) {
         for (KeyValuePair pair : list) {
           if (pair == null || (access && pair.key != null && isAccessField(pair.key))) {
@@ -588,7 +596,7 @@ public final class EcsEventWriter {
           }
         }
       }
-      Map<String, String> m = mdc;
+      Map<String, String> m = room ? mdc : null;
       if (m != null && !m.isEmpty()) {
         for (Map.Entry<String, String> entry : m.entrySet()) {
           String key = entry.getKey();

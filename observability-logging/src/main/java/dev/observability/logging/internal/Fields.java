@@ -14,6 +14,9 @@ public final class Fields {
   /** MDC key (and JSON field) of the request id, set by the logging observation handler. */
   public static final String REQUEST_ID = "request_id";
 
+  /** Access line (and ECS label): fingerprint of the exception the request ended with. */
+  public static final String ERROR_FINGERPRINT = "error_fingerprint";
+
   /** Prefix of a key-value whose key collides with a reserved or already written field. */
   public static final String KEY_VALUE_PREFIX = "kv_";
 

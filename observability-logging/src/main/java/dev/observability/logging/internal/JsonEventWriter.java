@@ -60,6 +60,7 @@ public final class JsonEventWriter {
   private static final byte[] MESSAGE = ascii(",\"message\":\"");
   private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
   private static final byte[] EXCEPTION = ascii(",\"exception\":{\"type\":\"");
+  private static final byte[] EX_FINGERPRINT = ascii("\",\"fingerprint\":\"");
   private static final byte[] EX_MESSAGE = ascii("\",\"message\":\"");
   private static final byte[] STACKTRACE = ascii("\",\"stacktrace\":\"");
   private static final byte[] END = ascii("}\n");
@@ -215,6 +216,7 @@ public final class JsonEventWriter {
     private String message = "";
     private @Nullable IThrowableProxy throwable;
     private @Nullable String exceptionMessage;
+    private @Nullable String fingerprint;
     private @Nullable Map<String, String> mdc;
     private @Nullable String traceId;
     private @Nullable String spanId;
@@ -258,6 +260,7 @@ public final class JsonEventWriter {
       message = "";
       throwable = null;
       exceptionMessage = null;
+      fingerprint = null;
       mdc = null;
       traceId = null;
       spanId = null;
@@ -279,6 +282,7 @@ public final class JsonEventWriter {
       mdc = null;
       message = "";
       exceptionMessage = null;
+      fingerprint = null;
       traceId = null;
       spanId = null;
       requestId = null;
@@ -317,6 +321,7 @@ public final class JsonEventWriter {
       if (throwable != null) {
         String exMessage = StackTraceRenderer.message(throwable);
         exceptionMessage = exMessage == null ? null : scrubber.scrub(exMessage);
+        fingerprint = Fingerprints.of(throwable);
         writer.stackTraces.render(throwable, scrubber, scratch);
       }
     }
@@ -422,6 +427,10 @@ public final class JsonEventWriter {
       if (t != null) {
         b.write(EXCEPTION);
         b.writeEscaped(nonNull(t.getClassName()), maxField);
+        if (fingerprint != null) {
+          b.write(EX_FINGERPRINT);
+          b.writeEscaped(fingerprint, maxField);
+        }
         if (exceptionMessage != null) {
           b.write(EX_MESSAGE);
           start = b.size();

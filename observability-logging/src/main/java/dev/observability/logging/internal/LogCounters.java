@@ -25,6 +25,9 @@ public final class LogCounters {
   /** Lines lost because the output of a batching appender failed. */
   public static final LongAdder WRITE_FAILED = new LongAdder();
 
+  /** DEBUG lines held for a request (logging.debug-on-error) dropped by the buffer's bounds. */
+  public static final LongAdder DEBUG_BUFFER_FULL = new LongAdder();
+
   /** Events an encoder failed on and wrote as a minimal line. */
   public static final LongAdder ENCODE_FAILURES = new LongAdder();
 

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.TurboFilterList;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.spi.SequenceNumberGenerator;
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
 import dev.observability.logging.LogVolumeFilter;
@@ -38,9 +39,9 @@ import org.slf4j.spi.MDCAdapter;
  *   <li>When an HTTP server observation stops, one access-log line is written through the logger
  *       {@code dev.observability.access}: message {@code "request completed"} with {@code method},
  *       {@code path} (query string scrubbed), {@code route}, {@code status}, {@code duration_ms},
- *       and {@code sentry_event_id} and {@code error} (with the exception) when there was one. Its
- *       ids are put explicitly, since the scope is already closed then. 5xx responses are logged at
- *       WARN, the rest at INFO.
+ *       and {@code sentry_event_id}, {@code error} (with the exception) and {@code
+ *       error_fingerprint} when there was one. Its ids are put explicitly, since the scope is
+ *       already closed then. 5xx responses are logged at WARN, the rest at INFO.
  * </ul>
  *
  * <p>Thread-safe: scope state is kept per thread.
@@ -56,6 +57,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private static final String SCOPE_SPAN = "observability.logging.span-context";
 
   private final boolean accessLog;
+  private final boolean debugOnError;
   private final Scrubber scrubber;
   private final SensitiveKeys keys;
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
@@ -67,9 +69,21 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private final ThreadLocal<ArrayDeque<String[]>> scopes = new ThreadLocal<>();
   private final ThreadLocal<int[]> unsaved = new ThreadLocal<>();
 
-  /** Creates the handler. */
+  /** Creates the handler, without {@code logging.debug-on-error}. */
   public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
+    this(accessLog, scrubber, false);
+  }
+
+  /**
+   * Creates the handler.
+   *
+   * @param accessLog whether HTTP server requests get an access line
+   * @param scrubber scrubs what the access line carries
+   * @param debugOnError whether requests' held DEBUG lines are written or discarded at their end
+   */
+  public LoggingObservationHandler(boolean accessLog, Scrubber scrubber, boolean debugOnError) {
     this.accessLog = accessLog;
+    this.debugOnError = debugOnError;
     this.scrubber = scrubber;
     this.keys = new SensitiveKeys(scrubber);
   }
@@ -123,8 +137,31 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onStop(Observation.Context context) {
-    if (accessLog && context instanceof HttpServerObservationContext http) {
-      writeAccessLine(http);
+    if (context instanceof HttpServerObservationContext http) {
+      if (debugOnError) {
+        endDebugLines(http);
+      }
+      if (accessLog) {
+        writeAccessLine(http);
+      }
+    }
+  }
+
+  /**
+   * {@code logging.debug-on-error}: the request's held DEBUG lines are written, before its access
+   * line, if it failed, and discarded otherwise; a request that held none is marked ended, so that
+   * a line logged for it later (on another thread) is not held for ever.
+   */
+  private static void endDebugLines(HttpServerObservationContext http) {
+    Object held = http.get(ObservationNames.BUFFERED_LOG_LINES);
+    if (held instanceof RequestDebugLines lines) {
+      if (http.getStatus() >= 500 || http.getError() != null) {
+        lines.writeOut();
+      } else {
+        lines.discard();
+      }
+    } else if (held == null) {
+      http.put(ObservationNames.BUFFERED_LOG_LINES, RequestDebugLines.ENDED);
     }
   }
 
@@ -179,6 +216,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       Throwable error = http.getError();
       if (error != null) {
         line.addKeyValue("error", error.getClass().getName()).setCause(error);
+        line.addKeyValue(Fields.ERROR_FINGERPRINT, ErrorFingerprint.of(http));
       }
       line.log();
     } finally {
@@ -241,7 +279,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             status,
             durationMs,
             errorEventId(http),
-            error));
+            error,
+            error == null ? null : ErrorFingerprint.of(http)));
   }
 
   /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */

@@ -1,6 +1,7 @@
 package dev.observability.metrics.internal;
 
 import dev.observability.HttpServerObservationContext;
+import dev.observability.ObservationNames;
 import dev.observability.metrics.MetricsConvention;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
@@ -9,11 +10,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the golden signals of inbound HTTP requests: {@code http_requests_in_flight} (+1 at
@@ -53,10 +57,26 @@ public final class HttpServerMetricsHandler
   /** Endpoint values; bounded by the two caps plus the fixed values. */
   private final ConcurrentHashMap<String, Endpoint> byLabel = new ConcurrentHashMap<>();
 
+  private final @Nullable HttpExemplars exemplars;
+  private final double[] bucketSeconds;
+
   /** Start time of one request, kept in its context. */
   static final class Sample {
     long startNanos;
     boolean active;
+  }
+
+  /**
+   * Creates the handler, without exemplars, and registers {@code http_requests_in_flight}.
+   *
+   * @param registry where meters are registered (the facade's composite)
+   * @param clock the monotonic clock that times requests
+   * @param settings bucket bounds and the endpoint cap
+   * @param guard the guard that caps endpoint values
+   */
+  public HttpServerMetricsHandler(
+      MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
+    this(registry, clock, settings, guard, null);
   }
 
   /**
@@ -66,13 +86,23 @@ public final class HttpServerMetricsHandler
    * @param clock the monotonic clock that times requests
    * @param settings bucket bounds and the endpoint cap
    * @param guard the guard that caps endpoint values
+   * @param exemplars where requests whose trace was kept are offered as exemplars, or null
    */
   public HttpServerMetricsHandler(
-      MeterRegistry registry, Clock clock, MetricsSettings settings, CardinalityGuard guard) {
+      MeterRegistry registry,
+      Clock clock,
+      MetricsSettings settings,
+      CardinalityGuard guard,
+      @Nullable HttpExemplars exemplars) {
     this.registry = registry;
+    this.exemplars = exemplars;
     this.direct = new DirectMeters(registry);
     this.clock = clock;
     this.buckets = settings.httpBucketArray();
+    this.bucketSeconds = new double[buckets.length];
+    for (int i = 0; i < buckets.length; i++) {
+      bucketSeconds[i] = buckets[i].toNanos() / 1e9;
+    }
     this.labels =
         new EndpointLabels(guard, settings.maxEndpoints(), settings.maxUnroutedEndpoints());
     Gauge.builder(MetricsConvention.HTTP_REQUESTS_IN_FLIGHT, inFlight, AtomicInteger::get)
@@ -117,7 +147,39 @@ public final class HttpServerMetricsHandler
     }
     Series series = endpoint.series(MetricsConvention.methodIndex(context.getMethod()));
     series.timer.record(duration);
-    series.counter(statusIndex(context.getStatus(), context.getError() != null)).increment();
+    int statusIndex = statusIndex(context.getStatus(), context.getError() != null);
+    series.counter(statusIndex).increment();
+    HttpExemplars.Series samples = series.exemplars;
+    if (samples != null) {
+      // Present only when the tracing module kept this request's trace for export.
+      String policy = context.get(ObservationNames.SAMPLING_POLICY);
+      if (policy != null) {
+        offer(samples, context, statusIndex, duration, policy);
+      }
+    }
+  }
+
+  private static void offer(
+      HttpExemplars.Series samples,
+      HttpServerObservationContext context,
+      int statusIndex,
+      long duration,
+      String policy) {
+    Span span = context.get(ObservationNames.SPAN);
+    if (span == null) {
+      return;
+    }
+    SpanContext ids = span.getSpanContext();
+    if (!ids.isValid()) {
+      return;
+    }
+    boolean failed = context.getStatus() >= 500 || context.getError() != null;
+    samples.offer(
+        statusIndex,
+        duration,
+        ids.getTraceId(),
+        ids.getSpanId(),
+        HttpExemplars.priority(failed, policy));
   }
 
   /** Requests being served now. */
@@ -181,6 +243,7 @@ public final class HttpServerMetricsHandler
     private final String method;
     private final String endpoint;
     private final DirectMeters.DirectTimer timer;
+    private final HttpExemplars.@Nullable Series exemplars;
 
     /** Counters by status index / 100 (1xx .. 5xx, unknown), then by index % 100. */
     private final AtomicReferenceArray<AtomicReferenceArray<DirectMeters.DirectCounter>> counters =
@@ -197,6 +260,8 @@ public final class HttpServerMetricsHandler
                   .tag(MetricsConvention.TAG_ENDPOINT, endpoint)
                   .serviceLevelObjectives(buckets)
                   .register(registry));
+      HttpExemplars store = HttpServerMetricsHandler.this.exemplars;
+      this.exemplars = store == null ? null : store.series(method, endpoint, bucketSeconds);
     }
 
     DirectMeters.DirectCounter counter(int statusIndex) {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param maxTagValues cap of distinct values per guarded tag
  * @param jvm whether JVM and process binders run
  * @param observations whether method and operation observations are timed
+ * @param exemplars whether the HTTP meters carry exemplars of kept traces
  * @param serverPort standalone endpoint port, -1 off, 0 any
  * @param serverHost standalone endpoint bind address
  */
@@ -29,6 +30,7 @@ public record MetricsSettings(
     int maxTagValues,
     boolean jvm,
     boolean observations,
+    boolean exemplars,
     int serverPort,
     String serverHost) {
 
@@ -50,6 +52,7 @@ public record MetricsSettings(
         config.get(MetricsConfig.MAX_TAG_VALUES),
         config.get(MetricsConfig.JVM),
         config.get(MetricsConfig.OBSERVATIONS),
+        config.get(MetricsConfig.EXEMPLARS),
         config.get(MetricsConfig.SERVER_PORT),
         config.get(MetricsConfig.SERVER_HOST));
   }
@@ -63,6 +66,7 @@ public record MetricsSettings(
         MetricsConfig.MAX_ENDPOINTS.defaultValue(),
         MetricsConfig.MAX_UNROUTED_ENDPOINTS.defaultValue(),
         MetricsConfig.MAX_TAG_VALUES.defaultValue(),
+        true,
         true,
         true,
         -1,

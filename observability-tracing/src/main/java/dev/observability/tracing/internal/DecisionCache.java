@@ -34,6 +34,8 @@ public final class DecisionCache {
   private final int[] tags;
 
   private final @Nullable String[] errors;
+  private final @Nullable String[] decidedErrors;
+  private final @Nullable String[] downstream;
   private final int mask;
 
   /** A cache of at least {@code size} slots (rounded up to a power of two). */
@@ -42,6 +44,8 @@ public final class DecisionCache {
     this.ids = new String[slots * 2];
     this.tags = new int[slots * 2];
     this.errors = new String[slots];
+    this.decidedErrors = new String[slots];
+    this.downstream = new String[slots];
     this.mask = slots - 1;
   }
 
@@ -98,6 +102,36 @@ public final class DecisionCache {
   /** Whether {@link #markError(String)} was called for {@code traceId} (and not overwritten). */
   public boolean hasErrorMark(String traceId) {
     return traceId.equals(errors[slot(tag(traceId))]);
+  }
+
+  /**
+   * Marks a trace whose fragment, decided by one local root, held an error: another local root of
+   * the trace in this process (its spans are buffered by trace id alike) is kept as an error when
+   * it ends. Kept apart from {@link #markError} so that these marks never overwrite those.
+   */
+  public void markDecidedError(String traceId) {
+    decidedErrors[slot(tag(traceId))] = traceId;
+  }
+
+  /** Whether {@link #markDecidedError(String)} was called for {@code traceId} (not overwritten). */
+  public boolean hasDecidedErrorMark(String traceId) {
+    return traceId.equals(decidedErrors[slot(tag(traceId))]);
+  }
+
+  /**
+   * Marks a trace whose callee kept it while its local root in this process has not decided yet (or
+   * decided already, for another local root of the same trace), so that the root, when it ends, is
+   * kept under the downstream policy.
+   */
+  public void markDownstream(String traceId) {
+    downstream[slot(tag(traceId))] = traceId;
+  }
+
+  /**
+   * Whether {@link #markDownstream(String)} was called for {@code traceId} (and not overwritten).
+   */
+  public boolean hasDownstreamMark(String traceId) {
+    return traceId.equals(downstream[slot(tag(traceId))]);
   }
 
   /**

@@ -95,21 +95,26 @@ public final class ExportPipeline {
     this.worker.start();
   }
 
-  /** Queues a kept span for export, or drops and counts it when the queue is full. */
-  void export(Object span, @Nullable SamplingPolicy policy) {
+  /**
+   * Queues a kept span for export, or drops and counts it when the queue is full.
+   *
+   * @return whether the span was queued
+   */
+  boolean export(Object span, @Nullable SamplingPolicy policy) {
     if (shutdown.get()) {
-      return;
+      return false;
     }
     int size = queued.incrementAndGet();
     if (size > maxQueueSize) {
       queued.decrementAndGet();
       metrics.spansDropped(DropReason.EXPORT_QUEUE_FULL, 1);
-      return;
+      return false;
     }
     queue.offer(new Kept(span, policy));
     if (size >= maxBatchSize) {
       wake();
     }
+    return true;
   }
 
   private void wake() {

@@ -66,6 +66,13 @@ public final class HttpSemconv {
   /** {@code error.type}: the exception class, or the status code for an error response. */
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
+  /**
+   * {@code error.fingerprint}: the {@code ErrorFingerprint} of the exception the operation ended
+   * with (not a semantic convention: the SDK's id that joins a failure's signals).
+   */
+  public static final AttributeKey<String> ERROR_FINGERPRINT =
+      AttributeKey.stringKey("error.fingerprint");
+
   /** {@code code.function.name} of instrumented methods: {@code fully.qualified.Class.method}. */
   public static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");

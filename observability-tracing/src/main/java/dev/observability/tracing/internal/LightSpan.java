@@ -1,5 +1,6 @@
 package dev.observability.tracing.internal;
 
+import dev.observability.tracing.SamplingPolicy;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -62,6 +63,17 @@ public final class LightSpan implements ReadWriteSpan {
   private boolean exceptionRecorded;
   private long endEpochNanos;
   private boolean ended;
+
+  /**
+   * Bit 0: a callee of this span kept the trace (set under the lock before the end). Bits 1 and up:
+   * the ordinal + 1 of the policy that kept this span's fragment, when this span is a kept local
+   * root (written by the tail sampler on the thread that ends the span, after the end, and read by
+   * the handler on that thread after {@link #end()} returns). One byte, so that the span is no
+   * larger than before these two facts were kept.
+   */
+  private byte outcome;
+
+  private static final SamplingPolicy[] POLICIES = SamplingPolicy.values();
 
   LightSpan(
       LightTracer tracer,
@@ -415,6 +427,46 @@ public final class LightSpan implements ReadWriteSpan {
       }
     }
     return false;
+  }
+
+  /**
+   * Notes that a callee of this span (a client span, or a span an outbound call was made in) kept
+   * the trace, so that the tail sampler keeps this span's fragment with {@link
+   * SamplingPolicy#DOWNSTREAM}.
+   *
+   * @return false when the span had ended already (the note has no effect then)
+   */
+  public boolean keepDownstream() {
+    synchronized (this) {
+      if (ended) {
+        return false;
+      }
+      outcome |= 1;
+      return true;
+    }
+  }
+
+  /** Whether {@link #keepDownstream()} was called before the end. */
+  boolean isDownstreamKept() {
+    synchronized (this) {
+      return (outcome & 1) != 0;
+    }
+  }
+
+  /** Records the policy that kept this local root; called by the tail sampler after the end. */
+  void kept(SamplingPolicy policy) {
+    synchronized (this) {
+      outcome = (byte) ((outcome & 1) | ((policy.ordinal() + 1) << 1));
+    }
+  }
+
+  /**
+   * The policy that kept this local root's fragment, or null when it was dropped, is not a root, or
+   * nothing is exported. Meaningful on the thread that ended the span, after {@link #end()}.
+   */
+  @Nullable SamplingPolicy keptPolicy() {
+    int policy = (outcome >> 1) & 0x7f;
+    return policy == 0 ? null : POLICIES[policy - 1];
   }
 
   /** The value of a long attribute, or null; for the sampler's look at the status code. */

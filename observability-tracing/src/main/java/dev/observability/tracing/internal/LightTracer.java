@@ -149,6 +149,11 @@ public final class LightTracer {
     return exceptions;
   }
 
+  /** Whether ended spans go to a sink (the tail sampler of an exporting SDK). */
+  boolean exporting() {
+    return sink != null;
+  }
+
   /** Hands an ended span to the sink. */
   void ended(LightSpan span) {
     Sink s = sink;

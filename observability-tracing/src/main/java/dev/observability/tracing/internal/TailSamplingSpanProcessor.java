@@ -43,13 +43,21 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link SamplingPolicy#ERROR}: a span of the fragment has status ERROR or an {@code
  *       exception} event, or the root has {@code http.response.status_code >= 500};
  *   <li>{@link SamplingPolicy#LATENCY}: the root lasted longer than the latency threshold;
+ *   <li>{@link SamplingPolicy#DOWNSTREAM}: a call of the fragment was answered by a callee that
+ *       kept the trace ({@link LightSpan#keepDownstream()}, or {@link #keepDownstream(String)} for
+ *       the host's own spans); such a call's error status is the callee's and does not count as an
+ *       error here;
  *   <li>otherwise the fragment is dropped (counted as a decision, not as dropped spans: it was
  *       never meant to be exported).
  * </ol>
  *
- * <p>A kept fragment goes to the {@link ExportPipeline}; its root carries the policy. The decision
+ * <p>A kept fragment goes to the {@link ExportPipeline}; its root carries the policy, and a kept
+ * {@link LightSpan} root learns it ({@code keptPolicy()}) on the thread that ended it. The decision
  * is remembered in a bounded {@link DecisionCache}, so spans that end after their root follow it
- * (an error span still exports, and turns the decision to kept).
+ * (an error span still exports, and turns the decision to kept). Fragments are buffered by trace
+ * id, so a second local root of the trace in this process (a service calling itself) may find its
+ * spans decided by the first; an error or downstream keep among them is remembered for the trace so
+ * that the second root is kept too.
  *
  * <p><b>Bounds.</b> At most {@code maxBufferedTraces} fragments, {@code maxSpansPerTrace} spans per
  * fragment and {@code maxBufferedSpans} spans in all are buffered. A span that cannot be buffered
@@ -91,6 +99,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
 
   /** Set once an error mark was written, so that roots skip the lookup until then. */
   private volatile boolean errorMarks;
+
+  /** Set once a downstream mark was written, so that roots skip the lookup until then. */
+  private volatile boolean downstreamMarks;
 
   private TailSamplingSpanProcessor(Builder builder) {
     this.pipeline = builder.pipeline;
@@ -157,7 +168,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
           data.getParentSpanContext(),
           hasError(data),
           isServerError(data.getAttributes().get(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
-          data.getEndEpochNanos() - data.getStartEpochNanos());
+          data.getEndEpochNanos() - data.getStartEpochNanos(),
+          false);
     } catch (RuntimeException e) {
       errors.accept(e);
     }
@@ -173,13 +185,17 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       return;
     }
     try {
+      // A call whose callee kept the trace failed, if it did, with the callee's failure: the
+      // callee's fragment holds that error, this one is kept for it (downstream), not as its own.
+      boolean downstream = span.isDownstreamKept();
       end(
           span,
           span.getSpanContext(),
           span.getParentSpanContext(),
-          span.isError(),
+          !downstream && span.isError(),
           isServerError(span.longAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
-          span.endEpochNanos() - span.startEpochNanos());
+          span.endEpochNanos() - span.startEpochNanos(),
+          downstream);
     } catch (RuntimeException e) {
       errors.accept(e);
     }
@@ -189,6 +205,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    * Decides one ended span.
    *
    * @param span the span as buffered and exported: its {@link SpanData}, or a {@link LightSpan}
+   * @param downstream whether the span's callee kept the trace (a client span)
    */
   private void end(
       Object span,
@@ -196,7 +213,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       SpanContext parent,
       boolean error,
       boolean serverError,
-      long durationNanos) {
+      long durationNanos,
+      boolean downstream) {
     String traceId = context.getTraceId();
     boolean root = !parent.isValid() || parent.isRemote();
     if (context.isSampled()) {
@@ -204,35 +222,62 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       if (root) {
         SamplingPolicy policy =
             Objects.requireNonNull(
-                policy(true, traceId, error || serverError, durationNanos, parent));
+                policy(true, traceId, error || serverError, durationNanos, parent, downstream));
         metrics.kept(policy);
-        pipeline.export(span, policy);
+        if (pipeline.export(span, policy)) {
+          noteKept(span, policy);
+        }
       } else {
         pipeline.export(span, null);
       }
     } else if (root) {
-      endRoot(span, traceId, error || serverError, durationNanos, parent);
+      endRoot(span, traceId, error || serverError, durationNanos, parent, downstream);
     } else {
-      endChild(span, traceId, error);
+      endChild(span, traceId, error, downstream);
     }
   }
 
   private void endRoot(
-      Object root, String traceId, boolean error, long durationNanos, SpanContext parent) {
+      Object root,
+      String traceId,
+      boolean error,
+      long durationNanos,
+      SpanContext parent,
+      boolean downstream) {
     Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
     SamplingPolicy policy;
     List<Object> children = List.of();
     if (fragment != null) {
       int count;
+      boolean fragmentError;
+      boolean fragmentDownstream;
       synchronized (fragment) {
-        policy = policy(false, traceId, error || fragment.error, durationNanos, parent);
+        fragmentError = fragment.error;
+        fragmentDownstream = fragment.downstream;
+        policy =
+            policy(
+                false,
+                traceId,
+                error || fragmentError,
+                durationNanos,
+                parent,
+                downstream || fragmentDownstream);
         count = fragment.size();
         children = fragment.decide(policy != null);
       }
       bufferedTraces.decrementAndGet();
       bufferedSpans.addAndGet(-count);
+      // Buffered by trace id, the fragment may hold spans of another local root of this trace in
+      // this process (a service calling its own endpoint) that has yet to end: it is kept too.
+      if (fragmentError) {
+        decisions.markDecidedError(traceId);
+        errorMarks = true;
+      }
+      if (fragmentDownstream) {
+        markDownstream(traceId);
+      }
     } else {
-      policy = policy(false, traceId, error, durationNanos, parent);
+      policy = policy(false, traceId, error, durationNanos, parent, downstream);
     }
     decisions.record(traceId, policy != null);
     if (policy == null) {
@@ -243,7 +288,16 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     for (int i = 0; i < children.size(); i++) {
       pipeline.export(children.get(i), null);
     }
-    pipeline.export(root, policy);
+    if (pipeline.export(root, policy)) {
+      noteKept(root, policy);
+    }
+  }
+
+  /** Tells a kept light root its policy (for the handler: response headers, exemplars). */
+  private static void noteKept(Object root, SamplingPolicy policy) {
+    if (root instanceof LightSpan light) {
+      light.kept(policy);
+    }
   }
 
   /**
@@ -251,14 +305,26 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    *
    * @param sampled whether the root carries the sampled flag
    * @param error whether the fragment holds an error, or the root is an HTTP 5xx
+   * @param downstream whether a callee of the fragment kept the trace
    */
   private @Nullable SamplingPolicy policy(
-      boolean sampled, String traceId, boolean error, long durationNanos, SpanContext parent) {
-    if (error) {
+      boolean sampled,
+      String traceId,
+      boolean error,
+      long durationNanos,
+      SpanContext parent,
+      boolean downstream) {
+    if (error
+        || (!sampled
+            && errorMarks
+            && (decisions.hasErrorMark(traceId) || decisions.hasDecidedErrorMark(traceId)))) {
       return SamplingPolicy.ERROR;
     }
     if (durationNanos > latencyThresholdNanos) {
       return SamplingPolicy.LATENCY;
+    }
+    if (downstream || (!sampled && downstreamMarks && decisions.hasDownstreamMark(traceId))) {
+      return SamplingPolicy.DOWNSTREAM;
     }
     if (sampled) {
       // The sampler set the flag from the parent or the ratio: name which one.
@@ -266,25 +332,63 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
           ? SamplingPolicy.PARENT
           : SamplingPolicy.RATIO;
     }
-    if (errorMarks && decisions.hasErrorMark(traceId)) {
-      return SamplingPolicy.ERROR;
-    }
     return null;
   }
 
-  private void endChild(Object span, String traceId, boolean error) {
+  /**
+   * Keeps the fragment of {@code traceId} in this process with {@link SamplingPolicy#DOWNSTREAM}: a
+   * callee kept the trace, as a response told the host's own HTTP client instrumentation (the
+   * module's client spans note it on the span instead). The fragment's root, when it ends, is kept;
+   * if it already ended and was dropped, only the trace's later spans follow. Never blocks or
+   * throws.
+   */
+  public void keepDownstream(String traceId) {
+    if (shutdown.get()) {
+      return;
+    }
+    try {
+      Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
+      if (fragment != null) {
+        synchronized (fragment) {
+          if (!fragment.decided) {
+            fragment.downstream = true;
+            return;
+          }
+        }
+      }
+      markDownstream(traceId);
+      if (decisions.lookup(traceId) == DecisionCache.DROPPED) {
+        // The root already ended and dropped its fragment: the spans still to come are kept.
+        decisions.record(traceId, true);
+      }
+    } catch (RuntimeException e) {
+      errors.accept(e);
+    }
+  }
+
+  private void markDownstream(String traceId) {
+    decisions.markDownstream(traceId);
+    downstreamMarks = true;
+  }
+
+  private void endChild(Object span, String traceId, boolean error, boolean downstream) {
     // A buffered fragment means the trace is undecided (or decided under its lock, checked
     // below): only without one can the span be late, and only then is the cache consulted.
     Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
     boolean created = false;
     if (fragment == null) {
       int decided = decisions.lookup(traceId);
+      if (decided != DecisionCache.UNKNOWN && downstream) {
+        // Another local root of the trace in this process (the callee itself, when a service
+        // calls its own endpoint) decided already; this span's own root is still to end.
+        markDownstream(traceId);
+      }
       if (decided == DecisionCache.KEPT) {
         pipeline.export(span, null);
         return;
       }
       if (decided == DecisionCache.DROPPED) {
-        if (error) {
+        if (error || downstream) {
           decisions.record(traceId, true);
           pipeline.export(span, null);
         }
@@ -292,7 +396,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       }
       if (bufferedTraces.incrementAndGet() > maxBufferedTraces) {
         bufferedTraces.decrementAndGet();
-        overflow(span, traceId, error, false);
+        overflow(span, traceId, error, downstream, false);
         return;
       }
       Fragment fresh = new Fragment(clock.nanoTime());
@@ -310,12 +414,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     synchronized (fragment) {
       if (fragment.decided) {
         follow = true;
-        keep = fragment.keep || error;
+        keep = fragment.keep || error || downstream;
       } else if (fragment.size() < maxSpansPerTrace && reserveSpan()) {
-        fragment.add(span, error);
+        fragment.add(span, error, downstream);
         buffered = true;
-      } else if (error) {
-        fragment.error = true;
+      } else {
+        fragment.error |= error;
+        fragment.downstream |= downstream;
       }
     }
     if (follow) {
@@ -323,7 +428,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         pipeline.export(span, null);
       }
     } else if (!buffered) {
-      overflow(span, traceId, error, true);
+      overflow(span, traceId, error, downstream, true);
     }
     if (created) {
       // A root may have decided between the cache lookup above and the insert: resolve the new
@@ -343,12 +448,21 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     return true;
   }
 
-  /** A span that no buffer can hold, decided alone. */
-  private void overflow(Object span, String traceId, boolean error, boolean fragmentMarked) {
+  /**
+   * A span that no buffer can hold, decided alone: exported when it is an error or its callee kept
+   * the trace, and its trace marked so that the root is kept.
+   */
+  private void overflow(
+      Object span, String traceId, boolean error, boolean downstream, boolean fragmentMarked) {
     if (error) {
       if (!fragmentMarked) {
         decisions.markError(traceId);
         errorMarks = true;
+      }
+      pipeline.export(span, null);
+    } else if (downstream) {
+      if (!fragmentMarked) {
+        markDownstream(traceId);
       }
       pipeline.export(span, null);
     } else {
@@ -368,7 +482,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       if (fragment.decided) {
         return;
       }
-      kept = keep || fragment.error;
+      kept = keep || fragment.error || fragment.downstream;
       count = fragment.size();
       spans = fragment.decide(kept);
     }
@@ -418,10 +532,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       if (fragment.decided) {
         return false;
       }
-      policy =
-          fragment.error || (errorMarks && decisions.hasErrorMark(traceId))
-              ? SamplingPolicy.ERROR
-              : null;
+      if (fragment.error || (errorMarks && decisions.hasErrorMark(traceId))) {
+        policy = SamplingPolicy.ERROR;
+      } else if (fragment.downstream || (downstreamMarks && decisions.hasDownstreamMark(traceId))) {
+        policy = SamplingPolicy.DOWNSTREAM;
+      } else {
+        policy = null;
+      }
       count = fragment.size();
       spans = fragment.decide(policy != null);
     }
@@ -505,6 +622,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     private @Nullable ArrayList<Object> more;
     private int size;
     boolean error;
+    boolean downstream;
     boolean decided;
     boolean keep;
 
@@ -516,7 +634,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       return size;
     }
 
-    void add(Object span, boolean isError) {
+    void add(Object span, boolean isError, boolean isDownstream) {
       if (decided) {
         throw new IllegalStateException("fragment already decided");
       }
@@ -530,6 +648,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       }
       size++;
       error |= isError;
+      downstream |= isDownstream;
     }
 
     /**

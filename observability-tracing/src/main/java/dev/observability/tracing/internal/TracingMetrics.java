@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code observability_traces_decided_total{decision,policy}}: kept with policy {@code
- *       error|latency|parent|ratio}; dropped with policy {@code ratio} (outside the sample) or
- *       {@code expired} (the root never ended within the TTL);
+ *       error|latency|downstream|parent|ratio}; dropped with policy {@code ratio} (outside the
+ *       sample) or {@code expired} (the root never ended within the TTL);
  *   <li>{@code observability_spans_dropped_total{reason}}: {@code buffer_full}, {@code expired},
  *       {@code export_queue_full}, {@code export_failed};
  *   <li>{@code observability_spans_exported_total}: spans the exporter accepted;

@@ -1,9 +1,11 @@
 package dev.observability.tracing.internal;
 
+import dev.observability.ErrorFingerprint;
 import dev.observability.HttpClientObservationContext;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
 import dev.observability.instrument.MethodObservationContext;
+import dev.observability.tracing.SamplingPolicy;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -31,9 +33,15 @@ import org.jspecify.annotations.Nullable;
  *       there is none, of the context extracted from the request headers (W3C {@code traceparent},
  *       {@code tracestate}, {@code baggage}); HTTP semantic-convention attributes; named {@code
  *       "{method} {route}"} once the route is known; status ERROR for 5xx; the response carries
- *       {@code traceparent} when configured.
+ *       {@code traceparent} when configured, and {@code traceresponse} (and optionally {@code
+ *       Server-Timing}) once the fragment is known to be kept for an error, its latency or a
+ *       downstream keep: when the application sets a 5xx status ({@link
+ *       ObservationNames#SERVER_ERROR_STATUS}), on an exception, when a span of the request fails
+ *       or a call's callee kept the trace, and at the server span's end; written only while the
+ *       response is not committed.
  *   <li>{@link HttpClientObservationContext}: a CLIENT span whose context is injected into the
- *       outbound request headers; status ERROR for 4xx and 5xx.
+ *       outbound request headers; status ERROR for 4xx and 5xx; a response whose {@code
+ *       traceresponse} says the callee kept this trace marks the span for the downstream keep.
  *   <li>anything else: an INTERNAL span named by the observation's contextual name, or its name.
  * </ul>
  *
@@ -69,9 +77,13 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   private final LightTracer tracer;
   private final TextMapPropagator propagator;
   private final boolean responseTraceparent;
+  private final boolean traceresponse;
+  private final boolean serverTiming;
+  private final boolean respectDownstream;
 
   /**
-   * Creates the handler.
+   * Creates the handler with the default downstream keep: {@code traceresponse} written, {@code
+   * Server-Timing} not, callees' keeps respected.
    *
    * @param tracer creates the spans
    * @param propagator extracts inbound and injects outbound context
@@ -79,9 +91,34 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
    */
   public TracingObservationHandler(
       LightTracer tracer, TextMapPropagator propagator, boolean responseTraceparent) {
+    this(tracer, propagator, responseTraceparent, true, false, true);
+  }
+
+  /**
+   * Creates the handler.
+   *
+   * @param tracer creates the spans
+   * @param propagator extracts inbound and injects outbound context
+   * @param responseTraceparent whether HTTP responses carry the server span's traceparent
+   * @param traceresponse whether a response whose fragment is kept for an error, its latency or a
+   *     downstream keep carries {@code traceresponse}
+   * @param serverTiming whether such a response also carries {@code Server-Timing: traceparent}
+   * @param respectDownstream whether a client span whose response says the callee kept the trace
+   *     keeps its fragment
+   */
+  public TracingObservationHandler(
+      LightTracer tracer,
+      TextMapPropagator propagator,
+      boolean responseTraceparent,
+      boolean traceresponse,
+      boolean serverTiming,
+      boolean respectDownstream) {
     this.tracer = tracer;
     this.propagator = propagator;
     this.responseTraceparent = responseTraceparent;
+    this.traceresponse = traceresponse;
+    this.serverTiming = serverTiming;
+    this.respectDownstream = respectDownstream;
   }
 
   @Override
@@ -238,10 +275,28 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onEvent(Observation.Event event, Observation.Context context) {
+    if (event == ObservationNames.SERVER_ERROR_STATUS) {
+      // A 5xx response is always kept: say so while the response can still take headers.
+      if (context instanceof HttpServerObservationContext http
+          && context.get(SpanState.class) instanceof ServerSpanState server) {
+        sayKeptEarly(http, server);
+      }
+      return;
+    }
     SpanState state = context.get(SpanState.class);
     if (state != null) {
       String name = event.getContextualName();
       state.span.addEvent(name == null || name.isEmpty() ? event.getName() : name);
+    }
+  }
+
+  @Override
+  public void onError(Observation.Context context) {
+    // The request failed with an exception: its fragment is kept, and the container has not
+    // written its error response yet.
+    if (context instanceof HttpServerObservationContext http
+        && context.get(SpanState.class) instanceof ServerSpanState server) {
+      sayKeptEarly(http, server);
     }
   }
 
@@ -298,6 +353,12 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
           errorType = Integer.toString(status);
         }
       }
+      if (respectDownstream && status > 0 && span instanceof LightSpan light) {
+        String traceId = light.getSpanContext().getTraceId();
+        if (TraceResponse.keeps(client, traceId)) {
+          light.keepDownstream();
+        }
+      }
     } else {
       addKeyValues(span, context);
     }
@@ -305,11 +366,85 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       span.recordException(error);
       String message = error.getMessage();
       span.setStatus(StatusCode.ERROR, message == null ? errorType : message);
+      // The same id as the access line, the error event and the exception's log line.
+      span.setAttribute(HttpSemconv.ERROR_FINGERPRINT, ErrorFingerprint.of(context));
     }
     if (errorType != null) {
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
     }
     span.end();
+    if (!(span instanceof LightSpan light)) {
+      return;
+    }
+    SamplingPolicy kept = light.keptPolicy();
+    if (kept != null) {
+      // For the handlers that run after this one on stop (exemplars name kept traces only).
+      context.put(ObservationNames.SAMPLING_POLICY, kept.value());
+    }
+    if (!traceresponse) {
+      return;
+    }
+    if (state instanceof ServerSpanState server) {
+      if (kept == SamplingPolicy.ERROR
+          || kept == SamplingPolicy.LATENCY
+          || kept == SamplingPolicy.DOWNSTREAM) {
+        sayKept((HttpServerObservationContext) context, server);
+      }
+    } else if (light.isError() || light.isDownstreamKept()) {
+      // A span of the request's fragment failed, or its callee kept the trace: the fragment will
+      // be kept, so the request's response says so now, before the application writes it.
+      requestKeptEarly(context, light);
+    }
+  }
+
+  /**
+   * The response of the request that {@code context} belongs to says that its fragment is kept,
+   * when that request runs on this thread in this trace and exports.
+   */
+  private void requestKeptEarly(Observation.Context context, LightSpan span) {
+    ObservationView parent = context.getParentObservation();
+    int depth = 0;
+    while (parent != null && depth++ < 64) {
+      Observation.ContextView view = parent.getContextView();
+      if (view instanceof HttpServerObservationContext http) {
+        if (view.get(SpanState.class) instanceof ServerSpanState server
+            && server
+                .span
+                .getSpanContext()
+                .getTraceId()
+                .equals(span.getSpanContext().getTraceId())) {
+          sayKeptEarly(http, server);
+        }
+        return;
+      }
+      parent = view.getParentObservation();
+    }
+  }
+
+  /**
+   * As {@link #sayKept}, before the root ended: only on the request's thread, and when exported.
+   */
+  private void sayKeptEarly(HttpServerObservationContext http, ServerSpanState server) {
+    if (traceresponse && tracer.exporting() && server.ownedBy(Thread.currentThread())) {
+      sayKept(http, server);
+    }
+  }
+
+  /**
+   * The request's fragment is kept for what its caller cannot know (an error, the latency, a
+   * callee's keep): the response says so, once, if it is not committed yet, so that the caller
+   * keeps its fragment too.
+   */
+  private void sayKept(HttpServerObservationContext http, ServerSpanState server) {
+    if (server.keepSaid) {
+      return;
+    }
+    server.keepSaid = true;
+    String value = TraceResponse.value(server.span.getSpanContext());
+    http.setResponseHeader(TraceResponse.TRACERESPONSE, value);
+    if (serverTiming) {
+      http.addResponseHeader(TraceResponse.SERVER_TIMING, TraceResponse.serverTiming(value));
+    }
   }
 
   /** Whether {@code now} is a value to set: present, and not the one set at the start. */
@@ -377,6 +512,11 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       more.add(new OpenScope(Thread.currentThread(), opened));
     }
 
+    /** Whether {@code thread} holds the first open scope (the request's own thread). */
+    synchronized boolean ownedBy(Thread thread) {
+      return owner == thread;
+    }
+
     synchronized @Nullable Scope pop() {
       Thread thread = Thread.currentThread();
       if (more != null) {
@@ -407,6 +547,9 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     final @Nullable String clientAddress;
     final @Nullable String userAgent;
     final @Nullable String protocolVersion;
+
+    /** Whether the response was told that the fragment is kept; on the request's thread. */
+    boolean keepSaid;
 
     ServerSpanState(HttpServerObservationContext http) {
       route = http.getRoute();

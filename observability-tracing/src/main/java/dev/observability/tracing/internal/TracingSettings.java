@@ -46,6 +46,10 @@ import org.jspecify.annotations.Nullable;
  * @param traceContextLevel the W3C Trace Context edition the {@code tracecontext} propagator
  *     follows
  * @param responseTraceparent whether responses carry traceparent
+ * @param traceresponse whether responses of fragments kept for an error, latency or a downstream
+ *     keep carry {@code traceresponse}
+ * @param serverTiming whether those responses also carry {@code Server-Timing: traceparent}
+ * @param respectDownstream whether a callee's keep keeps the caller's fragment
  * @param exportQueueSize capacity of the export queue
  * @param exportBatchSize spans per export request
  * @param exportScheduleDelay longest wait before a partial batch is exported
@@ -72,6 +76,9 @@ public record TracingSettings(
     List<String> propagators,
     TraceContextLevel traceContextLevel,
     boolean responseTraceparent,
+    boolean traceresponse,
+    boolean serverTiming,
+    boolean respectDownstream,
     int exportQueueSize,
     int exportBatchSize,
     Duration exportScheduleDelay,
@@ -143,6 +150,9 @@ public record TracingSettings(
         propagatorNames(config).stream().filter(name -> !name.equals("none")).toList(),
         TraceContextLevel.of(config.get(TracingConfig.TRACECONTEXT_LEVEL)),
         config.get(TracingConfig.RESPONSE_TRACEPARENT),
+        config.get(TracingConfig.TRACERESPONSE),
+        config.get(TracingConfig.SERVER_TIMING),
+        config.get(TracingConfig.RESPECT_DOWNSTREAM),
         config.get(TracingConfig.EXPORT_MAX_QUEUE_SIZE),
         config.get(TracingConfig.EXPORT_MAX_BATCH_SIZE),
         config.get(TracingConfig.EXPORT_SCHEDULE_DELAY),

@@ -203,6 +203,183 @@ class TailSamplingSpanProcessorTest {
   }
 
   @Test
+  void downstreamKeep_beforeRootEnds_keepsWholeFragmentWithDownstreamPolicy() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /front");
+    Span call = sdk.child(root, "POST");
+    sdk.processor.keepDownstream(call.getSpanContext().getTraceId());
+    call.end();
+    Span later = sdk.child(root, "render");
+    later.end();
+    root.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("GET /front", "POST", "render");
+    assertThat(policyOf(exported, "GET /front")).isEqualTo("downstream");
+    assertThat(sdk.decided("kept", "downstream")).isEqualTo(1);
+    assertThat(sdk.decided("dropped", "ratio")).isZero();
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+  }
+
+  @Test
+  void downstreamKeep_ofABufferedFragment_keepsIt() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /front");
+    Span call = sdk.child(root, "POST");
+    call.end();
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(1);
+    sdk.processor.keepDownstream(root.getSpanContext().getTraceId());
+    root.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("GET /front", "POST");
+    assertThat(policyOf(exported, "GET /front")).isEqualTo("downstream");
+  }
+
+  @Test
+  void downstreamKeep_withAnErrorInTheFragment_isLabelledError() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /middle");
+    Span call = sdk.child(root, "POST");
+    call.setStatus(StatusCode.ERROR);
+    sdk.processor.keepDownstream(call.getSpanContext().getTraceId());
+    call.end();
+    root.end();
+
+    assertThat(policyOf(sdk.flushed(), "GET /middle")).isEqualTo("error");
+    assertThat(sdk.decided("kept", "error")).isEqualTo(1);
+    assertThat(sdk.decided("kept", "downstream")).isZero();
+  }
+
+  @Test
+  void downstreamKeep_ofAnotherTrace_keepsNothingHere() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /front");
+    sdk.processor.keepDownstream(IdGenerator.random().generateTraceId());
+    root.end();
+
+    assertThat(sdk.flushed()).isEmpty();
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(1);
+  }
+
+  @Test
+  void downstreamKeep_afterTheRootDropped_keepsTheSpansStillToEnd() {
+    Sdk sdk = sdk(0.0);
+    Span root = sdk.root("GET /fire-and-forget");
+    Span background = sdk.child(root, "notify");
+    root.end();
+    sdk.processor.keepDownstream(root.getSpanContext().getTraceId());
+    background.end();
+
+    assertThat(names(sdk.flushed())).containsExactly("notify");
+  }
+
+  @Test
+  void downstreamKeep_ofASampledTrace_leavesTheRatioLabel() {
+    Sdk sdk = sdk(1.0);
+    Span root = sdk.root("GET /front");
+    sdk.processor.keepDownstream(root.getSpanContext().getTraceId());
+    root.end();
+
+    assertThat(policyOf(sdk.flushed(), "GET /front")).isEqualTo("ratio");
+  }
+
+  @Test
+  void downstreamKeep_ofAFragmentOverTheCaps_stillKeepsTheRoot() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.maxBufferedTraces(1));
+    Span other = sdk.root("GET /other");
+    sdk.child(other, "holds-the-only-slot").end();
+    Span root = sdk.root("GET /front");
+    Span call = sdk.child(root, "POST");
+    sdk.processor.keepDownstream(call.getSpanContext().getTraceId());
+    call.end();
+    root.end();
+    other.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("GET /front");
+    assertThat(policyOf(exported, "GET /front")).isEqualTo("downstream");
+  }
+
+  /** A second local root of {@code call}'s trace in this process: the callee's server span. */
+  private static Span calleeRoot(Sdk sdk, Span call, String name) {
+    SpanContext remote =
+        SpanContext.createFromRemoteParent(
+            call.getSpanContext().getTraceId(),
+            call.getSpanContext().getSpanId(),
+            TraceFlags.getDefault(),
+            TraceState.getDefault());
+    return sdk.tracer
+        .spanBuilder(name)
+        .setParent(Context.root().with(Span.wrap(remote)))
+        .setSpanKind(SpanKind.SERVER)
+        .startSpan();
+  }
+
+  @Test
+  void serviceCallingItself_calleeRootEndsFirst_callersRootStillKeptForTheCalleesKeep() {
+    for (boolean callBufferedBeforeCalleeEnds : new boolean[] {true, false}) {
+      Sdk sdk = sdk(0.0);
+      Span checkout = sdk.root("POST /api/checkout");
+      sdk.child(checkout, "create_order").end();
+      Span call = sdk.child(checkout, "POST");
+      Span inventory = calleeRoot(sdk, call, "POST /api/inventory/reserve");
+      inventory.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
+      String traceId = checkout.getSpanContext().getTraceId();
+      if (callBufferedBeforeCalleeEnds) {
+        sdk.processor.keepDownstream(traceId);
+        call.end();
+        inventory.end();
+      } else {
+        inventory.end();
+        sdk.processor.keepDownstream(traceId);
+        call.end();
+      }
+      checkout.end();
+
+      List<SpanData> exported = sdk.flushed();
+      assertThat(names(exported))
+          .as("call buffered first: %s", callBufferedBeforeCalleeEnds)
+          .containsExactlyInAnyOrder(
+              "POST /api/checkout", "create_order", "POST", "POST /api/inventory/reserve");
+      assertThat(policyOf(exported, "POST /api/inventory/reserve")).isEqualTo("error");
+      assertThat(policyOf(exported, "POST /api/checkout")).isEqualTo("downstream");
+    }
+  }
+
+  @Test
+  void serviceCallingItself_callersErrorDecidedByTheCalleesRoot_callersRootKeptAsError() {
+    Sdk sdk = sdk(0.0);
+    Span checkout = sdk.root("POST /api/checkout");
+    Span failing = sdk.child(checkout, "charge");
+    failing.setStatus(StatusCode.ERROR);
+    failing.end();
+    Span call = sdk.child(checkout, "POST");
+    calleeRoot(sdk, call, "POST /api/inventory/reserve").end();
+    call.end();
+    checkout.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported))
+        .containsExactlyInAnyOrder(
+            "POST /api/checkout", "charge", "POST", "POST /api/inventory/reserve");
+    assertThat(policyOf(exported, "POST /api/checkout")).isEqualTo("error");
+  }
+
+  @Test
+  void expiredFragmentWithADownstreamKeep_isKept() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(1)));
+    Span root = sdk.root("GET /hangs");
+    sdk.child(root, "POST").end();
+    sdk.processor.keepDownstream(root.getSpanContext().getTraceId());
+    clock.advance(Duration.ofSeconds(2));
+
+    assertThat(sdk.processor.sweep()).isEqualTo(1);
+    assertThat(names(sdk.flushed())).containsExactly("POST");
+    assertThat(sdk.decided("kept", "downstream")).isEqualTo(1);
+  }
+
+  @Test
   void exceptionEventWithoutErrorStatus_countsAsError() {
     Sdk sdk = sdk(0.0);
     Span root = sdk.root("job");
