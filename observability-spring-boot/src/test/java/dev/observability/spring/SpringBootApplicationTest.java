@@ -194,6 +194,38 @@ class SpringBootApplicationTest {
   }
 
   @Test
+  void observedTimedCountedAndWithSpanBeans_areRecordedWithoutAnyInstrumentationCall()
+      throws Exception {
+    HttpResponse<String> item = get("/api/catalog/7", "req-catalog");
+    assertThat(item.statusCode()).isEqualTo(200);
+
+    String metrics = get("/metrics", "scrape-catalog").body();
+    assertThat(metrics)
+        .containsPattern(
+            "method_duration_seconds_count\\{class=\"[^\"]*TestApplication\\$Catalog\",[^}]*"
+                + "method=\"lookup\"} 1")
+        .containsPattern("catalog_price_seconds_count\\{[^}]*method=\"price\"[^}]*} 1")
+        .containsPattern(
+            "catalog_views_total\\{[^}]*method=\"view\"[^}]*result=\"success\"[^}]*} 1");
+    // @WithSpan: a span of its own in the request's trace, current while the method runs. (Its
+    // log line carries the request's span id: docs/logging.md, "Ids of a span without an
+    // observation".)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(accessLine("req-catalog")).isPresent());
+    JsonNode access = accessLine("req-catalog").orElseThrow();
+    String stockSpanId = JSON.readTree(item.body()).path("stock").asText();
+    assertThat(stockSpanId).hasSize(16).isNotEqualTo(access.path("span_id").asText());
+    JsonNode stock =
+        jsonLines().stream()
+            .filter(l -> "stock checked for 7".equals(l.path("message").asText()))
+            .filter(l -> "req-catalog".equals(l.path("request_id").asText()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stock.path("trace_id").asText()).isEqualTo(access.path("trace_id").asText());
+  }
+
+  @Test
   void actuatorHealth_showsTheSdksChecks_scrubbed() throws Exception {
     HttpResponse<String> health = get("/actuator/health", "probe-1");
     assertThat(health.statusCode()).isEqualTo(200);
