@@ -417,7 +417,8 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 phases
   # The app prints its start-up phases as JVM uptime: main, logging, instrumentation, listening.
   # (An older build of the app, as in set-up b0, printed them on stdout.)
-  phases=$(cat "$base.app.log" "$stdout_log.sample" 2>/dev/null | sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' | head -n 1)
+  # (One of the two files may not exist: "|| true", or set -e would end the whole script here.)
+  phases=$(cat "$base.app.log" "$stdout_log.sample" 2>/dev/null | sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' | head -n 1) || true
   [[ -n $phases ]] || phases="0 0 0 0"
   total_requests=$(stat_of "$base.stats-end.txt" requests)
   cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
