@@ -6,7 +6,6 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
-import dev.observability.logging.internal.Fields;
 import dev.observability.logging.internal.LogCounters;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -14,7 +13,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -175,14 +173,10 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
     if (includeCallerData) {
       event.getCallerData();
     }
-    SpanContext span = null;
-    Map<String, String> mdc = event.getMDCPropertyMap();
-    if (mdc == null || !mdc.containsKey(Fields.TRACE_ID)) {
-      SpanContext current = Span.current().getSpanContext();
-      if (current.isValid()) {
-        span = current;
-      }
-    }
+    // Carried whenever valid: without MDC ids it is the line's span, with them it may be a span
+    // inside the MDC's (LineSpan), which the encoder then names.
+    SpanContext current = Span.current().getSpanContext();
+    SpanContext span = current.isValid() ? current : null;
     Entry entry = new Entry(event, span);
     if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
       if (!q.offer(entry)) {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.encoder.EncoderBase;
 import dev.observability.logging.internal.Fields;
+import dev.observability.logging.internal.LineSpan;
 import dev.observability.logging.internal.LoggingRuntime;
 import dev.observability.logging.internal.StackTraceRenderer;
 import dev.observability.scrub.Scrubber;
@@ -188,6 +189,11 @@ public class TextEncoder extends EncoderBase<ILoggingEvent> {
       if (span.isValid()) {
         traceId = span.getTraceId();
         spanId = span.getSpanId();
+      }
+    } else if (!LogVolumeFilter.ACCESS_LOGGER.equals(event.getLoggerName())) {
+      SpanContext inner = LineSpan.inner(traceId);
+      if (inner != null) {
+        spanId = inner.getSpanId();
       }
     }
     if (traceId != null) {

@@ -227,6 +227,40 @@ class LoggingModuleTest {
   }
 
   @Test
+  void spanInsideAnObservation_withoutOneOfItsOwn_isTheSpanItsLinesName() {
+    obs = start(LogbackTestSupport.builder().start());
+    String innerSpan = "aaaaaaaaaaaaaaa9";
+
+    observation("outer", span(TRACE_A, SPAN_A))
+        .observe(
+            () -> {
+              // A span made current without an observation (@WithSpan, the host's tracer).
+              TestEvents.inSpan(
+                  span(TRACE_A, innerSpan),
+                  () -> {
+                    logger.info("in the inner span");
+                    return null;
+                  });
+              // A current span of another trace does not override the observation's ids.
+              TestEvents.inSpan(
+                  span(TRACE_B, SPAN_B),
+                  () -> {
+                    logger.info("in another trace's span");
+                    return null;
+                  });
+              logger.info("back in outer");
+            });
+
+    JsonNode inner = lineWithMessage("in the inner span");
+    assertThat(inner.get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(inner.get("span_id").asText()).isEqualTo(innerSpan);
+    JsonNode foreign = lineWithMessage("in another trace's span");
+    assertThat(foreign.get("trace_id").asText()).isEqualTo(TRACE_A);
+    assertThat(foreign.get("span_id").asText()).isEqualTo(SPAN_A);
+    assertThat(lineWithMessage("back in outer").get("span_id").asText()).isEqualTo(SPAN_A);
+  }
+
+  @Test
   void scope_withoutStoredSpan_usesCurrentSpan_andNoIdsWithoutOne() {
     obs = start(LogbackTestSupport.builder().start());
 

@@ -207,9 +207,8 @@ class SpringBootApplicationTest {
         .containsPattern("catalog_price_seconds_count\\{[^}]*method=\"price\"[^}]*} 1")
         .containsPattern(
             "catalog_views_total\\{[^}]*method=\"view\"[^}]*result=\"success\"[^}]*} 1");
-    // @WithSpan: a span of its own in the request's trace, current while the method runs. (Its
-    // log line carries the request's span id: docs/logging.md, "Ids of a span without an
-    // observation".)
+    // @WithSpan: a span of its own in the request's trace, current while the method runs, and
+    // the span its log line names.
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(accessLine("req-catalog")).isPresent());
@@ -223,6 +222,7 @@ class SpringBootApplicationTest {
             .findFirst()
             .orElseThrow();
     assertThat(stock.path("trace_id").asText()).isEqualTo(access.path("trace_id").asText());
+    assertThat(stock.path("span_id").asText()).isEqualTo(stockSpanId);
   }
 
   @Test

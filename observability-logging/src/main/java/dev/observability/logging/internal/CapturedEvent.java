@@ -72,9 +72,8 @@ record CapturedEvent(
     SpanContext span;
     if (traceId != null && spanId != null) {
       span =
-          current.isValid()
-                  && current.getTraceId().equals(traceId)
-                  && current.getSpanId().equals(spanId)
+          current.isValid() && current.getTraceId().equals(traceId)
+              // The MDC's span, or a span inside it (LineSpan).
               ? current
               : SpanContext.create(
                   traceId, spanId, TraceFlags.getDefault(), TraceState.getDefault());

@@ -357,6 +357,13 @@ public final class EcsEventWriter {
           traceId = m.get("trace.id");
           spanId = m.get("span.id");
         }
+        SpanContext inner =
+            LogVolumeFilter.ACCESS_LOGGER.equals(event.getLoggerName())
+                ? null
+                : LineSpan.inner(traceId);
+        if (inner != null) {
+          spanId = inner.getSpanId();
+        }
       }
       if (traceId == null) {
         SpanContext span = Span.current().getSpanContext();

@@ -306,6 +306,10 @@ public final class JsonEventWriter {
           traceId = mdc.get(Fields.TRACE_ID);
           spanId = mdc.get(Fields.SPAN_ID);
           requestId = mdc.get(Fields.REQUEST_ID);
+          SpanContext inner = LineSpan.inner(traceId);
+          if (inner != null) {
+            spanId = inner.getSpanId();
+          }
         }
       }
       if (traceId == null && !(event instanceof AccessLogEvent)) {
