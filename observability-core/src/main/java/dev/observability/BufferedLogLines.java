@@ -15,7 +15,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface BufferedLogLines {
 
-  /** A copy of the lines held now, oldest first; empty once they were written or discarded. */
+  /**
+   * A copy of the lines held now, oldest first; empty once they were written or discarded.
+   *
+   * @return the lines
+   */
   List<Line> lines();
 
   /**

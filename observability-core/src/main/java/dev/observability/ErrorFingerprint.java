@@ -116,6 +116,9 @@ public final class ErrorFingerprint {
    * The fingerprint of the failure an observation ended with, made once per observation and kept in
    * its context under {@link ObservationNames#ERROR_FINGERPRINT}; null when it ended without an
    * exception.
+   *
+   * @param context the observation's context
+   * @return the fingerprint, or null
    */
   public static @Nullable String of(Observation.Context context) {
     Throwable error = context.getError();
@@ -131,7 +134,12 @@ public final class ErrorFingerprint {
     return fingerprint;
   }
 
-  /** The fingerprint of {@code error}: of its root cause, as the class description says. */
+  /**
+   * The fingerprint of {@code error}: of its root cause, as the class description says.
+   *
+   * @param error the exception
+   * @return 16 lowercase hex digits
+   */
   public static String of(Throwable error) {
     Throwable root = rootCause(error);
     StackTraceElement[] frames;
@@ -147,6 +155,10 @@ public final class ErrorFingerprint {
   /**
    * The fingerprint of a root cause of class {@code type} thrown with {@code frames} (innermost
    * first): for outputs that hold a throwable's description rather than the throwable.
+   *
+   * @param type the root cause's class name
+   * @param frames its stack trace, innermost first, or null
+   * @return 16 lowercase hex digits
    */
   public static String of(String type, StackTraceElement @Nullable [] frames) {
     StackTraceElement[] f = frames == null ? new StackTraceElement[0] : frames;
@@ -157,6 +169,11 @@ public final class ErrorFingerprint {
    * The fingerprint of a root cause of class {@code type} thrown with {@code count} frames that
    * {@code frame} gives, innermost first (a frame may be null): for outputs that hold the frames in
    * their own form (a log event's throwable proxy), without copying them.
+   *
+   * @param type the root cause's class name
+   * @param count how many frames there are
+   * @param frame the frame at an index, innermost first; may return null
+   * @return 16 lowercase hex digits
    */
   public static String of(String type, int count, IntFunction<@Nullable StackTraceElement> frame) {
     long hash = update(FNV_OFFSET, type);
@@ -230,7 +247,12 @@ public final class ErrorFingerprint {
     return new String(hex);
   }
 
-  /** The last throwable of {@code error}'s cause chain (bounded, cycles stopped). */
+  /**
+   * The last throwable of {@code error}'s cause chain (bounded, cycles stopped).
+   *
+   * @param error the exception
+   * @return its root cause, or {@code error} itself when it has no cause
+   */
   public static Throwable rootCause(Throwable error) {
     Throwable current = error;
     Map<Throwable, Boolean> seen = null;
@@ -256,12 +278,20 @@ public final class ErrorFingerprint {
   /**
    * Whether a frame of {@code className} is application code: not in a runtime, library or
    * framework package, and not a class generated at run time.
+   *
+   * @param className the frame's class name
+   * @return whether the frame is application code
    */
   public static boolean isApplicationFrame(String className) {
     return !isLibraryClass(className) && !isGenerated(className);
   }
 
-  /** Whether {@code className} is in a well-known runtime, library or framework package. */
+  /**
+   * Whether {@code className} is in a well-known runtime, library or framework package.
+   *
+   * @param className a class name
+   * @return whether it is a runtime, library or framework class
+   */
   public static boolean isLibraryClass(String className) {
     for (int i = 0; i < LIBRARY_PREFIXES.size(); i++) {
       if (className.startsWith(LIBRARY_PREFIXES.get(i))) {

@@ -43,7 +43,12 @@ public final class DownstreamKeep {
     this.processor = processor;
   }
 
-  /** The hook of {@code observability}'s tracing module, or one that does nothing without it. */
+  /**
+   * The hook of {@code observability}'s tracing module, or one that does nothing without it.
+   *
+   * @param observability the running instance
+   * @return its hook
+   */
   public static DownstreamKeep of(Observability observability) {
     Objects.requireNonNull(observability, "observability");
     return observability.find(DownstreamKeep.class).orElse(NOOP);
