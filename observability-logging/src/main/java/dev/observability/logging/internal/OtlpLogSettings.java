@@ -2,10 +2,9 @@ package dev.observability.logging.internal;
 
 import dev.observability.CoreConfig;
 import dev.observability.ObservabilityConfig;
+import dev.observability.internal.OtlpConfig;
 import dev.observability.logging.LoggingConfig;
 import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The OTLP log export's validated configuration, resolved once at start. Immutable.
@@ -74,21 +72,18 @@ public record OtlpLogSettings(
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     boolean grpc = config.get(LoggingConfig.OTLP_PROTOCOL).equals("grpc");
-    String logsEndpoint = config.find(LoggingConfig.OTLP_LOGS_ENDPOINT).orElse(null);
-    String baseEndpoint = config.find(LoggingConfig.OTLP_ENDPOINT).orElse(null);
-    String endpoint;
-    if (logsEndpoint != null) {
-      endpoint = logsEndpoint.trim();
-    } else if (baseEndpoint != null) {
-      String base = baseEndpoint.trim();
-      endpoint = grpc ? base : (base.endsWith("/") ? base : base + "/") + "v1/logs";
-    } else {
-      endpoint = grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT;
-    }
+    String endpoint =
+        OtlpConfig.endpoint(
+            config,
+            LoggingConfig.OTLP_LOGS_ENDPOINT,
+            LoggingConfig.OTLP_ENDPOINT,
+            grpc,
+            "v1/logs",
+            grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT);
     return new OtlpLogSettings(
         endpoint,
         grpc,
-        parseHeaders(config.find(LoggingConfig.OTLP_HEADERS).orElse(null), new ArrayList<>()),
+        OtlpConfig.headers(config, LoggingConfig.OTLP_HEADERS, null),
         config.get(LoggingConfig.OTLP_TIMEOUT),
         config.get(LoggingConfig.OTLP_COMPRESSION).equals("gzip"),
         config.get(LoggingConfig.OTLP_RETRY),
@@ -118,7 +113,7 @@ public record OtlpLogSettings(
               + " logging.exporter=otlp, or logging.console=true");
     }
     if (otlp) {
-      parseHeaders(config.find(LoggingConfig.OTLP_HEADERS).orElse(null), problems);
+      OtlpConfig.headers(config, LoggingConfig.OTLP_HEADERS, problems);
       if (config.get(LoggingConfig.OTLP_PROTOCOL).equals("grpc") && !grpcSenderAvailable()) {
         problems.add(
             LoggingConfig.OTLP_PROTOCOL.name()
@@ -146,43 +141,5 @@ public record OtlpLogSettings(
       names.add(name.toLowerCase(Locale.ROOT));
     }
     return names;
-  }
-
-  /**
-   * Parses {@code key=value,key=value} (values percent-decoded), as {@code
-   * OTEL_EXPORTER_OTLP_HEADERS}. Problems name the entry's position and key, never its value.
-   */
-  static Map<String, String> parseHeaders(@Nullable String raw, List<String> problems) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (raw == null || raw.isBlank()) {
-      return headers;
-    }
-    String[] entries = raw.split(",");
-    for (int i = 0; i < entries.length; i++) {
-      String entry = entries[i].trim();
-      if (entry.isEmpty()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      String key = eq < 0 ? "" : entry.substring(0, eq).trim();
-      if (eq <= 0 || key.isEmpty() || !key.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-        problems.add(
-            LoggingConfig.OTLP_HEADERS.name()
-                + " (or OTEL_EXPORTER_OTLP_LOGS_HEADERS, OTEL_EXPORTER_OTLP_HEADERS): entry "
-                + (i + 1)
-                + " is not a key=value pair with a valid header name (value not shown)");
-        continue;
-      }
-      try {
-        headers.put(key, URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            LoggingConfig.OTLP_HEADERS.name()
-                + ": the value of header '"
-                + key
-                + "' is badly percent-encoded (value not shown)");
-      }
-    }
-    return headers;
   }
 }

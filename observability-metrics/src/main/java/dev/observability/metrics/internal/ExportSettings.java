@@ -2,9 +2,8 @@ package dev.observability.metrics.internal;
 
 import dev.observability.CoreConfig;
 import dev.observability.ObservabilityConfig;
+import dev.observability.internal.OtlpConfig;
 import dev.observability.metrics.MetricsConfig;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the metrics module's meters go ({@code metrics.exporter}, {@code OTEL_METRICS_EXPORTER})
@@ -61,22 +59,19 @@ public record ExportSettings(
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     Set<String> exporters = exporters(config);
-    String metricsEndpoint = config.find(MetricsConfig.OTLP_METRICS_ENDPOINT).orElse(null);
-    String baseEndpoint = config.find(MetricsConfig.OTLP_ENDPOINT).orElse(null);
-    String url;
-    if (metricsEndpoint != null) {
-      url = metricsEndpoint.trim();
-    } else if (baseEndpoint != null) {
-      String base = baseEndpoint.trim();
-      url = (base.endsWith("/") ? base : base + "/") + "v1/metrics";
-    } else {
-      url = DEFAULT_ENDPOINT;
-    }
+    String url =
+        OtlpConfig.endpoint(
+            config,
+            MetricsConfig.OTLP_METRICS_ENDPOINT,
+            MetricsConfig.OTLP_ENDPOINT,
+            false,
+            "v1/metrics",
+            DEFAULT_ENDPOINT);
     return new ExportSettings(
         exporters.contains("prometheus"),
         exporters.contains("otlp"),
         url,
-        parseHeaders(config.find(MetricsConfig.OTLP_HEADERS).orElse(null), new ArrayList<>()),
+        OtlpConfig.headers(config, MetricsConfig.OTLP_HEADERS, null),
         config.get(MetricsConfig.OTLP_TIMEOUT),
         config.get(MetricsConfig.OTLP_COMPRESSION).equals("gzip"),
         config.get(MetricsConfig.OTLP_INTERVAL),
@@ -106,7 +101,7 @@ public record ExportSettings(
               + " metrics.server.port to -1");
     }
     if (exporters.contains("otlp")) {
-      parseHeaders(config.find(MetricsConfig.OTLP_HEADERS).orElse(null), problems);
+      OtlpConfig.headers(config, MetricsConfig.OTLP_HEADERS, problems);
       String protocol = config.get(MetricsConfig.OTLP_PROTOCOL);
       if (!protocol.equals("http/protobuf")) {
         problems.add(
@@ -129,43 +124,5 @@ public record ExportSettings(
       names.add(name.toLowerCase(Locale.ROOT));
     }
     return names;
-  }
-
-  /**
-   * Parses {@code key=value,key=value} (values percent-decoded), as {@code
-   * OTEL_EXPORTER_OTLP_HEADERS}. Problems name the entry's position and key, never its value.
-   */
-  static Map<String, String> parseHeaders(@Nullable String raw, List<String> problems) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (raw == null || raw.isBlank()) {
-      return headers;
-    }
-    String[] entries = raw.split(",");
-    for (int i = 0; i < entries.length; i++) {
-      String entry = entries[i].trim();
-      if (entry.isEmpty()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      String key = eq < 0 ? "" : entry.substring(0, eq).trim();
-      if (eq <= 0 || key.isEmpty() || !key.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-        problems.add(
-            MetricsConfig.OTLP_HEADERS.name()
-                + " (or OTEL_EXPORTER_OTLP_METRICS_HEADERS, OTEL_EXPORTER_OTLP_HEADERS): entry "
-                + (i + 1)
-                + " is not a key=value pair with a valid header name (value not shown)");
-        continue;
-      }
-      try {
-        headers.put(key, URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            MetricsConfig.OTLP_HEADERS.name()
-                + ": the value of header '"
-                + key
-                + "' is badly percent-encoded (value not shown)");
-      }
-    }
-    return headers;
   }
 }

@@ -2,10 +2,9 @@ package dev.observability.tracing.internal;
 
 import dev.observability.CoreConfig;
 import dev.observability.ObservabilityConfig;
+import dev.observability.internal.OtlpConfig;
 import dev.observability.tracing.TracingConfig;
 import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The tracing module's validated configuration, resolved once at start: which exporters, the final
@@ -110,22 +108,23 @@ public record TracingSettings(
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     boolean grpc = config.get(TracingConfig.OTLP_PROTOCOL).equals("grpc");
-    String tracesEndpoint = config.find(TracingConfig.OTLP_TRACES_ENDPOINT).orElse(null);
-    String baseEndpoint = config.find(TracingConfig.OTLP_ENDPOINT).orElse(null);
-    String endpoint;
-    if (tracesEndpoint != null) {
-      endpoint = tracesEndpoint.trim();
-    } else if (baseEndpoint != null) {
-      String base = baseEndpoint.trim();
-      endpoint = grpc ? base : (base.endsWith("/") ? base : base + "/") + "v1/traces";
-    } else {
-      endpoint = grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT;
-    }
+    String endpoint =
+        OtlpConfig.endpoint(
+            config,
+            TracingConfig.OTLP_TRACES_ENDPOINT,
+            TracingConfig.OTLP_ENDPOINT,
+            grpc,
+            "v1/traces",
+            grpc ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT);
     List<String> configured = exporterNames(config);
     boolean fromDefault = configured.isEmpty();
     List<String> exporters;
     if (fromDefault) {
-      exporters = tracesEndpoint != null || baseEndpoint != null ? List.of("otlp") : List.of();
+      // An endpoint given without an exporter choice means OTLP.
+      boolean endpointGiven =
+          config.find(TracingConfig.OTLP_TRACES_ENDPOINT).isPresent()
+              || config.find(TracingConfig.OTLP_ENDPOINT).isPresent();
+      exporters = endpointGiven ? List.of("otlp") : List.of();
     } else {
       exporters = new ArrayList<>(configured);
       exporters.remove("none");
@@ -135,7 +134,7 @@ public record TracingSettings(
         fromDefault,
         endpoint,
         grpc,
-        parseHeaders(config.find(TracingConfig.OTLP_HEADERS).orElse(null), new ArrayList<>()),
+        OtlpConfig.headers(config, TracingConfig.OTLP_HEADERS, null),
         config.get(TracingConfig.OTLP_TIMEOUT),
         config.get(TracingConfig.OTLP_COMPRESSION).equals("gzip"),
         config.get(TracingConfig.OTLP_RETRY),
@@ -166,14 +165,7 @@ public record TracingSettings(
    */
   public static List<String> problems(ObservabilityConfig config) {
     List<String> problems = new ArrayList<>();
-    List<String> headerProblems = new ArrayList<>();
-    parseHeaders(config.find(TracingConfig.OTLP_HEADERS).orElse(null), headerProblems);
-    for (String problem : headerProblems) {
-      problems.add(
-          config.problem(
-              TracingConfig.OTLP_HEADERS,
-              "must be comma-separated name=value pairs with percent-encoded values; " + problem));
-    }
+    OtlpConfig.headers(config, TracingConfig.OTLP_HEADERS, problems);
     List<String> exporters = exporterNames(config);
     if (exporters.contains("none") && exporters.size() > 1) {
       problems.add(
@@ -229,35 +221,5 @@ public record TracingSettings(
       names.add(name.toLowerCase(Locale.ROOT));
     }
     return List.copyOf(names);
-  }
-
-  /**
-   * Parses {@code key=value,key=value} (values percent-decoded), as {@code
-   * OTEL_EXPORTER_OTLP_HEADERS}. Problems name the entry's position and header name, never a value.
-   */
-  static Map<String, String> parseHeaders(@Nullable String raw, List<String> problems) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (raw == null || raw.isBlank()) {
-      return headers;
-    }
-    String[] entries = raw.split(",");
-    for (int i = 0; i < entries.length; i++) {
-      String entry = entries[i].trim();
-      if (entry.isEmpty()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      String key = eq < 0 ? "" : entry.substring(0, eq).trim();
-      if (eq <= 0 || key.isEmpty() || !key.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-        problems.add("entry " + (i + 1) + " is not a name=value pair with a valid header name");
-        continue;
-      }
-      try {
-        headers.put(key, URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        problems.add("the value of header '" + key + "' is badly percent-encoded");
-      }
-    }
-    return headers;
   }
 }
