@@ -499,8 +499,10 @@ class TailSamplingSpanProcessorTest {
         second.flushed().stream().map(SpanData::getTraceId).collect(Collectors.toSet());
     assertThat(keptByFirst).isEqualTo(keptBySecond).isEqualTo(expected);
     assertThat(first.flushed()).hasSize(2 * expected.size());
-    // 2,000 draws at 10%: 99.9% binomial interval is 200 +/- 44.
-    assertThat(expected.size()).isBetween(156, 244);
+    // Random ids: the bounds only guard against a ratio that keeps all or none (2,000 draws at
+    // 10% fall outside them with a probability below 1e-20; a 99.9% interval failed one run in a
+    // thousand by chance).
+    assertThat(expected.size()).isBetween(70, 420);
   }
 
   @Test
