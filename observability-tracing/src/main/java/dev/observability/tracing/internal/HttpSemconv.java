@@ -2,7 +2,9 @@ package dev.observability.tracing.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,9 +12,19 @@ import org.jspecify.annotations.Nullable;
  * 1.23): attribute keys, method normalisation and span names. Kept apart from the code that records
  * them.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe. Its only state is what it caches: boxed status codes and ports, and the names of
+ * the server spans of up to {@value #MAX_NAMED_ROUTES} routes.
  */
 public final class HttpSemconv {
+
+  /** Routes whose server span names are kept; route templates are few, so this bound is a guard. */
+  static final int MAX_NAMED_ROUTES = 1024;
+
+  /** The methods whose server span names are kept, by their index. */
+  private static final List<String> NAMED_METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  private static final ServerSpanNames SERVER_NAMES = new ServerSpanNames(MAX_NAMED_ROUTES);
 
   /** {@code http.request.method}. */
   public static final AttributeKey<String> HTTP_REQUEST_METHOD =
@@ -118,6 +130,49 @@ public final class HttpSemconv {
   public static String spanName(String normalisedMethod, @Nullable String target) {
     String method = OTHER_METHOD.equals(normalisedMethod) ? "HTTP" : normalisedMethod;
     return target == null || target.isEmpty() ? method : method + ' ' + target;
+  }
+
+  /**
+   * {@link #spanName} of a SERVER span, whose target is a route template: the name of a known
+   * method and route is built once and then reused, for at most {@value #MAX_NAMED_ROUTES} routes.
+   */
+  public static String serverSpanName(String normalisedMethod, @Nullable String route) {
+    return SERVER_NAMES.name(normalisedMethod, route);
+  }
+
+  /** Server span names by route and method, for a bounded number of routes. */
+  static final class ServerSpanNames {
+    private final int maxRoutes;
+    private final ConcurrentHashMap<String, String[]> names = new ConcurrentHashMap<>();
+
+    ServerSpanNames(int maxRoutes) {
+      this.maxRoutes = maxRoutes;
+    }
+
+    String name(String normalisedMethod, @Nullable String route) {
+      int method = NAMED_METHODS.indexOf(normalisedMethod);
+      if (method < 0 || route == null || route.isEmpty()) {
+        return spanName(normalisedMethod, route);
+      }
+      String[] byMethod = names.get(route);
+      if (byMethod == null) {
+        if (names.size() >= maxRoutes) {
+          return spanName(normalisedMethod, route);
+        }
+        byMethod = names.computeIfAbsent(route, r -> new String[NAMED_METHODS.size()]);
+      }
+      String name = byMethod[method];
+      if (name == null) {
+        // A benign race, as in boxed(): either thread's string will do.
+        name = spanName(normalisedMethod, route);
+        byMethod[method] = name;
+      }
+      return name;
+    }
+
+    int routes() {
+      return names.size();
+    }
   }
 
   /** The URI without user info and fragment, for {@code url.full}. */

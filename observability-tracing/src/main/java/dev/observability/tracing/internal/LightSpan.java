@@ -31,9 +31,10 @@ import org.jspecify.annotations.Nullable;
  * A span of the tracing module's handler, started by {@link LightTracer}: it records what the
  * OpenTelemetry SDK's span records, with the SDK's rules (attribute, event and link limits; the
  * last value of an attribute wins; no change after the end; a status set to OK is final; a
- * description only with ERROR), in one object with its attributes in two small arrays, and becomes
- * {@link SpanData} only when {@link #toSpanData()} is called, which the tail sampler does for kept
- * fragments only.
+ * description only with ERROR), in one object with its attributes in two small arrays (the keys'
+ * array shared by the spans of one kind while they set the same keys in the same order), and
+ * becomes {@link SpanData} only when {@link #toSpanData()} is called, which the tail sampler does
+ * for kept fragments only.
  *
  * <p>To code that finds it current ({@code Span.current()}) it is an ordinary recording span, also
  * a {@link ReadWriteSpan}. Thread-safe: every method may be called from any thread; after {@link
@@ -51,8 +52,16 @@ public final class LightSpan implements ReadWriteSpan {
 
   // Guarded by this.
   private String name;
+
+  /**
+   * The attribute keys: while {@link #sharedKeys}, a layout shared by every span of one kind (never
+   * written; the keys set so far are its first {@link #size}, in its order), else this span's own.
+   */
   private AttributeKey<?>[] keys;
-  private Object[] values;
+
+  /** The attribute values; empty until the first attribute is set. */
+  private Object[] values = NO_VALUES;
+
   private int size;
   private int totalAttributes;
   private @Nullable List<EventData> events;
@@ -73,7 +82,12 @@ public final class LightSpan implements ReadWriteSpan {
    */
   private byte outcome;
 
+  /** Whether {@link #keys} is the shared layout, to be copied before the first write it differs. */
+  private boolean sharedKeys;
+
   private static final SamplingPolicy[] POLICIES = SamplingPolicy.values();
+
+  private static final Object[] NO_VALUES = {};
 
   LightSpan(
       LightTracer tracer,
@@ -84,7 +98,7 @@ public final class LightSpan implements ReadWriteSpan {
       long anchorEpochNanos,
       long anchorNanoTime,
       long startEpochNanos,
-      int attributeCapacity) {
+      AttributeKey<?>[] layout) {
     this.tracer = tracer;
     this.context = context;
     this.parent = parent;
@@ -93,9 +107,8 @@ public final class LightSpan implements ReadWriteSpan {
     this.anchorEpochNanos = anchorEpochNanos;
     this.anchorNanoTime = anchorNanoTime;
     this.startEpochNanos = startEpochNanos;
-    int capacity = Math.max(2, attributeCapacity);
-    this.keys = new AttributeKey<?>[capacity];
-    this.values = new Object[capacity];
+    this.keys = layout;
+    this.sharedKeys = true;
   }
 
   long anchorEpochNanos() {
@@ -123,7 +136,7 @@ public final class LightSpan implements ReadWriteSpan {
     String keyName = key.getKey();
     for (int i = 0; i < size; i++) {
       if (keys[i].getKey().equals(keyName)) {
-        keys[i] = key;
+        setKey(i, key);
         values[i] = limited(value);
         return;
       }
@@ -133,15 +146,35 @@ public final class LightSpan implements ReadWriteSpan {
     if (size >= limits.getMaxNumberOfAttributes()) {
       return;
     }
-    if (size == keys.length) {
-      int grown =
-          Math.min(keys.length * 2, Math.max(keys.length, limits.getMaxNumberOfAttributes()));
-      keys = Arrays.copyOf(keys, Math.max(grown, size + 1));
-      values = Arrays.copyOf(values, keys.length);
+    if (size == values.length) {
+      int length;
+      if (size == 0) {
+        length = Math.max(2, keys.length);
+      } else {
+        int grown = Math.min(size * 2, Math.max(size, limits.getMaxNumberOfAttributes()));
+        length = Math.max(grown, size + 1);
+      }
+      values = Arrays.copyOf(values, length);
+      if (keys.length < length) {
+        keys = Arrays.copyOf(keys, length);
+        sharedKeys = false;
+      }
     }
-    keys[size] = key;
+    setKey(size, key);
     values[size] = limited(value);
     size++;
+  }
+
+  /** Stores {@code key} at {@code i}, copying the shared layout first when it holds another. */
+  private void setKey(int i, AttributeKey<?> key) {
+    if (sharedKeys) {
+      if (keys[i] == key) {
+        return;
+      }
+      keys = keys.clone();
+      sharedKeys = false;
+    }
+    keys[i] = key;
   }
 
   private Object limited(Object value) {

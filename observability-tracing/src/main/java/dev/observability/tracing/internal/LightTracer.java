@@ -1,5 +1,6 @@
 package dev.observability.tracing.internal;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -32,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  */
 public final class LightTracer {
+
+  /** Layouts of no key, by capacity: a span that sets no attribute allocates no array for them. */
+  private static final AttributeKey<?>[][] EMPTY_LAYOUTS = new AttributeKey<?>[17][];
+
+  static {
+    for (int i = 0; i < EMPTY_LAYOUTS.length; i++) {
+      EMPTY_LAYOUTS[i] = new AttributeKey<?>[i];
+    }
+  }
 
   private final Sampler sampler;
   private final IdGenerator ids;
@@ -78,6 +88,16 @@ public final class LightTracer {
    * @param attributeCapacity attributes expected; the span grows past it
    */
   public LightSpan start(String name, SpanKind kind, Context parent, int attributeCapacity) {
+    return start(name, kind, parent, layout(attributeCapacity));
+  }
+
+  /**
+   * As {@link #start(String, SpanKind, Context, int)}, for a span that usually sets the keys of
+   * {@code layout} in its order: it shares that array (never written) until it sets another key.
+   *
+   * @param layout the keys expected, in order; its length is the capacity expected
+   */
+  public LightSpan start(String name, SpanKind kind, Context parent, AttributeKey<?>[] layout) {
     Span parentSpan = Span.fromContext(parent);
     SpanContext parentContext = parentSpan.getSpanContext();
     String spanId = ids.generateSpanId();
@@ -125,7 +145,12 @@ public final class LightTracer {
         anchorEpochNanos,
         anchorNanoTime,
         startEpochNanos,
-        attributeCapacity);
+        layout);
+  }
+
+  private static AttributeKey<?>[] layout(int capacity) {
+    int n = Math.max(2, capacity);
+    return n < EMPTY_LAYOUTS.length ? EMPTY_LAYOUTS[n] : new AttributeKey<?>[n];
   }
 
   /** The epoch nanos now on a span's anchored clock. */

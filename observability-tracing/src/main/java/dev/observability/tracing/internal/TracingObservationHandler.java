@@ -58,6 +58,25 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
 
   private static final String TRACEPARENT = "traceparent";
 
+  /**
+   * The keys of a SERVER span in the order {@link #startServer} and {@link #onStop} set them for a
+   * routed request without a query that ends without an exception: such spans share this array.
+   */
+  private static final AttributeKey<?>[] SERVER_KEYS = {
+    HttpSemconv.HTTP_REQUEST_METHOD,
+    HttpSemconv.URL_PATH,
+    HttpSemconv.HTTP_ROUTE,
+    HttpSemconv.URL_SCHEME,
+    HttpSemconv.SERVER_ADDRESS,
+    HttpSemconv.SERVER_PORT,
+    HttpSemconv.CLIENT_ADDRESS,
+    HttpSemconv.USER_AGENT_ORIGINAL,
+    HttpSemconv.NETWORK_PROTOCOL_VERSION,
+    HttpSemconv.HTTP_RESPONSE_STATUS_CODE,
+    HttpSemconv.ERROR_TYPE,
+    HttpSemconv.ERROR_FINGERPRINT
+  };
+
   private static final TextMapGetter<HttpServerObservationContext> REQUEST_HEADERS =
       new TextMapGetter<>() {
         // keys() is left to its default: the W3C propagators read headers by name only.
@@ -180,7 +199,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     String route = request.route;
     LightSpan span =
         tracer
-            .start(HttpSemconv.spanName(method, route), SpanKind.SERVER, parent, 12)
+            .start(HttpSemconv.serverSpanName(method, route), SpanKind.SERVER, parent, SERVER_KEYS)
             .initAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
             .initAttribute(HttpSemconv.URL_PATH, http.getPath());
     if (!method.equals(original)) {
@@ -317,7 +336,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       String route = http.getRoute();
       if (changed(route, start.route)) {
         span.setAttribute(HttpSemconv.HTTP_ROUTE, route);
-        span.updateName(HttpSemconv.spanName(HttpSemconv.method(http.getMethod()), route));
+        span.updateName(HttpSemconv.serverSpanName(HttpSemconv.method(http.getMethod()), route));
       }
       setIfChanged(span, HttpSemconv.URL_SCHEME, http.getScheme(), start.scheme);
       setIfChanged(span, HttpSemconv.SERVER_ADDRESS, http.getServerAddress(), start.serverAddress);

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,6 +136,11 @@ class LightSpanEquivalenceTest {
   }
 
   private static Side light() {
+    return light(null);
+  }
+
+  /** The light side; with a layout, every span it starts shares that array of keys. */
+  private static Side light(AttributeKey<?> @Nullable [] layout) {
     ManualClock clock = new ManualClock();
     List<SpanData> ended = new ArrayList<>();
     LightTracer tracer =
@@ -150,7 +156,10 @@ class LightSpanEquivalenceTest {
       @Override
       @SuppressWarnings({"unchecked", "rawtypes"})
       public Span start(String name, SpanKind kind, Context parent, List<Object[]> attributes) {
-        LightSpan span = tracer.start(name, kind, parent, attributes.size());
+        LightSpan span =
+            layout == null
+                ? tracer.start(name, kind, parent, attributes.size())
+                : tracer.start(name, kind, parent, layout);
         for (Object[] attribute : attributes) {
           span.initAttribute((AttributeKey) attribute[0], attribute[1]);
         }
@@ -171,8 +180,11 @@ class LightSpanEquivalenceTest {
 
   /** Runs {@code script} on both sides and compares every exported span field by field. */
   private static void sameOnBothSides(BiFunction<Side, Context, Void> script) {
+    sameOnBothSides(light(), script);
+  }
+
+  private static void sameOnBothSides(Side light, BiFunction<Side, Context, Void> script) {
     Side sdk = sdk();
-    Side light = light();
     script.apply(sdk, Context.root());
     script.apply(light, Context.root());
     assertThat(light.ended()).hasSameSizeAs(sdk.ended()).isNotEmpty();
@@ -287,6 +299,62 @@ class LightSpanEquivalenceTest {
           server.end();
           return null;
         });
+  }
+
+  @Test
+  void sharedKeyLayout_followedLeftReplacedAndOutgrown_exportsTheSameDataAndStaysUnchanged() {
+    AttributeKey<?>[] layout = {
+      HttpSemconv.HTTP_REQUEST_METHOD,
+      HttpSemconv.URL_PATH,
+      HttpSemconv.HTTP_ROUTE,
+      AttributeKey.stringKey("kv"),
+      HttpSemconv.HTTP_RESPONSE_STATUS_CODE
+    };
+    AttributeKey<?>[] before = layout.clone();
+    sameOnBothSides(
+        light(layout),
+        (side, root) -> {
+          // The layout's keys in its order, and one replaced by the same key.
+          Span follows =
+              side.start(
+                  "follows",
+                  SpanKind.SERVER,
+                  root,
+                  List.of(
+                      new Object[] {HttpSemconv.HTTP_REQUEST_METHOD, "GET"},
+                      new Object[] {HttpSemconv.URL_PATH, "/a"}));
+          follows.setAttribute(HttpSemconv.HTTP_ROUTE, "/{x}");
+          follows.setAttribute(HttpSemconv.URL_PATH, "/b");
+          follows.end();
+          // Another key where the layout has the route: the span's own keys from there.
+          Span leaves =
+              side.start(
+                  "leaves",
+                  SpanKind.SERVER,
+                  root,
+                  List.of(
+                      new Object[] {HttpSemconv.HTTP_REQUEST_METHOD, "GET"},
+                      new Object[] {HttpSemconv.URL_QUERY, "q=1"}));
+          leaves.setAttribute(HttpSemconv.HTTP_ROUTE, "/{x}");
+          leaves.end();
+          // The same name with another type replaces the layout's key.
+          Span replaces = side.start("replaces", SpanKind.INTERNAL, root, List.of());
+          replaces.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, "PUT");
+          replaces.setAttribute(HttpSemconv.URL_PATH, "/c");
+          replaces.setAttribute(HttpSemconv.HTTP_ROUTE, "/{y}");
+          replaces.setAttribute(AttributeKey.stringKey("kv"), "first");
+          replaces.setAttribute(AttributeKey.longKey("kv"), 2L);
+          replaces.end();
+          // Past the layout's length, and a span that sets nothing.
+          Span outgrows = side.start("outgrows", SpanKind.INTERNAL, root, List.of());
+          for (int i = 0; i < 20; i++) {
+            outgrows.setAttribute(AttributeKey.stringKey("a" + i), "v" + i);
+          }
+          outgrows.end();
+          side.start("none", SpanKind.INTERNAL, root, List.of()).end();
+          return null;
+        });
+    assertThat(layout).containsExactly(before);
   }
 
   @Test
