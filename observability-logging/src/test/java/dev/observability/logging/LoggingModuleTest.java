@@ -227,6 +227,38 @@ class LoggingModuleTest {
   }
 
   @Test
+  void scopesNestedPastTheBound_restoreEveryLevelOnTheWayOut() {
+    obs = start(LogbackTestSupport.builder().start());
+    MDC.put("trace_id", "before");
+    // 300 levels, past the 256 whose previous values are saved: the levels past the bound set
+    // nothing and restore nothing, every level below it restores its parent's ids.
+    nest(0, 300);
+
+    assertThat(MDC.get("trace_id")).isEqualTo("before");
+    assertThat(MDC.get("span_id")).isNull();
+  }
+
+  private void nest(int level, int levels) {
+    if (level == levels) {
+      return;
+    }
+    String spanId = String.format("%016x", level + 1);
+    observation("level " + level, span(TRACE_A, spanId))
+        .observe(
+            () -> {
+              nest(level + 1, levels);
+              if (level < 256) {
+                assertThat(MDC.get("span_id")).as("level %d", level).isEqualTo(spanId);
+              }
+            });
+    if (level > 0 && level <= 256) {
+      assertThat(MDC.get("span_id"))
+          .as("after level %d", level)
+          .isEqualTo(String.format("%016x", level));
+    }
+  }
+
+  @Test
   void spanInsideAnObservation_withoutOneOfItsOwn_isTheSpanItsLinesName() {
     obs = start(LogbackTestSupport.builder().start());
     String innerSpan = "aaaaaaaaaaaaaaa9";

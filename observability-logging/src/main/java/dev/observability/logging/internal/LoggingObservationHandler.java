@@ -16,10 +16,9 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +62,12 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private final Logger access = LoggerFactory.getLogger(LogVolumeFilter.ACCESS_LOGGER);
   private final ch.qos.logback.classic.@Nullable Logger logbackAccess =
       access instanceof ch.qos.logback.classic.Logger logback ? logback : null;
-  // Per thread, the previous MDC values of each open scope and, past MAX_SCOPE_DEPTH, how many
-  // scopes were not saved. JDK types only: a container's thread that outlives a web application
-  // then keeps none of the application's classes (Tomcat reports such values at undeploy).
-  private final ThreadLocal<ArrayDeque<String[]>> scopes = new ThreadLocal<>();
-  private final ThreadLocal<int[]> unsaved = new ThreadLocal<>();
+  // Per thread, the previous MDC values of each open scope, three per scope, and past
+  // MAX_SCOPE_DEPTH how many scopes were not saved: {int[] {depth, unsaved}, String[] values}, so
+  // that a scope allocates nothing. JDK types only: a container's thread that outlives a web
+  // application then keeps none of the application's classes (Tomcat reports such values at
+  // undeploy).
+  private final ThreadLocal<Object[]> scopes = new ThreadLocal<>();
 
   /** Creates the handler, without {@code logging.debug-on-error}. */
   public LoggingObservationHandler(boolean accessLog, Scrubber scrubber) {
@@ -102,10 +102,10 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onScopeOpened(Observation.Context context) {
-    String[] previous = {
-      MDC.get(Fields.TRACE_ID), MDC.get(Fields.SPAN_ID), MDC.get(Fields.REQUEST_ID)
-    };
-    if (!push(previous)) {
+    String previousTraceId = MDC.get(Fields.TRACE_ID);
+    String previousSpanId = MDC.get(Fields.SPAN_ID);
+    String previousRequestId = MDC.get(Fields.REQUEST_ID);
+    if (!push(previousTraceId, previousSpanId, previousRequestId)) {
       return;
     }
     SpanContext span = storedSpan(context);
@@ -116,23 +116,42 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       }
     }
     if (span != null && span.isValid()) {
-      set(Fields.TRACE_ID, span.getTraceId(), previous[0]);
-      set(Fields.SPAN_ID, span.getSpanId(), previous[1]);
+      set(Fields.TRACE_ID, span.getTraceId(), previousTraceId);
+      set(Fields.SPAN_ID, span.getSpanId(), previousSpanId);
     }
     String requestId = requestId(context);
     if (requestId != null) {
-      set(Fields.REQUEST_ID, requestId, previous[2]);
+      set(Fields.REQUEST_ID, requestId, previousRequestId);
     }
   }
 
   @Override
   public void onScopeClosed(Observation.Context context) {
-    String[] previous = pop();
-    if (previous != null) {
-      set(Fields.TRACE_ID, previous[0], MDC.get(Fields.TRACE_ID));
-      set(Fields.SPAN_ID, previous[1], MDC.get(Fields.SPAN_ID));
-      set(Fields.REQUEST_ID, previous[2], MDC.get(Fields.REQUEST_ID));
+    Object[] frame = scopes.get();
+    if (frame == null) {
+      return;
     }
+    int[] counts = (int[]) frame[0];
+    if (counts[1] > 0) {
+      // A scope opened past the bound: nothing was saved for it.
+      counts[1]--;
+      return;
+    }
+    if (counts[0] == 0) {
+      return;
+    }
+    int depth = --counts[0];
+    String[] values = (String[]) frame[1];
+    int at = depth * 3;
+    String previousTraceId = values[at];
+    String previousSpanId = values[at + 1];
+    String previousRequestId = values[at + 2];
+    values[at] = null;
+    values[at + 1] = null;
+    values[at + 2] = null;
+    set(Fields.TRACE_ID, previousTraceId, MDC.get(Fields.TRACE_ID));
+    set(Fields.SPAN_ID, previousSpanId, MDC.get(Fields.SPAN_ID));
+    set(Fields.REQUEST_ID, previousRequestId, MDC.get(Fields.REQUEST_ID));
   }
 
   @Override
@@ -288,9 +307,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     MDCAdapter adapter = MDC.getMDCAdapter();
     Map<String, String> map;
     if (adapter instanceof LogbackMDCAdapter logback) {
-      // The request's scope usually left the MDC empty: no copy of an empty map then.
-      Set<String> keys = logback.getKeys();
-      map = keys == null || keys.isEmpty() ? null : logback.getPropertyMap();
+      // Logback's read-only view, copied only when the MDC changed since it was last taken.
+      map = logback.getPropertyMap();
     } else {
       map = adapter == null ? null : adapter.getCopyOfContextMap();
     }
@@ -352,38 +370,29 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   }
 
   /** Saves the previous MDC values of a scope; false past the bound (the scope is counted). */
-  private boolean push(String[] previous) {
-    ArrayDeque<String[]> saved = scopes.get();
-    if (saved == null) {
-      saved = new ArrayDeque<>();
-      scopes.set(saved);
+  private boolean push(
+      @Nullable String traceId, @Nullable String spanId, @Nullable String requestId) {
+    Object[] frame = scopes.get();
+    if (frame == null) {
+      frame = new Object[] {new int[2], new String[3 * 4]};
+      scopes.set(frame);
     }
-    if (saved.size() >= MAX_SCOPE_DEPTH) {
-      int[] count = unsaved.get();
-      if (count == null) {
-        count = new int[1];
-        unsaved.set(count);
-      }
-      count[0]++;
+    int[] counts = (int[]) frame[0];
+    int depth = counts[0];
+    if (depth >= MAX_SCOPE_DEPTH) {
+      counts[1]++;
       return false;
     }
-    saved.push(previous);
+    String[] values = (String[]) frame[1];
+    int at = depth * 3;
+    if (at + 3 > values.length) {
+      values = Arrays.copyOf(values, Math.min(values.length * 2, 3 * MAX_SCOPE_DEPTH));
+      frame[1] = values;
+    }
+    values[at] = traceId;
+    values[at + 1] = spanId;
+    values[at + 2] = requestId;
+    counts[0] = depth + 1;
     return true;
-  }
-
-  /** The previous MDC values of the scope closing, or null when it was not saved. */
-  private String @Nullable [] pop() {
-    ArrayDeque<String[]> saved = scopes.get();
-    if (saved == null) {
-      return null;
-    }
-    if (saved.size() >= MAX_SCOPE_DEPTH) {
-      int[] count = unsaved.get();
-      if (count != null && count[0] > 0) {
-        count[0]--;
-        return null;
-      }
-    }
-    return saved.poll();
   }
 }
