@@ -208,12 +208,32 @@ class ObservabilityFilterTest {
     assertThat(stopped.status()).isEqualTo(200);
     assertThat(stopped.error()).isNull();
     assertThat(stopped.scopeOpenAtStop()).isFalse();
+    assertThat(stopped.protocolVersion()).isEqualTo("1.1");
     assertThat(recording.events)
         .containsExactly(
             "start /api/users/42",
             "open /api/users/42",
             "close /api/users/42",
             "stop /api/users/42");
+  }
+
+  @Test
+  void protocolVersion_ofAnHttp10Request_isThePartAfterTheSlash() throws Exception {
+    Observability o = start(Map.of());
+    serve(ObservabilityFilter.builder().observability(o).build());
+
+    String raw;
+    try (Socket socket = new Socket("127.0.0.1", server.port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /api/users/7 HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    // Jetty answers with its own version; the request was HTTP/1.0.
+    assertThat(raw).startsWith("HTTP/1.1 200");
+
+    assertThat(only().protocolVersion()).isEqualTo("1.0");
   }
 
   @Test

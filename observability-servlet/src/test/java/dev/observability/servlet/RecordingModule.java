@@ -33,7 +33,8 @@ final class RecordingModule implements ObservabilityModule {
       @Nullable String tracestateHeader,
       @Nullable String baggageHeader,
       boolean scopeOpenAtStop,
-      String thread) {}
+      String thread,
+      @Nullable String protocolVersion) {}
 
   final List<Stopped> stopped = new CopyOnWriteArrayList<>();
   final List<String> events = new CopyOnWriteArrayList<>();
@@ -122,7 +123,8 @@ final class RecordingModule implements ObservabilityModule {
               context.getRequestHeader("tracestate"),
               context.getRequestHeader("baggage"),
               scopeOpen,
-              Thread.currentThread().getName()));
+              Thread.currentThread().getName(),
+              context.getProtocolVersion()));
       events.add("stop " + context.getPath());
       // As the tracing module does when it keeps a failing request's trace: written at the end.
       context.setResponseHeader(
