@@ -1,19 +1,22 @@
 package dev.observability.internal;
 
+import dev.observability.HttpServerObservationContext;
 import io.micrometer.observation.Observation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link Observation.Context} that keeps its first eight entries ({@link #put}, {@link
- * #computeIfAbsent}) in one small array instead of Micrometer's concurrent hash map, whose table
- * and nodes the modules' handlers would otherwise allocate on every observation (each handler keeps
- * one or two entries of state per observation). Further entries go to the map. Behaves as the map
- * does: null values are refused, {@code computeIfAbsent} inserts nothing for a null result, and
- * every method is safe from any thread (reads take no lock; writes are serialised on the context).
+ * #computeIfAbsent}) in one small array (room for four at first, for eight in a request's context)
+ * instead of Micrometer's concurrent hash map, whose table and nodes the modules' handlers would
+ * otherwise allocate on every observation (each handler keeps one or two entries of state per
+ * observation). Further entries go to the map. Behaves as the map does: null values are refused,
+ * {@code computeIfAbsent} inserts nothing for a null result, and every method is safe from any
+ * thread (reads take no lock; writes are serialised on the context).
  *
  * <p>The base of the SDK's contexts ({@code HttpServerObservationContext}, {@code
  * HttpClientObservationContext}, {@code MethodObservationContext}) and of those {@code
@@ -22,6 +25,13 @@ import org.jspecify.annotations.Nullable;
 public class CompactContext extends Observation.Context {
 
   private static final int SLOTS = 8;
+
+  /**
+   * Slots of the first array: four for most contexts (an observation inside a request holds two or
+   * three entries), all eight for a request's, which holds more; the array grows once, to eight.
+   */
+  private static final int FIRST_SLOTS = 4;
+
   private static final Object REMOVED = new Object();
   private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -37,9 +47,13 @@ public class CompactContext extends Observation.Context {
   /** Creates an empty context. */
   public CompactContext() {}
 
-  /** The slot of {@code key} in {@code e} among the first {@code n}, or -1. */
+  /**
+   * The slot of {@code key} in {@code e} among the first {@code n}, or -1. A reader may pair the
+   * array from before a growth with the count after it: only the slots that array has are read.
+   */
   private static int slotOf(Object[] e, int n, Object key) {
-    for (int i = 0; i < n; i++) {
+    int slots = Math.min(n, e.length >> 1);
+    for (int i = 0; i < slots; i++) {
       Object k = e[i << 1];
       if (k == key || k.equals(key)) {
         return i;
@@ -96,7 +110,11 @@ public class CompactContext extends Observation.Context {
       return false;
     }
     if (e == null) {
-      e = new Object[SLOTS << 1];
+      e = new Object[(this instanceof HttpServerObservationContext ? SLOTS : FIRST_SLOTS) << 1];
+      entries = e;
+    } else if (n << 1 == e.length) {
+      // Copied whole, then published: a reader sees either array with the same first entries.
+      e = Arrays.copyOf(e, SLOTS << 1);
       entries = e;
     }
     e[n << 1] = key;
@@ -196,7 +214,7 @@ public class CompactContext extends Observation.Context {
   public String toString() {
     StringBuilder text = new StringBuilder(super.toString());
     Object[] e = entries;
-    int n = count;
+    int n = e == null ? 0 : Math.min(count, e.length >> 1);
     text.append(", entries=[");
     boolean first = true;
     for (int i = 0; e != null && i < n; i++) {

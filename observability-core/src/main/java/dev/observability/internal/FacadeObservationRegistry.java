@@ -83,12 +83,9 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
   void pop(DirectFrame frame) {
     DirectFrame top = frames.get();
     if (top == frame) {
-      DirectFrame previous = frame.previousFrame();
-      if (previous == null) {
-        frames.remove();
-      } else {
-        frames.set(previous);
-      }
+      // Set to null rather than removed when the last one ends: the thread's entry is kept, so the
+      // next request's scope allocates none (a null value holds no class of the application).
+      frames.set(frame.previousFrame());
       return;
     }
     DirectFrame current = top;

@@ -70,6 +70,52 @@ class CompactContextTest {
   }
 
   @Test
+  void readersWhileTheArrayGrows_seeEveryEntryPutBeforeAndNeverFail() throws Exception {
+    for (int round = 0; round < 500; round++) {
+      CompactContext context = new CompactContext();
+      context.put("k0", "v0");
+      AtomicInteger wrong = new AtomicInteger();
+      AtomicInteger failed = new AtomicInteger();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Thread reader =
+            new Thread(
+                () -> {
+                  try {
+                    go.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < 200; i++) {
+                      if (!"v0".equals(context.get("k0")) || !context.containsKey("k0")) {
+                        wrong.incrementAndGet();
+                      }
+                      context.get("k" + (i % 12));
+                      context.toString();
+                    }
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+        readers.add(reader);
+        reader.start();
+      }
+      go.countDown();
+      for (int i = 1; i < 12; i++) {
+        context.put("k" + i, "v" + i);
+      }
+      for (Thread reader : readers) {
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+      }
+      assertThat(failed.get()).isZero();
+      assertThat(wrong.get()).isZero();
+      for (int i = 0; i < 12; i++) {
+        assertThat(context.<String>get("k" + i)).isEqualTo("v" + i);
+      }
+    }
+  }
+
+  @Test
   void concurrentWriters_everyEntryVisibleToEveryReader() throws Exception {
     for (int round = 0; round < 200; round++) {
       CompactContext context = new CompactContext();
