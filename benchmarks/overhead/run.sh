@@ -96,6 +96,7 @@ STAMP=$(date -u +%Y%m%d-%H%M%S)${LABEL:+-$LABEL}
 RUN_DIR=$WORK/run-$STAMP
 RESULTS=$WORK/results-$STAMP.md
 TSV=$RUN_DIR/runs.tsv
+THREADS_TSV=$RUN_DIR/threads.tsv
 
 # The app must see only the configuration this script gives it.
 while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(OTEL|OBSERVABILITY|SENTRY)_' || true)
@@ -296,6 +297,41 @@ wrk_of() { # FILE KEY
   grep '^WRK ' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'
 }
 
+threads_snapshot() { # PID: "tid<TAB>name<TAB>ticks" per thread of the process (user + system)
+  local t stat comm
+  local -a f
+  for t in /proc/"$1"/task/*; do
+    { read -r stat <"$t/stat" && read -r comm <"$t/comm"; } 2>/dev/null || continue
+    # After the name: state is field 3 of stat, utime and stime are fields 14 and 15.
+    read -r -a f <<<"${stat##*) }"
+    printf '%s\t%s\t%s\n' "${t##*/}" "$comm" $((f[11] + f[12]))
+  done
+}
+
+# Groups of the app's threads, by name: the request threads (Jetty's pool), the JIT compilers,
+# the garbage collector and the VM's own threads, and everything else (the SDK's or the agent's
+# background threads: exporters, the batching appender, HTTP clients, Sentry).
+thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND -> rows of threads.tsv
+  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" \
+    -v hz="$(getconf CLK_TCK)" '
+    function group(name) {
+      if (name ~ /^qtp/) return "request"
+      if (name ~ /^C[12] CompilerThre/) return "jit"
+      if (name ~ /^(GC Thread|G1 |VM Thread)/) return "gc"
+      if (name ~ /^(VM Periodic|Sweeper|Signal Dispatch|Service Thread|Notification|Reference Handl|Finalizer|Common-Cleaner|Monitor Deflati|Attach Listener)/) return "jvm"
+      return "background"
+    }
+    NR == FNR { before[$1] = $3; next }
+    { used[group($2)] += $3 - ($1 in before ? before[$1] : 0) }
+    END {
+      split("request background jit gc jvm", order, " ")
+      for (i = 1; i <= 5; i++) {
+        g = order[i]
+        printf "%s\t%s\t%s\t%s\t%.2f\n", label, setup, round, g, (req > 0 ? used[g] * 1e6 / hz / req : 0)
+      }
+    }' "$1" "$2"
+}
+
 probe_health() { # SECONDS OUTFILE: GET /health/ready once a second, "status ms" per line
   local end=$((SECONDS + $1)) t0 status
   while ((SECONDS < end)); do
@@ -369,7 +405,9 @@ run_one() { # KIND(setup|fault) NAME ROUND
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
   fi
+  threads_snapshot "$pid" >"$base.threads-0.txt"
   run_wrk "$CONNECTIONS" "$WRK_THREADS" "$duration" "$base.wrk.txt"
+  threads_snapshot "$pid" >"$base.threads-1.txt"
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.stop name=overhead >/dev/null
   fi
@@ -454,6 +492,8 @@ run_one() { # KIND(setup|fault) NAME ROUND
         sprintf("%.0f", spans / served * 1000), sprintf("%.0f", total > 0 ? logb / total : 0),
         hok, h503, hother, p[1], p[2] - p[1], p[3] - p[2], p[4] - p[3], startup - p[4]
     }' >>"$TSV"
+  thread_groups "$base.threads-0.txt" "$base.threads-1.txt" "$(wrk_of "$base.wrk.txt" requests)" \
+    "$label" "$name" "$round" >>"$THREADS_TSV"
   log "run $label: $(tail -n 1 "$TSV" | cut -f4-8 | tr '\t' ' ') (req/s p50 p99 light-p50 light-p99 ms)"
 }
 
@@ -515,6 +555,33 @@ ELAPSED=$((SECONDS - START_SECONDS))
       echo "- $what: $(grep -E '^observability_' "$f" | awk '$NF + 0 != 0 { printf "%s`%s %s`", sep, $1, $NF; sep = ", " }' || true)"
     done
   fi
+  echo
+  echo "## CPU µs per request by thread group (median over rounds)"
+  echo
+  echo "From each thread's user and system time in \`/proc\` over the measured window (16 connections),"
+  echo "divided by the requests \`wrk\` completed: request = Jetty's pool, background = the SDK's or the"
+  echo "agent's own threads (exporters, appender, HTTP clients), jit = C1 and C2, gc = the collector and"
+  echo "the VM thread, jvm = the VM's other threads."
+  echo
+  awk -F'\t' -v setups="$SETUPS" '
+    { v[$2, $4] = v[$2, $4] " " $5 }
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }
+    END {
+      print "| set-up | request | background | jit | gc | jvm | all |"
+      print "|---|---:|---:|---:|---:|---:|---:|"
+      n = split(setups, s, " ")
+      split("request background jit gc jvm", g, " ")
+      for (i = 1; i <= n; i++) {
+        if (!((s[i], "request") in v)) continue
+        line = "| " s[i]; all = 0
+        for (k = 1; k <= 5; k++) { m = median(v[s[i], g[k]]); all += m; line = line sprintf(" | %.1f", m) }
+        print line sprintf(" | %.1f |", all)
+      }
+    }' "$THREADS_TSV"
   echo
   echo "## Every run"
   echo
