@@ -8,7 +8,7 @@
 # bytes allocated) per request by owner in (a) and (b), and the difference.
 #
 # Needs what run.sh needs, plus jcmd (JDK) and unzip. Linux x64 only. Settings (environment):
-#   WARMUP=45 DURATION=20 CONNECTIONS=16   seconds of warm-up and of the profiled window, wrk
+#   WARMUP=90 DURATION=20 CONNECTIONS=16   seconds of warm-up and of the profiled window, wrk
 #                                          connections
 #   EVENT=cpu                              cpu, or alloc for allocated bytes
 #   INTERVAL=1ms                           CPU sampling interval (EVENT=cpu)
@@ -28,7 +28,7 @@ export LC_ALL=C
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$HERE/work}
-WARMUP=${WARMUP:-45}
+WARMUP=${WARMUP:-90}
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 EVENT=${EVENT:-cpu}

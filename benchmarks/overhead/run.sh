@@ -30,9 +30,9 @@
 # Needs a JDK (17+, with jcmd for the profile), Maven, wrk (Debian package `wrk`) and, to pin,
 # taskset (util-linux). Uses only loopback. Every process it starts is stopped on exit. Settings
 # are environment variables:
-#   WARMUP=45 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds (on one
-#                                          core the JIT compilers need about 30 s to settle: the
-#                                          measured window must not include them)
+#   WARMUP=90 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds (on one
+#                                          saturated core C2 compiles the SDK set-up's code for
+#                                          about 80 s: the measured window must not include it)
 #   SETTLE=10                              seconds of load after the full GC that records the heap
 #                                          before the window, not measured either
 #   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
@@ -61,7 +61,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$HERE/work}
 
-WARMUP=${WARMUP:-45}
+WARMUP=${WARMUP:-90}
 SETTLE=${SETTLE:-10}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-3}
