@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -222,14 +221,7 @@ class ObservabilityFilterTest {
     Observability o = start(Map.of());
     serve(ObservabilityFilter.builder().observability(o).build());
 
-    String raw;
-    try (Socket socket = new Socket("127.0.0.1", server.port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write("GET /api/users/7 HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
+    String raw = rawRequest("GET /api/users/7 HTTP/1.0\r\n\r\n");
     // Jetty answers with its own version; the request was HTTP/1.0.
     assertThat(raw).startsWith("HTTP/1.1 200");
 
@@ -401,19 +393,11 @@ class ObservabilityFilterTest {
     Observability o = start(Map.of());
     serve(ObservabilityFilter.builder().observability(o).build());
 
-    String raw;
-    try (Socket socket = new Socket("127.0.0.1", server.port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET /api/ping HTTP/1.1\r\nHost: localhost\r\n"
-                  + "X-Request-ID: abc\rSet-Cookie: evil=1\r\n"
-                  + "Connection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
+    String raw =
+        rawRequest(
+            "GET /api/ping HTTP/1.1\r\nHost: localhost\r\n"
+                + "X-Request-ID: abc\rSet-Cookie: evil=1\r\n"
+                + "Connection: close\r\n\r\n");
 
     assertThat(raw).doesNotContain("evil").doesNotContain("X-Request-ID: abc");
     for (RecordingModule.Stopped stopped : recording.stopped) {
@@ -429,10 +413,15 @@ class ObservabilityFilterTest {
       request.append(line).append("\r\n");
     }
     request.append("Connection: close\r\n\r\n");
+    return rawRequest(request.toString());
+  }
+
+  /** Sends {@code request} as it is over a raw socket and reads the whole response. */
+  private String rawRequest(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
