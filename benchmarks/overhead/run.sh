@@ -20,7 +20,9 @@
 #        logstash-logback-encoder (the app's line and an access line written by a servlet filter
 #        with StructuredArguments), and the same errors sent with Sentry.captureException
 # and, to find what dominates (b), optional set-ups: b-without-<module> (logging, metrics,
-# tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED) and b-no-access-log.
+# tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED), b-no-access-log, and
+# b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
+# has not either: what those once-a-second requests cost (b) on its one core).
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
 #   otlp-hang     OTLP endpoint accepts connections and never answers
@@ -264,7 +266,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
          OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 "OTEL_EXPORTER_PROMETHEUS_PORT=$PROM_PORT"
          OTEL_LOGS_EXPORTER=none)
        APP_ARGS+=(--mode peer --error-every "$ERROR_EVERY" --sentry-dsn "$dsn") ;;
-    b | b0 | b-profile | b-no-access-log | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
+    b | b0 | b-profile | b-no-access-log | b-unscraped | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
@@ -332,28 +334,8 @@ thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND ->
     }' "$1" "$2"
 }
 
-probe_health() { # SECONDS OUTFILE: GET /health/ready once a second, "status ms" per line
-  local end=$((SECONDS + $1)) t0 status
-  while ((SECONDS < end)); do
-    t0=$(now_us)
-    if http_get "$APP_PORT" /health/ready 10 >/dev/null; then status=$HTTP_STATUS; else status=timeout; fi
-    echo "$status $((($(now_us) - t0) / 1000))" >>"$2"
-    sleep 1
-  done
-}
-
-scrape_metrics() { # SECONDS PORT OUTFILE: GET /metrics once a second, as a scraper would
-  local end=$((SECONDS + $1)) ok=0 failed=0
-  while ((SECONDS < end)); do
-    if http_get "$2" /metrics 10 >/dev/null && [[ $HTTP_STATUS == 200 ]]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
-    sleep 1
-  done
-  echo "scrapes_ok $ok" >"$3"
-  echo "scrapes_failed $failed" >>"$3"
-}
-
 run_one() { # KIND(setup|fault) NAME ROUND
-  local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid="" probe_pid=""
+  local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid=""
   local base=$RUN_DIR/$label duration=$DURATION
   if [[ $kind == fault ]]; then duration=$FAULT_DURATION; fi
   configure "$name"
@@ -381,6 +363,24 @@ run_one() { # KIND(setup|fault) NAME ROUND
   t1=$(now_us)
   local startup_ms=$(((t1 - t0) / 1000))
 
+  # The scraper and the readiness probe: one long-lived process beside wrk on the load CPU, from
+  # start-up to the end of the run, as Prometheus and an orchestrator would (see Prober): the
+  # warm-up warms the scrape too. Only the lines of the window are counted.
+  local probes=() prober_pid=""
+  if [[ $name != a && $name != c && $name != c10 && $name != d && $name != b-without-health && $name != b-unscraped ]]; then
+    probes+=(--probe "http://127.0.0.1:$APP_PORT/health/ready" "$base.health.txt")
+  fi
+  case $name in
+    a | c | c10 | b-unscraped) ;;
+    d) probes+=(--scrape "http://127.0.0.1:$PROM_PORT/metrics" "$base.scrapes.txt") ;;
+    *) probes+=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt") ;;
+  esac
+  if ((${#probes[@]} > 0)); then
+    "${PIN_LOAD[@]}" java -Xmx64m -XX:TieredStopAtLevel=1 -cp "$JAR" "$PKG.Prober" \
+      "${probes[@]}" >"$base.prober.log" 2>&1 &
+    prober_pid=$!
+    PIDS+=("$prober_pid")
+  fi
   run_wrk "$CONNECTIONS" "$WRK_THREADS" "$WARMUP" "$base.wrk-warmup.txt"
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"
   # The full GC just taken slows the seconds after it (bare: 69k -> 64k req/s over the next 10 s);
@@ -390,36 +390,21 @@ run_one() { # KIND(setup|fault) NAME ROUND
   fi
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
-  if [[ $name != a && $name != c && $name != c10 && $name != d && $name != b-without-health ]]; then
-    probe_health "$duration" "$base.health.txt" &
-    probe_pid=$!
-    PIDS+=("$probe_pid")
-  fi
-  local scrape_pid=""
-  case $name in
-    a | c | c10) ;;
-    d) scrape_metrics "$duration" "$PROM_PORT" "$base.scrapes.txt" & scrape_pid=$! ;;
-    *) scrape_metrics "$duration" "$APP_PORT" "$base.scrapes.txt" & scrape_pid=$! ;;
-  esac
-  if [[ -n $scrape_pid ]]; then PIDS+=("$scrape_pid"); fi
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
   fi
   threads_snapshot "$pid" >"$base.threads-0.txt"
+  local window_start_ms=$(($(now_us) / 1000))
   run_wrk "$CONNECTIONS" "$WRK_THREADS" "$duration" "$base.wrk.txt"
+  local window_end_ms=$(($(now_us) / 1000))
   threads_snapshot "$pid" >"$base.threads-1.txt"
   if [[ $kind == profile ]]; then
     jcmd "$pid" JFR.stop name=overhead >/dev/null
   fi
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-1.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-1.txt" || die "sink stats failed"
-  if [[ -n $probe_pid ]]; then
-    wait "$probe_pid" || true
-    stop_pid "$probe_pid"
-  fi
-  if [[ -n $scrape_pid ]]; then
-    wait "$scrape_pid" || true
-    stop_pid "$scrape_pid"
+  if [[ -n $prober_pid ]]; then
+    stop_pid "$prober_pid"
   fi
   if [[ $name != a && $name != c && $name != c10 && $name != d ]]; then
     http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed"
@@ -465,9 +450,11 @@ run_one() { # KIND(setup|fault) NAME ROUND
   non2xx=$(wrk_of "$base.wrk.txt" non2xx)
   sock=$(($(wrk_of "$base.wrk.txt" connect_errors) + $(wrk_of "$base.wrk.txt" read_errors) + $(wrk_of "$base.wrk.txt" write_errors) + $(wrk_of "$base.wrk.txt" timeouts)))
   if [[ -f $base.health.txt ]]; then
-    health_ok=$(awk '$1 == 200' "$base.health.txt" | wc -l)
-    health_503=$(awk '$1 == 503' "$base.health.txt" | wc -l)
-    health_other=$(awk '$1 != 200 && $1 != 503' "$base.health.txt" | wc -l)
+    # "<epoch ms> <status> <ms>" per probe; those of the window count.
+    local window=(-v s="$window_start_ms" -v e="$window_end_ms")
+    health_ok=$(awk "${window[@]}" '$1 >= s && $1 <= e && $2 == 200' "$base.health.txt" | wc -l)
+    health_503=$(awk "${window[@]}" '$1 >= s && $1 <= e && $2 == 503' "$base.health.txt" | wc -l)
+    health_other=$(awk "${window[@]}" '$1 >= s && $1 <= e && $2 != 200 && $2 != 503' "$base.health.txt" | wc -l)
   fi
   awk -v OFS='\t' \
     -v label="$label" -v setup="$name" -v round="$round" \
