@@ -366,14 +366,12 @@ run_one() { # KIND(setup|fault) NAME ROUND
   # The scraper and the readiness probe: one long-lived process beside wrk on the load CPU, from
   # start-up to the end of the run, as Prometheus and an orchestrator would (see Prober): the
   # warm-up warms the scrape too. Only the lines of the window are counted.
-  local probes=() prober_pid=""
-  if [[ $name != a && $name != c && $name != c10 && $name != d && $name != b-without-health && $name != b-unscraped ]]; then
-    probes+=(--probe "http://127.0.0.1:$APP_PORT/health/ready" "$base.health.txt")
-  fi
+  local probes=() prober_pid="" scrape=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt")
   case $name in
     a | c | c10 | b-unscraped) ;;
-    d) probes+=(--scrape "http://127.0.0.1:$PROM_PORT/metrics" "$base.scrapes.txt") ;;
-    *) probes+=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt") ;;
+    d) probes=(--scrape "http://127.0.0.1:$PROM_PORT/metrics" "$base.scrapes.txt") ;;
+    b-without-health) probes=("${scrape[@]}") ;;
+    *) probes=("${scrape[@]}" --probe "http://127.0.0.1:$APP_PORT/health/ready" "$base.health.txt") ;;
   esac
   if ((${#probes[@]} > 0)); then
     "${PIN_LOAD[@]}" java -Xmx64m -XX:TieredStopAtLevel=1 -cp "$JAR" "$PKG.Prober" \

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Flags, each repeatable: {@code --scrape URL FILE} and {@code --probe URL FILE} GET {@code URL}
  * once a second, read and drop the body, and append {@code <epoch ms> <status> <ms>} to {@code
  * FILE} per request: the status code, {@code timeout} (no answer within 10 s) or {@code 000} (no
- * connection). {@code --seconds S} stops after {@code S} seconds (default: when stopped).
+ * connection).
  */
 public final class Prober {
 
@@ -40,35 +40,30 @@ public final class Prober {
   private Prober() {}
 
   /**
-   * Probes as the flags say, then exits.
+   * Probes as the flags say until the process is stopped.
    *
    * @param args see the class description
    */
   public static void main(String[] args) throws Exception {
-    double seconds = Double.POSITIVE_INFINITY;
     List<URI> uris = new ArrayList<>();
     List<Path> outs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--scrape", "--probe" -> {
           uris.add(URI.create(args[++i]));
           outs.add(Path.of(args[++i]));
         }
         default -> {
-          System.err.println("usage: Prober [--seconds S] [--scrape URL FILE] [--probe URL FILE]");
+          System.err.println("usage: Prober [--scrape URL FILE] [--probe URL FILE]");
           System.exit(2);
         }
       }
     }
-    // Compared by difference, as System.nanoTime() values must be; 2^62 ns is 146 years.
-    long span = Double.isInfinite(seconds) ? 1L << 62 : Math.round(seconds * 1e9);
-    long deadline = System.nanoTime() + span;
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < uris.size(); i++) {
       URI uri = uris.get(i);
       Path out = outs.get(i);
-      Thread thread = new Thread(() -> probe(uri, out, deadline), "prober-" + i);
+      Thread thread = new Thread(() -> probe(uri, out), "prober-" + i);
       threads.add(thread);
       thread.start();
     }
@@ -77,14 +72,16 @@ public final class Prober {
     }
   }
 
-  private static void probe(URI uri, Path out, long deadline) {
-    for (long next = System.nanoTime(); next - deadline < 0; next += 1_000_000_000L) {
+  private static void probe(URI uri, Path out) {
+    for (long next = System.nanoTime();
+        !Thread.currentThread().isInterrupted();
+        next += 1_000_000_000L) {
       long at = System.currentTimeMillis();
       long begin = System.nanoTime();
       String status = get(uri);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
       append(out, at + " " + status + " " + millis);
-      sleepUntil(next + 1_000_000_000L, deadline);
+      sleepUntil(next + 1_000_000_000L);
     }
   }
 
@@ -113,8 +110,8 @@ public final class Prober {
     }
   }
 
-  private static void sleepUntil(long when, long deadline) {
-    long wait = Math.min(when, deadline) - System.nanoTime();
+  private static void sleepUntil(long when) {
+    long wait = when - System.nanoTime();
     if (wait > 0) {
       try {
         TimeUnit.NANOSECONDS.sleep(wait);
