@@ -9,6 +9,7 @@ import dev.observability.internal.InternalErrors;
 import dev.observability.servlet.internal.AsyncCompletion;
 import dev.observability.servlet.internal.FilterSettings;
 import dev.observability.servlet.internal.PathPatterns;
+import dev.observability.servlet.internal.RequestHeaders;
 import dev.observability.servlet.internal.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.observation.Observation;
@@ -24,7 +25,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -211,13 +211,11 @@ public final class ObservabilityFilter implements Filter {
       String contextPath,
       String pathInContext) {
     FilterSettings settings = rt.settings;
+    RequestHeaders headers = new RequestHeaders(request);
     HttpServerObservationContext context =
         new HttpServerObservationContext(
-            request.getMethod(),
-            uri,
-            request.getQueryString(),
-            new dev.observability.servlet.internal.RequestHeaders(request));
-    context.setRequestHeaderNames(() -> Collections.list(request.getHeaderNames()));
+            request.getMethod(), uri, request.getQueryString(), headers);
+    context.setRequestHeaderNames(headers);
     context.setResponseHeaders(observed);
 
     String inbound = request.getHeader(FilterSettings.REQUEST_ID_HEADER);
@@ -286,8 +284,20 @@ public final class ObservabilityFilter implements Filter {
     if (protocol == null) {
       return null;
     }
-    int slash = protocol.indexOf('/');
-    return slash >= 0 ? protocol.substring(slash + 1) : protocol;
+    // The container's own constants: answered without a new string per request.
+    switch (protocol) {
+      case "HTTP/1.1":
+        return "1.1";
+      case "HTTP/1.0":
+        return "1.0";
+      case "HTTP/2.0":
+        return "2.0";
+      case "HTTP/3.0":
+        return "3.0";
+      default:
+        int slash = protocol.indexOf('/');
+        return slash >= 0 ? protocol.substring(slash + 1) : protocol;
+    }
   }
 
   private @Nullable Runtime runtime() {

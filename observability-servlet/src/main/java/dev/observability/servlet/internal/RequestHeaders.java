@@ -1,9 +1,11 @@
 package dev.observability.servlet.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,9 +20,13 @@ import org.jspecify.annotations.Nullable;
  * asks the container for its fields ({@code getHeaders}), and only a header sent more than once
  * builds a new string.
  *
+ * <p>Also lists the request's header names ({@link #get}), so that one object per request serves
+ * both of the context's header readers.
+ *
  * <p>One instance per request; used on the threads that handle that request.
  */
-public final class RequestHeaders implements Function<String, @Nullable String> {
+public final class RequestHeaders
+    implements Function<String, @Nullable String>, Supplier<Iterable<String>> {
 
   private final HttpServletRequest request;
 
@@ -32,6 +38,12 @@ public final class RequestHeaders implements Function<String, @Nullable String> 
   @Override
   public @Nullable String apply(String name) {
     return combined(request, name);
+  }
+
+  /** The names of the request's headers, as the container lists them. */
+  @Override
+  public Iterable<String> get() {
+    return Collections.list(request.getHeaderNames());
   }
 
   /** Every field of {@code name} in {@code request}, combined; null when absent. */
