@@ -1,6 +1,8 @@
 package dev.observability.internal;
 
 import dev.observability.HttpServerObservationContext;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,6 +45,15 @@ public class CompactContext extends Observation.Context {
 
   /** Whether Micrometer's map may hold entries (once the slots ran out). */
   private volatile boolean overflow;
+
+  /**
+   * Whether a low (high) cardinality key value was ever added: until then the getters answer empty
+   * without Micrometer's maps, whose views and iterators a reader would allocate on every
+   * observation (most carry no key values of their own).
+   */
+  private volatile boolean lowKeyValues;
+
+  private volatile boolean highKeyValues;
 
   /** Creates an empty context. */
   public CompactContext() {}
@@ -198,6 +209,55 @@ public class CompactContext extends Observation.Context {
       }
     }
     return super.computeIfAbsent(key, mappingFunction);
+  }
+
+  @Override
+  public Observation.Context addLowCardinalityKeyValue(KeyValue keyValue) {
+    lowKeyValues = true;
+    return super.addLowCardinalityKeyValue(keyValue);
+  }
+
+  @Override
+  public Observation.Context addHighCardinalityKeyValue(KeyValue keyValue) {
+    highKeyValues = true;
+    return super.addHighCardinalityKeyValue(keyValue);
+  }
+
+  @Override
+  public Observation.Context addLowCardinalityKeyValues(KeyValues keyValues) {
+    lowKeyValues = true;
+    return super.addLowCardinalityKeyValues(keyValues);
+  }
+
+  @Override
+  public Observation.Context addHighCardinalityKeyValues(KeyValues keyValues) {
+    highKeyValues = true;
+    return super.addHighCardinalityKeyValues(keyValues);
+  }
+
+  @Override
+  public KeyValues getLowCardinalityKeyValues() {
+    return lowKeyValues ? super.getLowCardinalityKeyValues() : KeyValues.empty();
+  }
+
+  @Override
+  public KeyValues getHighCardinalityKeyValues() {
+    return highKeyValues ? super.getHighCardinalityKeyValues() : KeyValues.empty();
+  }
+
+  @Override
+  public @Nullable KeyValue getLowCardinalityKeyValue(String key) {
+    return lowKeyValues ? super.getLowCardinalityKeyValue(key) : null;
+  }
+
+  @Override
+  public @Nullable KeyValue getHighCardinalityKeyValue(String key) {
+    return highKeyValues ? super.getHighCardinalityKeyValue(key) : null;
+  }
+
+  @Override
+  public KeyValues getAllKeyValues() {
+    return lowKeyValues || highKeyValues ? super.getAllKeyValues() : KeyValues.empty();
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.observability.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,39 @@ class CompactContextTest {
   @Test
   void everyOperation_givesWhatMicrometersMapGives_inlineAndPastTheSlots() {
     assertThat(script(new CompactContext())).isEqualTo(script(new Observation.Context()));
+  }
+
+  /** Key values through every way to add and remove them, read back by every getter. */
+  private static List<Object> keyValueScript(Observation.Context c) {
+    List<Object> seen = new ArrayList<>();
+    seen.add(c.getLowCardinalityKeyValues());
+    seen.add(c.getHighCardinalityKeyValues());
+    seen.add(c.getAllKeyValues());
+    seen.add(c.getLowCardinalityKeyValue("a"));
+    c.addLowCardinalityKeyValue(KeyValue.of("a", "1"));
+    seen.add(c.getLowCardinalityKeyValues());
+    seen.add(c.getHighCardinalityKeyValues());
+    seen.add(c.getLowCardinalityKeyValue("a"));
+    c.addHighCardinalityKeyValue(KeyValue.of("h", "x"));
+    seen.add(c.getHighCardinalityKeyValue("h"));
+    c.addLowCardinalityKeyValues(KeyValues.of("b", "2", "c", "3"));
+    c.addHighCardinalityKeyValues(KeyValues.of("i", "y"));
+    seen.add(c.getAllKeyValues());
+    c.removeLowCardinalityKeyValues("a", "b");
+    c.removeHighCardinalityKeyValue("h");
+    seen.add(c.getLowCardinalityKeyValues());
+    seen.add(c.getHighCardinalityKeyValues());
+    seen.add(c.getAllKeyValues());
+    return seen;
+  }
+
+  @Test
+  void keyValues_readAsMicrometersMapsGiveThem_beforeAndAfterTheFirst() {
+    CompactContext compact = new CompactContext();
+
+    assertThat(keyValueScript(compact)).isEqualTo(keyValueScript(new Observation.Context()));
+    assertThat(new CompactContext().getLowCardinalityKeyValues()).isSameAs(KeyValues.empty());
+    assertThat(new CompactContext().getHighCardinalityKeyValues()).isSameAs(KeyValues.empty());
   }
 
   @Test

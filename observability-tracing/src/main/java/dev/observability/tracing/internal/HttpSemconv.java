@@ -98,15 +98,25 @@ public final class HttpSemconv {
   /** Boxed values of 0 to 1023 (status codes, well-known ports), filled as they are used. */
   private static final Long[] BOXED = new Long[1024];
 
+  private static @Nullable Long lastLarge;
+
   private HttpSemconv() {}
 
   /**
    * {@code value} as a {@code Long} attribute value, shared for 0 to 1023 (status codes: the SDK's
-   * {@code setAttribute} takes a boxed value, and {@code Long.valueOf} caches only up to 127).
+   * {@code setAttribute} takes a boxed value, and {@code Long.valueOf} caches only up to 127), and
+   * for the last larger value asked for (a server's port).
    */
   public static Long boxed(int value) {
     if (value < 0 || value >= BOXED.length) {
-      return (long) value;
+      // Above 1023, mostly the port a server listens on: the last such value is kept, with the
+      // same benign race.
+      Long last = lastLarge;
+      if (last == null || last != value) {
+        last = (long) value;
+        lastLarge = last;
+      }
+      return last;
     }
     Long cached = BOXED[value];
     if (cached == null) {

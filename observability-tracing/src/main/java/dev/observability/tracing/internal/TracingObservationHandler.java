@@ -7,6 +7,7 @@ import dev.observability.ObservationNames;
 import dev.observability.instrument.MethodObservationContext;
 import dev.observability.tracing.SamplingPolicy;
 import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationView;
@@ -479,10 +480,16 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
   }
 
   private static void addKeyValues(Span span, Observation.Context context) {
-    for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
-      span.setAttribute(keyValue.getKey(), keyValue.getValue());
+    addKeyValues(span, context.getLowCardinalityKeyValues());
+    addKeyValues(span, context.getHighCardinalityKeyValues());
+  }
+
+  private static void addKeyValues(Span span, KeyValues keyValues) {
+    if (keyValues == KeyValues.empty()) {
+      // Most observations carry none: no iterator.
+      return;
     }
-    for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
+    for (KeyValue keyValue : keyValues) {
       span.setAttribute(keyValue.getKey(), keyValue.getValue());
     }
   }
