@@ -55,14 +55,21 @@ public final class LightSpan implements ReadWriteSpan {
 
   /**
    * The attribute keys: while {@link #sharedKeys}, a layout shared by every span of one kind (never
-   * written; the keys set so far are its first {@link #size}, in its order), else this span's own.
+   * written; the keys set so far are its first {@link #size} but for holes, in its order), else
+   * this span's own.
    */
   private AttributeKey<?>[] keys;
 
-  /** The attribute values; empty until the first attribute is set. */
+  /**
+   * The attribute values; empty until the first attribute is set. A null value is a hole: a slot of
+   * the shared layout whose key was not set before a later key of the layout was; it is skipped,
+   * and its key, when set afterwards, goes after the others as in the SDK's map.
+   */
   private Object[] values = NO_VALUES;
 
+  /** Slots in use, holes included (a hole is always followed by a value). */
   private int size;
+
   private int totalAttributes;
   private @Nullable List<EventData> events;
   private int totalEvents;
@@ -135,7 +142,7 @@ public final class LightSpan implements ReadWriteSpan {
     }
     String keyName = key.getKey();
     for (int i = 0; i < size; i++) {
-      if (keys[i].getKey().equals(keyName)) {
+      if (values[i] != null && keys[i].getKey().equals(keyName)) {
         setKey(i, key);
         values[i] = limited(value);
         return;
@@ -143,16 +150,28 @@ public final class LightSpan implements ReadWriteSpan {
     }
     totalAttributes++;
     SpanLimits limits = tracer.limits();
-    if (size >= limits.getMaxNumberOfAttributes()) {
+    int max = limits.getMaxNumberOfAttributes();
+    if (size >= max && size - holes() >= max) {
       return;
     }
-    if (size == values.length) {
+    int at = size;
+    if (sharedKeys) {
+      // A key the layout expects further on (the keys before it were not set: a request without a
+      // user agent): those slots stay holes, and the layout stays shared.
+      for (int i = size + 1; i < keys.length; i++) {
+        if (keys[i] == key) {
+          at = i;
+          break;
+        }
+      }
+    }
+    if (at >= values.length) {
       int length;
-      if (size == 0) {
-        length = Math.max(2, keys.length);
+      if (values.length == 0) {
+        length = Math.max(Math.max(2, keys.length), at + 1);
       } else {
-        int grown = Math.min(size * 2, Math.max(size, limits.getMaxNumberOfAttributes()));
-        length = Math.max(grown, size + 1);
+        int grown = Math.min(at * 2, Math.max(at, max));
+        length = Math.max(grown, at + 1);
       }
       values = Arrays.copyOf(values, length);
       if (keys.length < length) {
@@ -160,9 +179,20 @@ public final class LightSpan implements ReadWriteSpan {
         sharedKeys = false;
       }
     }
-    setKey(size, key);
-    values[size] = limited(value);
-    size++;
+    setKey(at, key);
+    values[at] = limited(value);
+    size = at + 1;
+  }
+
+  /** The holes among the slots in use; counted only near the limit, where it matters. */
+  private int holes() {
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      if (values[i] == null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Stores {@code key} at {@code i}, copying the shared layout first when it holds another. */
@@ -415,7 +445,7 @@ public final class LightSpan implements ReadWriteSpan {
   public <T> @Nullable T getAttribute(AttributeKey<T> key) {
     synchronized (this) {
       for (int i = 0; i < size; i++) {
-        if (keys[i].getKey().equals(key.getKey())) {
+        if (values[i] != null && keys[i].getKey().equals(key.getKey())) {
           // As the SDK's map: a value stored under the same name with another type is not it.
           return keys[i].getType() == key.getType() ? (T) values[i] : null;
         }
@@ -527,7 +557,10 @@ public final class LightSpan implements ReadWriteSpan {
         AttributesMap.create(
             limits.getMaxNumberOfAttributes(), limits.getMaxAttributeValueLength());
     for (int i = 0; i < size; i++) {
-      map.put(keys[i], values[i]);
+      Object value = values[i];
+      if (value != null) {
+        map.put(keys[i], value);
+      }
     }
     return map;
   }

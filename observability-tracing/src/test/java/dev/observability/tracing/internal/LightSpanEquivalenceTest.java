@@ -337,6 +337,25 @@ class LightSpanEquivalenceTest {
                       new Object[] {HttpSemconv.URL_QUERY, "q=1"}));
           leaves.setAttribute(HttpSemconv.HTTP_ROUTE, "/{x}");
           leaves.end();
+          // Keys of the layout left out (no query, no user agent): holes, not exported; one of
+          // them set afterwards goes last, as in the SDK's map, and the same key again replaces.
+          Span skips =
+              side.start(
+                  "skips",
+                  SpanKind.SERVER,
+                  root,
+                  List.of(
+                      new Object[] {HttpSemconv.HTTP_REQUEST_METHOD, "GET"},
+                      new Object[] {AttributeKey.stringKey("kv"), "first"}));
+          skips.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 200L);
+          skips.setAttribute(HttpSemconv.URL_PATH, "/late");
+          skips.setAttribute(HttpSemconv.URL_PATH, "/later");
+          skips.setAttribute(AttributeKey.stringKey("kv"), "second");
+          skips.end();
+          // Only the layout's last key: every slot before it a hole.
+          Span last = side.start("last", SpanKind.INTERNAL, root, List.of());
+          last.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 204L);
+          last.end();
           // The same name with another type replaces the layout's key.
           Span replaces = side.start("replaces", SpanKind.INTERNAL, root, List.of());
           replaces.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, "PUT");
@@ -355,6 +374,30 @@ class LightSpanEquivalenceTest {
           return null;
         });
     assertThat(layout).containsExactly(before);
+  }
+
+  @Test
+  void limits_withHolesInTheSharedLayout_countOnlyTheAttributesSet() {
+    AttributeKey<?>[] layout = {
+      HttpSemconv.HTTP_REQUEST_METHOD,
+      HttpSemconv.URL_PATH,
+      HttpSemconv.HTTP_ROUTE,
+      HttpSemconv.HTTP_RESPONSE_STATUS_CODE
+    };
+    sameOnBothSides(
+        light(layout),
+        (side, root) -> {
+          Span span = side.start("holes", SpanKind.SERVER, root, List.of());
+          span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 200L);
+          for (int i = 0; i < 140; i++) {
+            span.setAttribute(AttributeKey.stringKey("a" + i), "v" + i);
+          }
+          span.setAttribute(HttpSemconv.HTTP_ROUTE, "/dropped");
+          span.setAttribute(AttributeKey.stringKey("a7"), "overwritten");
+          span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 500L);
+          span.end();
+          return null;
+        });
   }
 
   @Test
