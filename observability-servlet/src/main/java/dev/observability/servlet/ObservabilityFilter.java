@@ -284,16 +284,19 @@ public final class ObservabilityFilter implements Filter {
     if (protocol == null) {
       return null;
     }
-    // The container's own constants: answered without a new string per request.
+    // The container's own constants, answered without a new string per request. HTTP/2 and 3 have
+    // no minor version: the semantic conventions' network.protocol.version is "2" and "3".
     switch (protocol) {
       case "HTTP/1.1":
         return "1.1";
       case "HTTP/1.0":
         return "1.0";
       case "HTTP/2.0":
-        return "2.0";
+      case "HTTP/2":
+        return "2";
       case "HTTP/3.0":
-        return "3.0";
+      case "HTTP/3":
+        return "3";
       default:
         int slash = protocol.indexOf('/');
         return slash >= 0 ? protocol.substring(slash + 1) : protocol;

@@ -19,6 +19,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -226,6 +228,30 @@ class ObservabilityFilterTest {
     assertThat(raw).startsWith("HTTP/1.1 200");
 
     assertThat(only().protocolVersion()).isEqualTo("1.0");
+  }
+
+  @Test
+  void protocolVersion_ofAnHttp2Request_isTheMajorVersionAlone() throws Exception {
+    Observability o = start(Map.of());
+    ObservabilityFilter filter = ObservabilityFilter.builder().observability(o).build();
+    server =
+        TestServer.startWithH2c(
+            "",
+            context -> {
+              ObservabilityServlets.register(context.getServletContext(), filter);
+              addApplication(context);
+            });
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(server.uri("/api/users/7")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    // The JDK client upgraded the connection (h2c) and the request was served over HTTP/2.
+    assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(only().protocolVersion()).isEqualTo("2");
   }
 
   @Test

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -28,8 +31,29 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(String contextPath, Consumer<ServletContextHandler> setup)
       throws Exception {
+    return start(contextPath, setup, false);
+  }
+
+  /**
+   * A server whose connector also upgrades a request to HTTP/2 over cleartext ({@code h2c}), as the
+   * JDK client asks when told to use HTTP/2.
+   */
+  static TestServer startWithH2c(String contextPath, Consumer<ServletContextHandler> setup)
+      throws Exception {
+    return start(contextPath, setup, true);
+  }
+
+  private static TestServer start(
+      String contextPath, Consumer<ServletContextHandler> setup, boolean h2c) throws Exception {
     Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration config = new HttpConfiguration();
+    ServerConnector connector =
+        h2c
+            ? new ServerConnector(
+                server,
+                new HttpConnectionFactory(config),
+                new HTTP2CServerConnectionFactory(config))
+            : new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
