@@ -20,8 +20,9 @@
 #        logstash-logback-encoder (the app's line and an access line written by a servlet filter
 #        with StructuredArguments), and the same errors sent with Sentry.captureException
 # and, to find what dominates (b), optional set-ups: b-without-<module> (logging, metrics,
-# tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED), b-no-access-log, and
-# b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
+# tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED), b-no-access-log,
+# b-sync-log (the console lines written on the request threads, OBSERVABILITY_LOGGING_ASYNC=false),
+# and b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
 # has not either: what those once-a-second requests cost (b) on its one core).
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
@@ -266,7 +267,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
          OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 "OTEL_EXPORTER_PROMETHEUS_PORT=$PROM_PORT"
          OTEL_LOGS_EXPORTER=none)
        APP_ARGS+=(--mode peer --error-every "$ERROR_EVERY" --sentry-dsn "$dsn") ;;
-    b | b0 | b-profile | b-no-access-log | b-unscraped | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
+    b | b0 | b-profile | b-no-access-log | b-sync-log | b-unscraped | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
@@ -280,6 +281,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
        case $what in
          health-hang) APP_ARGS+=(--hanging-health-check) ;;
          b-no-access-log) APP_ENV+=(OBSERVABILITY_LOGGING_ACCESS_LOG=false) ;;
+         b-sync-log) APP_ENV+=(OBSERVABILITY_LOGGING_ASYNC=false) ;;
          b-without-logging | b-without-metrics | b-without-tracing | b-without-errors | b-without-health)
            APP_ENV+=("OBSERVABILITY_MODULES_DISABLED=${what#b-without-}") ;;
          b-without-*) die "unknown set-up '$what'" ;;
