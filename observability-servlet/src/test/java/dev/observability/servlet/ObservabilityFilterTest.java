@@ -177,13 +177,18 @@ class ObservabilityFilterTest {
   }
 
   private TestServer serve(ObservabilityFilter filter) throws Exception {
+    return serve(filter, false);
+  }
+
+  private TestServer serve(ObservabilityFilter filter, boolean h2c) throws Exception {
     server =
         TestServer.start(
             "",
             context -> {
               ObservabilityServlets.register(context.getServletContext(), filter);
               addApplication(context);
-            });
+            },
+            h2c);
     return server;
   }
 
@@ -233,14 +238,7 @@ class ObservabilityFilterTest {
   @Test
   void protocolVersion_ofAnHttp2Request_isTheMajorVersionAlone() throws Exception {
     Observability o = start(Map.of());
-    ObservabilityFilter filter = ObservabilityFilter.builder().observability(o).build();
-    server =
-        TestServer.startWithH2c(
-            "",
-            context -> {
-              ObservabilityServlets.register(context.getServletContext(), filter);
-              addApplication(context);
-            });
+    serve(ObservabilityFilter.builder().observability(o).build(), true);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
 
     HttpResponse<String> response =

@@ -35,16 +35,11 @@ final class TestServer implements AutoCloseable {
   }
 
   /**
-   * A server whose connector also upgrades a request to HTTP/2 over cleartext ({@code h2c}), as the
-   * JDK client asks when told to use HTTP/2.
+   * A server on a loopback port; with {@code h2c}, its connector also upgrades a request to HTTP/2
+   * over cleartext, as the JDK client asks when told to use HTTP/2.
    */
-  static TestServer startWithH2c(String contextPath, Consumer<ServletContextHandler> setup)
+  static TestServer start(String contextPath, Consumer<ServletContextHandler> setup, boolean h2c)
       throws Exception {
-    return start(contextPath, setup, true);
-  }
-
-  private static TestServer start(
-      String contextPath, Consumer<ServletContextHandler> setup, boolean h2c) throws Exception {
     Server server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     ServerConnector connector =
