@@ -1,6 +1,5 @@
 package dev.observability.internal;
 
-import dev.observability.HttpServerObservationContext;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
@@ -13,12 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link Observation.Context} that keeps its first eight entries ({@link #put}, {@link
- * #computeIfAbsent}) in one small array (room for four at first, for eight in a request's context)
- * instead of Micrometer's concurrent hash map, whose table and nodes the modules' handlers would
- * otherwise allocate on every observation (each handler keeps one or two entries of state per
- * observation). Further entries go to the map. Behaves as the map does: null values are refused,
- * {@code computeIfAbsent} inserts nothing for a null result, and every method is safe from any
- * thread (reads take no lock; writes are serialised on the context).
+ * #computeIfAbsent}) in one small array (room for four at first, then for eight) instead of
+ * Micrometer's concurrent hash map, whose table and nodes the modules' handlers would otherwise
+ * allocate on every observation (each handler keeps one or two entries of state per observation).
+ * Further entries go to the map. Behaves as the map does: null values are refused, {@code
+ * computeIfAbsent} inserts nothing for a null result, and every method is safe from any thread
+ * (reads take no lock; writes are serialised on the context).
+ *
+ * <p>The SDK's own observation stamps the context with its start time ({@link #startNanos()})
+ * before the handlers' {@code onStart}, so that the handlers that time it (the access line, the
+ * request and operation timers) share one reading of the clock instead of keeping one each.
  *
  * <p>The base of the SDK's contexts ({@code HttpServerObservationContext}, {@code
  * HttpClientObservationContext}, {@code MethodObservationContext}) and of those {@code
@@ -29,8 +32,9 @@ public class CompactContext extends Observation.Context {
   private static final int SLOTS = 8;
 
   /**
-   * Slots of the first array: four for most contexts (an observation inside a request holds two or
-   * three entries), all eight for a request's, which holds more; the array grows once, to eight.
+   * Slots of the first array: an observation holds two or three entries (the span and its state,
+   * and a request's in-flight mark), four when its trace is kept; failures add more, and the array
+   * grows once, to eight.
    */
   private static final int FIRST_SLOTS = 4;
 
@@ -56,7 +60,40 @@ public class CompactContext extends Observation.Context {
   private volatile boolean highKeyValues;
 
   /** Creates an empty context. */
+  /**
+   * {@link System#nanoTime()} when the SDK's observation last started this context; meaningful only
+   * while {@link #started} is set. Written on the starting thread before the handlers' {@code
+   * onStart}; a stop on another thread reads it through the same hand-off that brings it the
+   * context.
+   */
+  private long startNanos;
+
+  private boolean started;
+
   public CompactContext() {}
+
+  /** Stamps the start of the observation; called by the SDK's observation only. */
+  final void markStarted(long nanoTime) {
+    startNanos = nanoTime;
+    started = true;
+  }
+
+  /**
+   * Whether the SDK's observation started this context, so that {@link #startNanos()} holds its
+   * start time. False for a context started by Micrometer's own observation (a registry the host
+   * configured itself): handlers then keep their own start time.
+   */
+  public final boolean isStarted() {
+    return started;
+  }
+
+  /**
+   * The {@link System#nanoTime()} at which the SDK's observation started this context, read before
+   * any handler's {@code onStart}; only meaningful when {@link #isStarted()}.
+   */
+  public final long startNanos() {
+    return startNanos;
+  }
 
   /**
    * The slot of {@code key} in {@code e} among the first {@code n}, or -1. A reader may pair the
@@ -121,7 +158,7 @@ public class CompactContext extends Observation.Context {
       return false;
     }
     if (e == null) {
-      e = new Object[(this instanceof HttpServerObservationContext ? SLOTS : FIRST_SLOTS) << 1];
+      e = new Object[FIRST_SLOTS << 1];
       entries = e;
     } else if (n << 1 == e.length) {
       // Copied whole, then published: a reader sees either array with the same first entries.

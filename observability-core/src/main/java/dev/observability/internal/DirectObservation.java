@@ -167,6 +167,9 @@ public final class DirectObservation implements Observation, Observation.Scope, 
         context.setName(newName);
       }
     }
+    if (context instanceof CompactContext compact) {
+      compact.markStarted(System.nanoTime());
+    }
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
       if ((supported & (1L << i)) != 0) {

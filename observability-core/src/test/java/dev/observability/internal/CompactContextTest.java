@@ -193,4 +193,44 @@ class CompactContextTest {
       assertThat(context.<String>get("shared")).isEqualTo("first");
     }
   }
+
+  @Test
+  void sdkObservation_stampsTheStartBeforeTheHandlersRun_micrometersDoesNot() {
+    List<Object> seen = new ArrayList<>();
+    FacadeObservationRegistry registry = new FacadeObservationRegistry();
+    registry
+        .observationConfig()
+        .observationHandler(
+            new io.micrometer.observation.ObservationHandler<Observation.Context>() {
+              @Override
+              public boolean supportsContext(Observation.Context context) {
+                return true;
+              }
+
+              @Override
+              public void onStart(Observation.Context context) {
+                CompactContext compact = (CompactContext) context;
+                seen.add(compact.isStarted());
+                seen.add(compact.startNanos());
+              }
+            });
+    registry.seal();
+    assertThat(registry.isDirect()).isTrue();
+    CompactContext context = new CompactContext();
+    assertThat(context.isStarted()).isFalse();
+
+    long before = System.nanoTime();
+    registry.observation("work", context).start().stop();
+    long after = System.nanoTime();
+
+    assertThat(seen.get(0)).isEqualTo(true);
+    assertThat((Long) seen.get(1)).isBetween(before, after);
+    assertThat(context.startNanos()).isEqualTo(seen.get(1));
+
+    // Micrometer's own observation (a configuration the SDK does not drive) stamps nothing.
+    seen.clear();
+    CompactContext micrometers = new CompactContext();
+    Observation.createNotStarted("work", () -> micrometers, registry).start().stop();
+    assertThat(seen).containsExactly(false, 0L);
+  }
 }

@@ -53,6 +53,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
   private static final int MAX_SCOPE_DEPTH = 256;
   private static final int MAX_PARENT_WALK = 64;
   private static final String START_NANOS = "observability.logging.start-nanos";
+  private static final long NO_START = Long.MIN_VALUE;
   private static final String SCOPE_SPAN = "observability.logging.span-context";
 
   private final boolean accessLog;
@@ -95,7 +96,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onStart(Observation.Context context) {
-    if (accessLog && context instanceof HttpServerObservationContext) {
+    if (accessLog && context instanceof HttpServerObservationContext http && !http.isStarted()) {
+      // Started by Micrometer's own observation, which stamps no start time: keep one.
       context.put(START_NANOS, System.nanoTime());
     }
   }
@@ -223,8 +225,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
         line.addKeyValue("route", scrubber.scrub(route));
       }
       line.addKeyValue("status", status);
-      Long start = http.get(START_NANOS);
-      if (start != null) {
+      long start = startNanos(http);
+      if (start != NO_START) {
         long nanos = System.nanoTime() - start;
         line.addKeyValue("duration_ms", Math.round(nanos / 1_000.0) / 1_000.0);
       }
@@ -274,9 +276,11 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
         return;
       }
     }
-    Long start = http.get(START_NANOS);
+    long start = startNanos(http);
     double durationMs =
-        start == null ? Double.NaN : Math.round((System.nanoTime() - start) / 1_000.0) / 1_000.0;
+        start == NO_START
+            ? Double.NaN
+            : Math.round((System.nanoTime() - start) / 1_000.0) / 1_000.0;
     String route = http.getRoute();
     Throwable error = http.getError();
     SequenceNumberGenerator sequence = context.getSequenceNumberGenerator();
@@ -300,6 +304,18 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             errorEventId(http),
             error,
             error == null ? null : ErrorFingerprint.of(http)));
+  }
+
+  /**
+   * The {@link System#nanoTime()} at which the request's observation started: the SDK's stamp, or
+   * the one this handler kept; {@link #NO_START} when it has neither.
+   */
+  private static long startNanos(HttpServerObservationContext http) {
+    if (http.isStarted()) {
+      return http.startNanos();
+    }
+    Long kept = http.get(START_NANOS);
+    return kept == null ? NO_START : kept;
   }
 
   /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,17 +35,12 @@ import org.jspecify.annotations.Nullable;
 public final class HttpServerMetricsHandler
     implements ObservationHandler<HttpServerObservationContext> {
 
-  /** Context key of the per-request {@link Sample}. */
-  private static final Object SAMPLE_KEY = new Object();
-
-  private static final Function<Object, Sample> NEW_SAMPLE = k -> new Sample();
-
   /** Index of the {@code UNKNOWN} status: one past 100..599. */
   private static final int UNKNOWN_STATUS_INDEX = 500;
 
   private final MeterRegistry registry;
   private final DirectMeters direct;
-  private final Clock clock;
+  private final StartTimes startTimes;
   private final Duration[] buckets;
   private final EndpointLabels labels;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -59,12 +53,6 @@ public final class HttpServerMetricsHandler
 
   private final @Nullable HttpExemplars exemplars;
   private final double[] bucketSeconds;
-
-  /** Start time of one request, kept in its context. */
-  static final class Sample {
-    long startNanos;
-    boolean active;
-  }
 
   /**
    * Creates the handler, without exemplars, and registers {@code http_requests_in_flight}.
@@ -97,7 +85,7 @@ public final class HttpServerMetricsHandler
     this.registry = registry;
     this.exemplars = exemplars;
     this.direct = new DirectMeters(registry);
-    this.clock = clock;
+    this.startTimes = new StartTimes(clock);
     this.buckets = settings.httpBucketArray();
     this.bucketSeconds = new double[buckets.length];
     for (int i = 0; i < buckets.length; i++) {
@@ -117,23 +105,18 @@ public final class HttpServerMetricsHandler
 
   @Override
   public void onStart(HttpServerObservationContext context) {
-    Sample sample = context.computeIfAbsent(SAMPLE_KEY, NEW_SAMPLE);
-    sample.startNanos = clock.monotonicTime();
-    if (!sample.active) {
-      sample.active = true;
+    if (startTimes.start(context)) {
       inFlight.incrementAndGet();
     }
   }
 
   @Override
   public void onStop(HttpServerObservationContext context) {
-    Sample sample = context.get(SAMPLE_KEY);
-    if (sample == null || !sample.active) {
+    long duration = startTimes.stop(context);
+    if (duration < 0) {
       return;
     }
-    sample.active = false;
     inFlight.decrementAndGet();
-    long duration = clock.monotonicTime() - sample.startNanos;
 
     String route = context.getRoute();
     Endpoint endpoint;
