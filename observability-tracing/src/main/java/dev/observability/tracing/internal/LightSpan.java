@@ -46,8 +46,13 @@ public final class LightSpan implements ReadWriteSpan {
   private final SpanContext context;
   private final SpanContext parent;
   private final SpanKind kind;
-  private final long anchorEpochNanos;
-  private final long anchorNanoTime;
+
+  /**
+   * The trace's clock anchor, as the SDK keeps it per local root: epoch nanos are the clock's
+   * {@code nanoTime()} plus this offset (the anchor's epoch nanos minus its {@code nanoTime()}).
+   */
+  private final long anchorOffsetNanos;
+
   private final long startEpochNanos;
 
   // Guarded by this.
@@ -102,8 +107,7 @@ public final class LightSpan implements ReadWriteSpan {
       SpanContext parent,
       SpanKind kind,
       String name,
-      long anchorEpochNanos,
-      long anchorNanoTime,
+      long anchorOffsetNanos,
       long startEpochNanos,
       AttributeKey<?>[] layout) {
     this.tracer = tracer;
@@ -111,19 +115,14 @@ public final class LightSpan implements ReadWriteSpan {
     this.parent = parent;
     this.kind = kind;
     this.name = name;
-    this.anchorEpochNanos = anchorEpochNanos;
-    this.anchorNanoTime = anchorNanoTime;
+    this.anchorOffsetNanos = anchorOffsetNanos;
     this.startEpochNanos = startEpochNanos;
     this.keys = layout;
     this.sharedKeys = true;
   }
 
-  long anchorEpochNanos() {
-    return anchorEpochNanos;
-  }
-
-  long anchorNanoTime() {
-    return anchorNanoTime;
+  long anchorOffsetNanos() {
+    return anchorOffsetNanos;
   }
 
   /**
@@ -394,7 +393,7 @@ public final class LightSpan implements ReadWriteSpan {
   }
 
   private long now() {
-    return tracer.now(anchorEpochNanos, anchorNanoTime);
+    return tracer.now(anchorOffsetNanos);
   }
 
   @Override

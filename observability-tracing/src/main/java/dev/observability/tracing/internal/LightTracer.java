@@ -123,29 +123,19 @@ public final class LightTracer {
                 .setRandomTraceId(randomTraceId)
                 .build(),
             traceState);
-    long anchorEpochNanos;
-    long anchorNanoTime;
+    long anchorOffsetNanos;
     long startEpochNanos;
     if (parentSpan instanceof LightSpan light) {
-      // As the SDK does for a child of its own span: the parent's clock anchor.
-      anchorEpochNanos = light.anchorEpochNanos();
-      anchorNanoTime = light.anchorNanoTime();
-      startEpochNanos = anchorEpochNanos + (clock.nanoTime() - anchorNanoTime);
+      // As the SDK does for a child of its own span: the parent's clock anchor. The SDK's
+      // anchorEpoch + (nanoTime - anchorNanoTime) is the same sum, in the same wrapping arithmetic.
+      anchorOffsetNanos = light.anchorOffsetNanos();
+      startEpochNanos = anchorOffsetNanos + clock.nanoTime();
     } else {
-      anchorEpochNanos = clock.now();
-      anchorNanoTime = clock.nanoTime();
-      startEpochNanos = anchorEpochNanos;
+      startEpochNanos = clock.now();
+      anchorOffsetNanos = startEpochNanos - clock.nanoTime();
     }
     return new LightSpan(
-        this,
-        context,
-        parentContext,
-        kind,
-        name,
-        anchorEpochNanos,
-        anchorNanoTime,
-        startEpochNanos,
-        layout);
+        this, context, parentContext, kind, name, anchorOffsetNanos, startEpochNanos, layout);
   }
 
   private static AttributeKey<?>[] layout(int capacity) {
@@ -154,8 +144,8 @@ public final class LightTracer {
   }
 
   /** The epoch nanos now on a span's anchored clock. */
-  long now(long anchorEpochNanos, long anchorNanoTime) {
-    return anchorEpochNanos + (clock.nanoTime() - anchorNanoTime);
+  long now(long anchorOffsetNanos) {
+    return anchorOffsetNanos + clock.nanoTime();
   }
 
   SpanLimits limits() {
