@@ -72,6 +72,12 @@ import org.jspecify.annotations.Nullable;
  * LightSpan}s, through {@link #ended}, which are buffered as they are and turned into {@code
  * SpanData} on the export thread only when kept.
  *
+ * <p>The usual fragment is one clean child {@code LightSpan} (no error, no downstream keep) waiting
+ * for its root: it is buffered as itself, without a {@code Fragment} around it. Such a lone span is
+ * immutable in the map and nothing locks it: whoever removes it from the map decides it, and a
+ * second span of its fragment replaces it with a {@code Fragment} that holds both. Its age is
+ * measured from its end.
+ *
  * <p>Thread-safe. Both run on the thread that ends the span: a few atomic operations and, for
  * unsampled spans with a parent, one map lookup and a synchronized append; they never block on I/O
  * and never throw (failures go to the error sink).
@@ -91,7 +97,10 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
   private final long fragmentTtlNanos;
   private final Clock clock;
   private final DecisionCache decisions;
-  private final ConcurrentHashMap<String, Fragment> fragments = new ConcurrentHashMap<>();
+
+  /** Buffered fragments by trace id: a {@link Fragment}, or a lone clean {@link LightSpan}. */
+  private final ConcurrentHashMap<String, Object> fragments = new ConcurrentHashMap<>();
+
   private final AtomicInteger bufferedTraces = new AtomicInteger();
   private final AtomicInteger bufferedSpans = new AtomicInteger();
   private final AtomicBoolean shutdown = new AtomicBoolean();
@@ -244,10 +253,18 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       long durationNanos,
       SpanContext parent,
       boolean downstream) {
-    Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
+    Object entry = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
     SamplingPolicy policy;
     List<Object> children = List.of();
-    if (fragment != null) {
+    if (entry instanceof LightSpan lone) {
+      // A fragment of one clean span: no error or downstream keep to add, no lock to take.
+      bufferedTraces.decrementAndGet();
+      bufferedSpans.decrementAndGet();
+      policy = policy(false, traceId, error, durationNanos, parent, downstream);
+      if (policy != null) {
+        children = List.of(lone);
+      }
+    } else if (entry instanceof Fragment fragment) {
       int count;
       boolean fragmentError;
       boolean fragmentDownstream;
@@ -347,8 +364,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       return;
     }
     try {
-      Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
-      if (fragment != null) {
+      // A lone span cannot take the mark: the trace's mark below reaches its root the same way.
+      Object entry = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
+      if (entry instanceof Fragment fragment) {
         synchronized (fragment) {
           if (!fragment.decided) {
             fragment.downstream = true;
@@ -372,11 +390,27 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
   }
 
   private void endChild(Object span, String traceId, boolean error, boolean downstream) {
-    // A buffered fragment means the trace is undecided (or decided under its lock, checked
-    // below): only without one can the span be late, and only then is the cache consulted.
-    Fragment fragment = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
+    Fragment fragment;
     boolean created = false;
-    if (fragment == null) {
+    for (; ; ) {
+      // A buffered fragment means the trace is undecided (or decided under its lock, checked
+      // below): only without one can the span be late, and only then is the cache consulted.
+      Object entry = bufferedTraces.get() == 0 ? null : fragments.get(traceId);
+      if (entry instanceof Fragment buffered) {
+        fragment = buffered;
+        break;
+      }
+      if (entry instanceof LightSpan lone) {
+        // The fragment's second span: a fragment that holds both takes the lone span's place,
+        // unless its root (or the sweeper) took it meanwhile; then look again.
+        Fragment upgraded = new Fragment(loneCreatedNanos(lone));
+        upgraded.add(lone, false, false);
+        if (fragments.replace(traceId, lone, upgraded)) {
+          fragment = upgraded;
+          break;
+        }
+        continue;
+      }
       int decided = decisions.lookup(traceId);
       if (decided != DecisionCache.UNKNOWN && downstream) {
         // Another local root of the trace in this process (the callee itself, when a service
@@ -399,14 +433,31 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         overflow(span, traceId, error, downstream, false);
         return;
       }
+      if (!error && !downstream && span instanceof LightSpan lone && maxSpansPerTrace > 0) {
+        if (!reserveSpan()) {
+          bufferedTraces.decrementAndGet();
+          overflow(span, traceId, false, false, false);
+          return;
+        }
+        if (fragments.putIfAbsent(traceId, lone) == null) {
+          // A root may have decided between the cache lookup above and the insert.
+          int late = decisions.lookup(traceId);
+          if (late != DecisionCache.UNKNOWN) {
+            resolve(traceId, lone, late == DecisionCache.KEPT);
+          }
+          return;
+        }
+        bufferedSpans.decrementAndGet();
+        bufferedTraces.decrementAndGet();
+        continue;
+      }
       Fragment fresh = new Fragment(clock.nanoTime());
-      fragment = fragments.putIfAbsent(traceId, fresh);
-      if (fragment == null) {
+      if (fragments.putIfAbsent(traceId, fresh) == null) {
         fragment = fresh;
         created = true;
-      } else {
-        bufferedTraces.decrementAndGet();
+        break;
       }
+      bufferedTraces.decrementAndGet();
     }
     boolean buffered = false;
     boolean follow = false;
@@ -440,6 +491,29 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     }
   }
 
+  /**
+   * When a lone span's fragment was buffered, on this processor's clock: at the span's end, its age
+   * being the clock's epoch time since then.
+   */
+  private long loneCreatedNanos(LightSpan lone) {
+    return clock.nanoTime() - loneAgeNanos(lone);
+  }
+
+  private long loneAgeNanos(LightSpan lone) {
+    return Math.max(0, clock.now() - lone.endEpochNanos());
+  }
+
+  /** The fragment that {@code entry}, just removed from the map, is: a lone span is wrapped. */
+  private Fragment taken(Object entry) {
+    if (entry instanceof Fragment fragment) {
+      return fragment;
+    }
+    LightSpan lone = (LightSpan) entry;
+    Fragment fragment = new Fragment(loneCreatedNanos(lone));
+    fragment.add(lone, false, false);
+    return fragment;
+  }
+
   private boolean reserveSpan() {
     if (bufferedSpans.incrementAndGet() > maxBufferedSpans) {
       bufferedSpans.decrementAndGet();
@@ -470,11 +544,12 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     }
   }
 
-  private void resolve(String traceId, Fragment fragment, boolean keep) {
-    if (!fragments.remove(traceId, fragment)) {
+  private void resolve(String traceId, Object entry, boolean keep) {
+    if (!fragments.remove(traceId, entry)) {
       return;
     }
     bufferedTraces.decrementAndGet();
+    Fragment fragment = taken(entry);
     List<Object> spans;
     int count;
     boolean kept;
@@ -503,9 +578,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
   public int sweep() {
     long now = clock.nanoTime();
     int expired = 0;
-    for (Map.Entry<String, Fragment> entry : fragments.entrySet()) {
-      if (now - entry.getValue().createdNanos >= fragmentTtlNanos
-          && expire(entry.getKey(), entry.getValue())) {
+    for (Map.Entry<String, Object> entry : fragments.entrySet()) {
+      Object value = entry.getValue();
+      long age =
+          value instanceof Fragment fragment
+              ? now - fragment.createdNanos
+              : loneAgeNanos((LightSpan) value);
+      if (age >= fragmentTtlNanos && expire(entry.getKey(), value)) {
         expired++;
       }
     }
@@ -520,11 +599,12 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     }
   }
 
-  private boolean expire(String traceId, Fragment fragment) {
-    if (!fragments.remove(traceId, fragment)) {
+  private boolean expire(String traceId, Object entry) {
+    if (!fragments.remove(traceId, entry)) {
       return false;
     }
     bufferedTraces.decrementAndGet();
+    Fragment fragment = taken(entry);
     List<Object> spans;
     int count;
     SamplingPolicy policy;
@@ -602,7 +682,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       sweeper.shutdownNow();
     }
     try {
-      for (Map.Entry<String, Fragment> entry : fragments.entrySet()) {
+      for (Map.Entry<String, Object> entry : fragments.entrySet()) {
         expire(entry.getKey(), entry.getValue());
       }
     } catch (RuntimeException e) {

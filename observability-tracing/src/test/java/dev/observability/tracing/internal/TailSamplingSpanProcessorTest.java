@@ -17,8 +17,11 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
@@ -48,6 +51,7 @@ class TailSamplingSpanProcessorTest {
     final TailSamplingSpanProcessor processor;
     final SdkTracerProvider provider;
     final Tracer tracer;
+    final LightTracer light;
 
     Sdk(double ratio, int queueSize, Consumer<TailSamplingSpanProcessor.Builder> custom) {
       this(ratio, queueSize, custom, Scrubber.noop(), true);
@@ -86,6 +90,16 @@ class TailSamplingSpanProcessorTest {
               .addSpanProcessor(processor)
               .build();
       tracer = provider.get("test");
+      // The handler's tracer, on the same clock and processor.
+      light =
+          new LightTracer(
+              new ErrorBiasedSampler(new TraceIdRatio(ratio), respectParentSampled),
+              IdGenerator.random(),
+              clock,
+              SpanLimits.getDefault(),
+              Resource.getDefault(),
+              InstrumentationScopeInfo.create("test"),
+              processor);
       sdks.add(this);
     }
 
@@ -116,6 +130,14 @@ class TailSamplingSpanProcessorTest {
 
     Span child(Span parent, String name) {
       return tracer.spanBuilder(name).setParent(Context.root().with(parent)).startSpan();
+    }
+
+    LightSpan lightRoot(String name) {
+      return light.start(name, SpanKind.SERVER, Context.root(), 4);
+    }
+
+    LightSpan lightChild(Span parent, String name) {
+      return light.start(name, SpanKind.INTERNAL, Context.root().with(parent), 4);
     }
   }
 
@@ -200,6 +222,156 @@ class TailSamplingSpanProcessorTest {
     assertThat(sdk.decided("kept", "error")).isEqualTo(3);
     assertThat(sdk.decided("dropped", "ratio")).isEqualTo(3);
     assertThat(sdk.flushed()).hasSize(2 + 3 + 4);
+  }
+
+  @Test
+  void lightFragmentsOfOneToThreeChildren_keptWhole_orDroppedWithBuffersEmptied() {
+    // One clean light child is buffered alone; a second one, clean or failing, joins it.
+    Sdk sdk = sdk(0.0);
+    for (int children = 1; children <= 3; children++) {
+      for (boolean failing : new boolean[] {false, true}) {
+        String rootName = "root-" + children + "-" + failing;
+        LightSpan root = sdk.lightRoot(rootName);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < children; i++) {
+          LightSpan child = sdk.lightChild(root, rootName + "/child-" + i);
+          if (failing && i == children - 1) {
+            child.setStatus(StatusCode.ERROR);
+          }
+          child.end();
+          expected.add(rootName + "/child-" + i);
+          assertThat(sdk.processor.bufferedTraces()).isEqualTo(1);
+        }
+        assertThat(sdk.processor.bufferedSpans()).isEqualTo(children);
+        root.end();
+        assertThat(sdk.processor.bufferedSpans()).isZero();
+        assertThat(sdk.processor.bufferedTraces()).isZero();
+        if (failing) {
+          expected.add(rootName);
+          List<String> exported =
+              sdk.flushed().stream()
+                  .map(SpanData::getName)
+                  .filter(n -> n.startsWith(rootName))
+                  .toList();
+          assertThat(exported).containsExactlyElementsOf(expected);
+          assertThat(policyOf(sdk.flushed(), rootName)).isEqualTo("error");
+        }
+      }
+    }
+    assertThat(sdk.decided("kept", "error")).isEqualTo(3);
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(3);
+    assertThat(sdk.flushed()).hasSize(2 + 3 + 4);
+  }
+
+  @Test
+  void lightChildAlone_keptWithItsSlowRoot_andByADownstreamKeep() {
+    Sdk sdk = sdk(0.0);
+    LightSpan slow = sdk.lightRoot("slow");
+    sdk.lightChild(slow, "slow/child").end();
+    clock.advance(Duration.ofMillis(60));
+    slow.end();
+
+    LightSpan front = sdk.lightRoot("front");
+    sdk.lightChild(front, "front/call").end();
+    sdk.processor.keepDownstream(front.getSpanContext().getTraceId());
+    front.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported))
+        .containsExactlyInAnyOrder("slow", "slow/child", "front", "front/call");
+    assertThat(policyOf(exported, "slow")).isEqualTo("latency");
+    assertThat(policyOf(exported, "front")).isEqualTo("downstream");
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+  }
+
+  @Test
+  void lightChildAlone_whoseRootNeverEnds_expiresAfterTtl_andAtShutdown() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(30)));
+    LightSpan root = sdk.lightRoot("never-ends");
+    sdk.lightChild(root, "a").end();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(sdk.processor.sweep()).isZero();
+    // A second span joins it: the fragment's age still runs from the first one's end.
+    sdk.lightChild(root, "b").end();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(sdk.processor.sweep()).isEqualTo(1);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(2);
+
+    LightSpan other = sdk.lightRoot("other");
+    sdk.lightChild(other, "c").end();
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(sdk.processor.sweep()).isEqualTo(1);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(3);
+    assertThat(sdk.decided("dropped", "expired")).isEqualTo(2);
+
+    LightSpan open = sdk.lightRoot("open");
+    sdk.lightChild(open, "d").end();
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(1);
+    sdk.provider.shutdown().join(10, TimeUnit.SECONDS);
+    sdk.processor.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(4);
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+    assertThat(sdk.exporter.spans()).isEmpty();
+  }
+
+  @Test
+  void lightChildren_endingTogether_andWithTheirRoot_loseNoSpanAndLeaveNoCount() throws Exception {
+    Sdk sdk = new Sdk(0.0, 8192, b -> b.fragmentTtl(Duration.ofSeconds(30)));
+    int traces = 400;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      // Children of one fragment end on two threads at once; then the root ends.
+      for (int t = 0; t < traces; t++) {
+        LightSpan root = sdk.lightRoot("r" + t);
+        LightSpan a = sdk.lightChild(root, "r" + t + "/a");
+        LightSpan b = sdk.lightChild(root, "r" + t + "/b");
+        if (t % 2 == 0) {
+          b.setStatus(StatusCode.ERROR);
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        var endA = pool.submit(() -> awaitThen(go, a::end));
+        var endB = pool.submit(() -> awaitThen(go, b::end));
+        go.countDown();
+        endA.get(10, TimeUnit.SECONDS);
+        endB.get(10, TimeUnit.SECONDS);
+        assertThat(sdk.processor.bufferedSpans()).isEqualTo(2);
+        root.end();
+      }
+      List<SpanData> exported = sdk.flushed();
+      assertThat(exported).hasSize(3 * traces / 2);
+      assertThat(sdk.processor.bufferedSpans()).isZero();
+
+      // Children end while their root ends: every count comes back to zero by the TTL at most.
+      for (int t = 0; t < traces; t++) {
+        LightSpan root = sdk.lightRoot("s" + t);
+        LightSpan a = sdk.lightChild(root, "s" + t + "/a");
+        LightSpan b = sdk.lightChild(root, "s" + t + "/b");
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        var endA = pool.submit(() -> awaitThen(go, a::end));
+        var endB = pool.submit(() -> awaitThen(go, b::end));
+        var endRoot = pool.submit(() -> awaitThen(go, root::end));
+        go.countDown();
+        endA.get(10, TimeUnit.SECONDS);
+        endB.get(10, TimeUnit.SECONDS);
+        endRoot.get(10, TimeUnit.SECONDS);
+      }
+      clock.advance(Duration.ofSeconds(31));
+      sdk.processor.sweep();
+      assertThat(sdk.processor.bufferedSpans()).isZero();
+      assertThat(sdk.processor.bufferedTraces()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Void awaitThen(java.util.concurrent.CountDownLatch go, Runnable action)
+      throws InterruptedException {
+    go.await(10, TimeUnit.SECONDS);
+    action.run();
+    return null;
   }
 
   @Test
