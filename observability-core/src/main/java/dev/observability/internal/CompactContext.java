@@ -59,7 +59,6 @@ public class CompactContext extends Observation.Context {
 
   private volatile boolean highKeyValues;
 
-  /** Creates an empty context. */
   /**
    * {@link System#nanoTime()} when the SDK's observation last started this context; meaningful only
    * while {@link #started} is set. Written on the starting thread before the handlers' {@code
@@ -68,8 +67,10 @@ public class CompactContext extends Observation.Context {
    */
   private long startNanos;
 
+  /** Whether the SDK's observation started this context. */
   private boolean started;
 
+  /** Creates an empty context. */
   public CompactContext() {}
 
   /** Stamps the start of the observation; called by the SDK's observation only. */
