@@ -403,8 +403,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       if (entry instanceof LightSpan lone) {
         // The fragment's second span: a fragment that holds both takes the lone span's place,
         // unless its root (or the sweeper) took it meanwhile; then look again.
-        Fragment upgraded = new Fragment(loneCreatedNanos(lone));
-        upgraded.add(lone, false, false);
+        Fragment upgraded = holding(lone);
         if (fragments.replace(traceId, lone, upgraded)) {
           fragment = upgraded;
           break;
@@ -433,7 +432,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         overflow(span, traceId, error, downstream, false);
         return;
       }
-      if (!error && !downstream && span instanceof LightSpan lone && maxSpansPerTrace > 0) {
+      if (!error && !downstream && span instanceof LightSpan lone) {
         if (!reserveSpan()) {
           bufferedTraces.decrementAndGet();
           overflow(span, traceId, false, false, false);
@@ -505,10 +504,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
 
   /** The fragment that {@code entry}, just removed from the map, is: a lone span is wrapped. */
   private Fragment taken(Object entry) {
-    if (entry instanceof Fragment fragment) {
-      return fragment;
-    }
-    LightSpan lone = (LightSpan) entry;
+    return entry instanceof Fragment fragment ? fragment : holding((LightSpan) entry);
+  }
+
+  /** A fragment holding {@code lone}, as old as the lone span's fragment. */
+  private Fragment holding(LightSpan lone) {
     Fragment fragment = new Fragment(loneCreatedNanos(lone));
     fragment.add(lone, false, false);
     return fragment;

@@ -190,59 +190,39 @@ class TailSamplingSpanProcessorTest {
   @Test
   void fragmentsOfOneToThreeChildren_keptWhole_orDroppedWithBuffersEmptied() {
     Sdk sdk = sdk(0.0);
-    for (int children = 1; children <= 3; children++) {
-      for (boolean failing : new boolean[] {false, true}) {
-        String rootName = "root-" + children + "-" + failing;
-        Span root = sdk.root(rootName);
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < children; i++) {
-          Span child = sdk.child(root, rootName + "/child-" + i);
-          if (failing && i == children - 1) {
-            child.setStatus(StatusCode.ERROR);
-          }
-          child.end();
-          expected.add(rootName + "/child-" + i);
-        }
-        assertThat(sdk.processor.bufferedSpans()).isEqualTo(children);
-        root.end();
-        assertThat(sdk.processor.bufferedSpans()).isZero();
-        assertThat(sdk.processor.bufferedTraces()).isZero();
-        if (failing) {
-          expected.add(rootName);
-          List<String> exported =
-              sdk.flushed().stream()
-                  .map(SpanData::getName)
-                  .filter(n -> n.startsWith(rootName))
-                  .toList();
-          // Children in the order they ended, then the root.
-          assertThat(exported).containsExactlyElementsOf(expected);
-        }
-      }
-    }
-    assertThat(sdk.decided("kept", "error")).isEqualTo(3);
-    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(3);
-    assertThat(sdk.flushed()).hasSize(2 + 3 + 4);
+    fragmentsOfOneToThreeChildren(sdk, sdk::root, sdk::child);
   }
 
   @Test
   void lightFragmentsOfOneToThreeChildren_keptWhole_orDroppedWithBuffersEmptied() {
     // One clean light child is buffered alone; a second one, clean or failing, joins it.
     Sdk sdk = sdk(0.0);
-    for (int children = 1; children <= 3; children++) {
+    fragmentsOfOneToThreeChildren(sdk, sdk::lightRoot, sdk::lightChild);
+  }
+
+  /**
+   * Roots with one to three children, the last one failing or not: each fragment is kept whole
+   * (children in the order they ended, then the root) or dropped, and the buffers are emptied.
+   */
+  private void fragmentsOfOneToThreeChildren(
+      Sdk sdk,
+      java.util.function.Function<String, ? extends Span> roots,
+      java.util.function.BiFunction<Span, String, ? extends Span> children) {
+    for (int count = 1; count <= 3; count++) {
       for (boolean failing : new boolean[] {false, true}) {
-        String rootName = "root-" + children + "-" + failing;
-        LightSpan root = sdk.lightRoot(rootName);
+        String rootName = "root-" + count + "-" + failing;
+        Span root = roots.apply(rootName);
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < children; i++) {
-          LightSpan child = sdk.lightChild(root, rootName + "/child-" + i);
-          if (failing && i == children - 1) {
+        for (int i = 0; i < count; i++) {
+          Span child = children.apply(root, rootName + "/child-" + i);
+          if (failing && i == count - 1) {
             child.setStatus(StatusCode.ERROR);
           }
           child.end();
           expected.add(rootName + "/child-" + i);
           assertThat(sdk.processor.bufferedTraces()).isEqualTo(1);
         }
-        assertThat(sdk.processor.bufferedSpans()).isEqualTo(children);
+        assertThat(sdk.processor.bufferedSpans()).isEqualTo(count);
         root.end();
         assertThat(sdk.processor.bufferedSpans()).isZero();
         assertThat(sdk.processor.bufferedTraces()).isZero();
