@@ -10,6 +10,7 @@
 # Needs what run.sh needs, plus jcmd (JDK) and unzip. Linux x64 only. Settings (environment):
 #   WARMUP=90 DURATION=20 CONNECTIONS=16   seconds of warm-up and of the profiled window, wrk
 #                                          connections
+#   WARMUP_PIECES=9                        wrk runs the warm-up is cut into (as in run.sh)
 #   EVENT=cpu                              cpu, or alloc for allocated bytes
 #   INTERVAL=1ms                           CPU sampling interval (EVENT=cpu)
 #   ALLOC_INTERVAL=256k                    bytes allocated between samples (EVENT=alloc)
@@ -29,6 +30,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$HERE/work}
 WARMUP=${WARMUP:-90}
+WARMUP_PIECES=${WARMUP_PIECES:-9}
+((WARMUP_PIECES <= WARMUP)) || WARMUP_PIECES=$WARMUP
+((WARMUP_PIECES >= 1)) || WARMUP_PIECES=1
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 EVENT=${EVENT:-cpu}
@@ -112,7 +116,13 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
     kill -0 "$pid" 2>/dev/null || die "app ($name) exited: $(tail -n 20 "$OUT/$name.app.log")"
     sleep 0.1
   done
-  "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$APP_PORT/work" >/dev/null
+  # The warm-up in pieces, each ending with a read of the app's figures, as in run.sh: the window's
+  # new connections and reads are then nothing new to the compiler.
+  for ((i = 0; i < WARMUP_PIECES; i++)); do
+    "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / WARMUP_PIECES))s" \
+      "http://127.0.0.1:$APP_PORT/work" >/dev/null
+    curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" >/dev/null
+  done
   jcmd "$pid" JVMTI.agent_load "$LIB" "\"$START\"" >/dev/null
   s0=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats")
   "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$APP_PORT/work" \
@@ -173,7 +183,7 @@ owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
   echo "# Added $EVENT per request by owner, (b) SDK against (a) bare"
   echo
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $(java -version 2>&1 | head -n 2 | tail -n 1)"
-  echo "- settings: EVENT=$EVENT WARMUP=$WARMUP DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION ($START)"
+  echo "- settings: EVENT=$EVENT WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION ($START)"
   echo "- per request over the profiled window (the profiler's own share included): (a) $(cat "$OUT/a.per-request") $UNIT, (b) $(cat "$OUT/b.per-request") $UNIT"
   echo
   echo "| owner | where | (a) $UNIT / req | (b) $UNIT / req | (b) - (a) |"

@@ -36,6 +36,10 @@
 #   WARMUP=90 DURATION=20 ROUNDS=3         seconds of warm-up and measurement, rounds (on one
 #                                          saturated core C2 compiles the SDK set-up's code for
 #                                          about 80 s: the measured window must not include it)
+#   WARMUP_PIECES=9                        wrk runs the warm-up is cut into, each followed by a
+#                                          read of the app's figures: new connections and that
+#                                          read, which start the window, are then nothing new
+#                                          to the compiler (see docs/performance.md)
 #   SETTLE=10                              seconds of load after the full GC that records the heap
 #                                          before the window, not measured either
 #   LIGHT_DURATION=10 LIGHT_CONNECTIONS=1  a second, light-load pass per run (0 s to skip)
@@ -65,6 +69,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$HERE/work}
 
 WARMUP=${WARMUP:-90}
+WARMUP_PIECES=${WARMUP_PIECES:-9}
 SETTLE=${SETTLE:-10}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-3}
@@ -381,7 +386,17 @@ run_one() { # KIND(setup|fault) NAME ROUND
     prober_pid=$!
     PIDS+=("$prober_pid")
   fi
-  run_wrk "$CONNECTIONS" "$WRK_THREADS" "$WARMUP" "$base.wrk-warmup.txt"
+  # The warm-up in pieces: the window begins with new connections and a read of /admin/stats.
+  # Met for the first time after 90 s of one load, they make C2 drop and recompile hundreds of
+  # methods inside the window, so each piece ends the same way.
+  local piece pieces=$WARMUP_PIECES
+  ((pieces <= WARMUP)) || pieces=$WARMUP
+  ((pieces >= 1)) || pieces=1
+  for ((piece = 0; piece < pieces; piece++)); do
+    run_wrk "$CONNECTIONS" "$WRK_THREADS" \
+      $((WARMUP / pieces + (piece < WARMUP % pieces ? 1 : 0))) "$base.wrk-warmup.txt"
+    http_get "$APP_PORT" /admin/stats 30 >/dev/null || die "stats failed"
+  done
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"
   # The full GC just taken slows the seconds after it (bare: 69k -> 64k req/s over the next 10 s);
   # let them pass unmeasured.
@@ -521,7 +536,7 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average at start of report: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- JDK: $(java -version 2>&1 | head -n 2 | tail -n 1)"
   echo "- wrk: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2); OpenTelemetry Java agent $AGENT_VERSION"
-  echo "- settings: WARMUP=$WARMUP SETTLE=$SETTLE DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS FAULT_DURATION=$FAULT_DURATION"
+  echo "- settings: WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES SETTLE=$SETTLE DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS FAULT_DURATION=$FAULT_DURATION"
   echo "- wall time: ${ELAPSED} s"
   echo
   echo "## Per set-up (median over rounds)"
