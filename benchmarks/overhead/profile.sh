@@ -119,7 +119,8 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
   # The warm-up in pieces, each ending with a read of the app's figures, as in run.sh: the window's
   # new connections and reads are then nothing new to the compiler.
   for ((i = 0; i < WARMUP_PIECES; i++)); do
-    "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / WARMUP_PIECES))s" \
+    "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" \
+      -d"$((WARMUP / WARMUP_PIECES + (i < WARMUP % WARMUP_PIECES ? 1 : 0)))s" \
       "http://127.0.0.1:$APP_PORT/work" >/dev/null
     curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" >/dev/null
   done

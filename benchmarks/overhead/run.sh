@@ -70,6 +70,8 @@ WORK=${WORK:-$HERE/work}
 
 WARMUP=${WARMUP:-90}
 WARMUP_PIECES=${WARMUP_PIECES:-9}
+((WARMUP_PIECES <= WARMUP)) || WARMUP_PIECES=$WARMUP
+((WARMUP_PIECES >= 1)) || WARMUP_PIECES=1
 SETTLE=${SETTLE:-10}
 DURATION=${DURATION:-20}
 ROUNDS=${ROUNDS:-3}
@@ -295,6 +297,9 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
   esac
 }
 
+piece_seconds() { # PIECE: its seconds of the warm-up; the pieces add up to WARMUP
+  echo $((WARMUP / WARMUP_PIECES + ($1 < WARMUP % WARMUP_PIECES ? 1 : 0)))
+}
 run_wrk() { # CONNECTIONS THREADS SECONDS OUTFILE
   local threads=$2
   if ((threads > $1)); then threads=$1; fi
@@ -389,12 +394,9 @@ run_one() { # KIND(setup|fault) NAME ROUND
   # The warm-up in pieces: the window begins with new connections and a read of /admin/stats.
   # Met for the first time after 90 s of one load, they make C2 drop and recompile hundreds of
   # methods inside the window, so each piece ends the same way.
-  local piece pieces=$WARMUP_PIECES
-  ((pieces <= WARMUP)) || pieces=$WARMUP
-  ((pieces >= 1)) || pieces=1
-  for ((piece = 0; piece < pieces; piece++)); do
-    run_wrk "$CONNECTIONS" "$WRK_THREADS" \
-      $((WARMUP / pieces + (piece < WARMUP % pieces ? 1 : 0))) "$base.wrk-warmup.txt"
+  local piece
+  for ((piece = 0; piece < WARMUP_PIECES; piece++)); do
+    run_wrk "$CONNECTIONS" "$WRK_THREADS" "$(piece_seconds "$piece")" "$base.wrk-warmup.txt"
     http_get "$APP_PORT" /admin/stats 30 >/dev/null || die "stats failed"
   done
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"

@@ -32,7 +32,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -206,8 +208,8 @@ class TailSamplingSpanProcessorTest {
    */
   private void fragmentsOfOneToThreeChildren(
       Sdk sdk,
-      java.util.function.Function<String, ? extends Span> roots,
-      java.util.function.BiFunction<Span, String, ? extends Span> children) {
+      Function<String, ? extends Span> roots,
+      BiFunction<Span, String, ? extends Span> children) {
     for (int count = 1; count <= 3; count++) {
       for (boolean failing : new boolean[] {false, true}) {
         String rootName = "root-" + count + "-" + failing;
