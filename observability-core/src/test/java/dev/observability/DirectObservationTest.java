@@ -121,6 +121,66 @@ class DirectObservationTest {
     return new HttpServerObservationContext("GET", "/orders", null, name -> null);
   }
 
+  /** A module that adds {@code count} recorders, named by their number. */
+  private final class ManyHandlersModule implements ObservabilityModule {
+    private final int count;
+
+    ManyHandlersModule(int count) {
+      this.count = count;
+    }
+
+    @Override
+    public String name() {
+      return "many";
+    }
+
+    @Override
+    public int order() {
+      return 100;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+      for (int i = 0; i < count; i++) {
+        context.addObservationHandler(new Recorder("h" + i, false));
+      }
+    }
+  }
+
+  private Observability startWith(int handlers) {
+    return Observability.builder()
+        .systemProperties(Map.of())
+        .environmentVariables(Map.of())
+        .discoverModules(false)
+        .module(new ManyHandlersModule(handlers))
+        .property(CoreConfig.SHUTDOWN_HOOK, false)
+        .start();
+  }
+
+  @Test
+  void handlersUpToTheLimit_areCalledDirectly_theLastBitToo_andPastItThroughMicrometer() {
+    int lastDirect = -1;
+    for (int n = 1; n <= 40; n++) {
+      events.clear();
+      try (Observability instance = startWith(n)) {
+        Observation observation = instance.observation("many", new Observation.Context());
+        observation.observe(() -> {});
+        for (int i = 0; i < n; i++) {
+          assertThat(events).as("%d handlers", n).contains("h" + i + ":stop:many");
+        }
+        if (observation instanceof DirectObservation) {
+          lastDirect = n;
+        }
+      }
+    }
+    // Every handler of the registry has a bit; the SDK's own core handlers take some of them.
+    assertThat(lastDirect).isBetween(1, 32);
+    try (Observability instance = startWith(lastDirect + 1)) {
+      assertThat(instance.observation("many", new Observation.Context()))
+          .isNotInstanceOf(DirectObservation.class);
+    }
+  }
+
   @Test
   void modulesOnly_observationsAreDirect_handlersInOrder_filtersBeforeStop_stopReversed() {
     start();

@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DirectObservation implements Observation, Observation.Scope, DirectFrame {
 
+  /** The most handlers a direct observation calls: the SDK's own are fewer than ten. */
+  static final int MAX_HANDLERS = 32;
+
   private static final VarHandle INLINE_SCOPE;
 
   static {
@@ -44,7 +47,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
 
   private final Plan plan;
   private final Observation.Context context;
-  private final long supported;
+  private final int supported;
   private @Nullable ObservationConvention<Observation.Context> convention;
 
   /** 1 while this object is an open scope. */
@@ -60,7 +63,8 @@ public final class DirectObservation implements Observation, Observation.Scope, 
    * What every direct observation of a registry calls: its handlers and filters as registered.
    *
    * @param registry the registry whose current scope the observations set
-   * @param handlers the handlers, in registration order (at most 64)
+   * @param handlers the handlers, in registration order (at most 32, one bit each in an {@code
+   *     int})
    * @param filters the filters, in registration order
    */
   record Plan(
@@ -73,8 +77,9 @@ public final class DirectObservation implements Observation, Observation.Scope, 
       FacadeObservationRegistry registry,
       List<ObservationHandler<?>> handlers,
       List<ObservationFilter> filters) {
-    if (handlers.size() > 64) {
-      throw new IllegalArgumentException("at most 64 handlers, not " + handlers.size());
+    if (handlers.size() > MAX_HANDLERS) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_HANDLERS + " handlers, not " + handlers.size());
     }
     return new Plan(
         registry,
@@ -87,10 +92,10 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     this.context = context;
     context.setName(name);
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    long mask = 0;
+    int mask = 0;
     for (int i = 0; i < handlers.length; i++) {
       if (handlers[i].supportsContext(context)) {
-        mask |= 1L << i;
+        mask |= 1 << i;
       }
     }
     this.supported = mask;
@@ -138,7 +143,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     context.setError(error);
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onError(context);
       }
     }
@@ -149,7 +154,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   public Observation event(Observation.Event event) {
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onEvent(event, context);
       }
     }
@@ -172,7 +177,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     }
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onStart(context);
       }
     }
@@ -211,7 +216,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     }
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = handlers.length - 1; i >= 0; i--) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onStop(mapped);
       }
     }
@@ -236,7 +241,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   private void notifyScopeOpened() {
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onScopeOpened(context);
       }
     }
@@ -245,7 +250,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   private void notifyScopeClosed() {
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = handlers.length - 1; i >= 0; i--) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onScopeClosed(context);
       }
     }
@@ -255,7 +260,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   private void notifyScopeReset() {
     ObservationHandler<Observation.Context>[] handlers = plan.handlers;
     for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1L << i)) != 0) {
+      if ((supported & (1 << i)) != 0) {
         handlers[i].onScopeReset(context);
       }
     }

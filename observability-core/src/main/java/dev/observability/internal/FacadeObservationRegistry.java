@@ -127,7 +127,7 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
       if (!config.foreign
           && !CONTEXT_PROPAGATION
           && !config.handlers.isEmpty()
-          && config.handlers.size() <= 64) {
+          && config.handlers.size() <= DirectObservation.MAX_HANDLERS) {
         plan = DirectObservation.plan(this, config.handlers, config.filters);
       }
     }
