@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
 import ch.qos.logback.classic.spi.ThrowableProxy;
+import dev.observability.logging.LogVolumeFilter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +29,8 @@ import org.slf4j.event.KeyValuePair;
  * exception, the event carries it too, so that the line has its stack trace under the request's
  * ids: the line that makes a failed request's stack trace findable by its trace id (the container's
  * own line for an exception that escaped the filter has no ids). The key-value list and that MDC
- * are built only when an encoder asks for them; {@link JsonEventWriter} reads the fields directly.
+ * are built only when an encoder asks for them (both at once, kept in one field: the event stays at
+ * 96 bytes); {@link JsonEventWriter} reads the fields directly.
  *
  * <p>Immutable once built (the lazily built views are idempotent), so it may be handed to another
  * thread without deferred processing.
@@ -37,7 +39,6 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   private static final StackTraceElement[] NO_CALLER = new StackTraceElement[0];
 
-  private final String loggerName;
   private final LoggerContextVO context;
   private final Level level;
   private final long timestamp;
@@ -53,18 +54,14 @@ public final class AccessLogEvent implements ILoggingEvent {
   private final int status;
   private final double durationMs;
   private final @Nullable String sentryEventId;
-  private final @Nullable String error;
   private final @Nullable ThrowableProxy throwable;
   private final @Nullable String errorFingerprint;
 
-  private volatile @Nullable List<KeyValuePair> keyValues;
-  private volatile @Nullable Map<String, String> mdc;
-  private volatile @Nullable Instant instant;
+  private volatile @Nullable Views views;
 
   /**
    * Creates the event.
    *
-   * @param loggerName the access logger's name
    * @param context the logger context's view
    * @param level INFO, or WARN for a server error
    * @param timestamp milliseconds since the epoch
@@ -84,7 +81,6 @@ public final class AccessLogEvent implements ILoggingEvent {
    * @param errorFingerprint the exception's {@code ErrorFingerprint}, or null
    */
   public AccessLogEvent(
-      String loggerName,
       LoggerContextVO context,
       Level level,
       long timestamp,
@@ -102,7 +98,6 @@ public final class AccessLogEvent implements ILoggingEvent {
       @Nullable String sentryEventId,
       @Nullable Throwable error,
       @Nullable String errorFingerprint) {
-    this.loggerName = loggerName;
     this.context = context;
     this.level = level;
     this.timestamp = timestamp;
@@ -118,7 +113,6 @@ public final class AccessLogEvent implements ILoggingEvent {
     this.status = status;
     this.durationMs = durationMs;
     this.sentryEventId = sentryEventId;
-    this.error = error == null ? null : error.getClass().getName();
     // Built now, as Logback builds it for any logged exception: only failed requests pay for it.
     this.throwable = error == null ? null : new ThrowableProxy(error);
     this.errorFingerprint = errorFingerprint;
@@ -158,8 +152,8 @@ public final class AccessLogEvent implements ILoggingEvent {
     if (sentryEventId != null) {
       fields.text("sentry_event_id", sentryEventId);
     }
-    if (error != null) {
-      fields.text("error", error);
+    if (throwable != null) {
+      fields.text("error", throwable.getClassName());
     }
     if (errorFingerprint != null) {
       fields.text(Fields.ERROR_FINGERPRINT, errorFingerprint);
@@ -205,7 +199,7 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   @Override
   public String getLoggerName() {
-    return loggerName;
+    return LogVolumeFilter.ACCESS_LOGGER;
   }
 
   @Override
@@ -235,25 +229,7 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   @Override
   public Map<String, String> getMDCPropertyMap() {
-    Map<String, String> m = mdc;
-    if (m == null) {
-      LinkedHashMap<String, String> merged = new LinkedHashMap<>(threadMdc);
-      merged.remove(Fields.TRACE_ID);
-      merged.remove(Fields.SPAN_ID);
-      merged.remove(Fields.REQUEST_ID);
-      if (traceId != null) {
-        merged.put(Fields.TRACE_ID, traceId);
-      }
-      if (spanId != null) {
-        merged.put(Fields.SPAN_ID, spanId);
-      }
-      if (requestId != null) {
-        merged.put(Fields.REQUEST_ID, requestId);
-      }
-      m = Collections.unmodifiableMap(merged);
-      mdc = m;
-    }
-    return m;
+    return views().mdc;
   }
 
   @Override
@@ -275,12 +251,7 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   @Override
   public Instant getInstant() {
-    Instant i = instant;
-    if (i == null) {
-      i = Instant.ofEpochMilli(timestamp);
-      instant = i;
-    }
-    return i;
+    return Instant.ofEpochMilli(timestamp);
   }
 
   @Override
@@ -290,31 +261,59 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   @Override
   public List<KeyValuePair> getKeyValuePairs() {
-    List<KeyValuePair> pairs = keyValues;
-    if (pairs == null) {
-      ArrayList<KeyValuePair> list = new ArrayList<>(7);
-      forEachKeyValue(
-          new KeyValueSink() {
-            @Override
-            public void text(String key, String value) {
-              list.add(new KeyValuePair(key, value));
-            }
-
-            @Override
-            public void integer(String key, long value) {
-              list.add(new KeyValuePair(key, (int) value == value ? (Object) (int) value : value));
-            }
-
-            @Override
-            public void decimal(String key, double value) {
-              list.add(new KeyValuePair(key, value));
-            }
-          });
-      pairs = Collections.unmodifiableList(list);
-      keyValues = pairs;
-    }
-    return pairs;
+    return views().keyValues;
   }
+
+  private Views views() {
+    Views v = views;
+    if (v == null) {
+      v = new Views(keyValuePairs(), mdcWithIds());
+      views = v;
+    }
+    return v;
+  }
+
+  private List<KeyValuePair> keyValuePairs() {
+    ArrayList<KeyValuePair> list = new ArrayList<>(7);
+    forEachKeyValue(
+        new KeyValueSink() {
+          @Override
+          public void text(String key, String value) {
+            list.add(new KeyValuePair(key, value));
+          }
+
+          @Override
+          public void integer(String key, long value) {
+            list.add(new KeyValuePair(key, (int) value == value ? (Object) (int) value : value));
+          }
+
+          @Override
+          public void decimal(String key, double value) {
+            list.add(new KeyValuePair(key, value));
+          }
+        });
+    return Collections.unmodifiableList(list);
+  }
+
+  private Map<String, String> mdcWithIds() {
+    LinkedHashMap<String, String> merged = new LinkedHashMap<>(threadMdc);
+    merged.remove(Fields.TRACE_ID);
+    merged.remove(Fields.SPAN_ID);
+    merged.remove(Fields.REQUEST_ID);
+    if (traceId != null) {
+      merged.put(Fields.TRACE_ID, traceId);
+    }
+    if (spanId != null) {
+      merged.put(Fields.SPAN_ID, spanId);
+    }
+    if (requestId != null) {
+      merged.put(Fields.REQUEST_ID, requestId);
+    }
+    return Collections.unmodifiableMap(merged);
+  }
+
+  /** The views other encoders ask for, built together the first time either is asked for. */
+  private record Views(List<KeyValuePair> keyValues, Map<String, String> mdc) {}
 
   @Override
   public void prepareForDeferredProcessing() {

@@ -286,7 +286,6 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     SequenceNumberGenerator sequence = context.getSequenceNumberGenerator();
     logger.callAppenders(
         new AccessLogEvent(
-            logger.getName(),
             context.getLoggerContextRemoteView(),
             level,
             System.currentTimeMillis(),
