@@ -344,7 +344,7 @@ public final class EcsEventWriter {
       assert scrubber != null;
       String formatted = event.getFormattedMessage();
       message = formatted == null ? "" : scrubber.scrub(formatted);
-      mdc = event.getMDCPropertyMap();
+      mdc = ThreadMdc.ofEvent(event);
       pairs = event.getKeyValuePairs();
       Map<String, String> m = mdc;
       if (m != null) {

@@ -301,7 +301,7 @@ public final class JsonEventWriter {
         spanId = access.spanId();
         requestId = access.requestId();
       } else {
-        mdc = event.getMDCPropertyMap();
+        mdc = ThreadMdc.ofEvent(event);
         if (mdc != null) {
           traceId = mdc.get(Fields.TRACE_ID);
           spanId = mdc.get(Fields.SPAN_ID);

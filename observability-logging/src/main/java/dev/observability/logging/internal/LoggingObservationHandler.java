@@ -3,7 +3,6 @@ package dev.observability.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.TurboFilterList;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.spi.SequenceNumberGenerator;
 import dev.observability.ErrorFingerprint;
@@ -17,14 +16,12 @@ import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.slf4j.spi.LoggingEventBuilder;
-import org.slf4j.spi.MDCAdapter;
 
 /**
  * The logging module's part of the spine.
@@ -294,7 +291,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             traceId,
             spanId,
             requestId,
-            threadMdc(),
+            ThreadMdc.current(),
             scrubber.scrub(cap(http.getMethod(), 32)),
             AccessPaths.scrubbed(http.getPath(), http.getQuery(), keys),
             route == null ? null : scrubber.scrub(route),
@@ -315,19 +312,6 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     }
     Long kept = http.get(START_NANOS);
     return kept == null ? NO_START : kept;
-  }
-
-  /** The thread's MDC as an immutable map, taken without a copy where Logback keeps one. */
-  private static Map<String, String> threadMdc() {
-    MDCAdapter adapter = MDC.getMDCAdapter();
-    Map<String, String> map;
-    if (adapter instanceof LogbackMDCAdapter logback) {
-      // Logback's read-only view, copied only when the MDC changed since it was last taken.
-      map = logback.getPropertyMap();
-    } else {
-      map = adapter == null ? null : adapter.getCopyOfContextMap();
-    }
-    return map == null ? Map.of() : map;
   }
 
   /**
