@@ -106,15 +106,19 @@ class DirectObservationTest {
   }
 
   private Observability start() {
-    obs =
-        Observability.builder()
-            .systemProperties(Map.of())
-            .environmentVariables(Map.of())
-            .discoverModules(false)
-            .module(new RecordingModule())
-            .property(CoreConfig.SHUTDOWN_HOOK, false)
-            .start();
+    obs = startWith(new RecordingModule());
     return obs;
+  }
+
+  /** An instance with {@code module} alone, isolated from the host's configuration. */
+  private static Observability startWith(ObservabilityModule module) {
+    return Observability.builder()
+        .systemProperties(Map.of())
+        .environmentVariables(Map.of())
+        .discoverModules(false)
+        .module(module)
+        .property(CoreConfig.SHUTDOWN_HOOK, false)
+        .start();
   }
 
   private static HttpServerObservationContext request() {
@@ -147,22 +151,12 @@ class DirectObservationTest {
     }
   }
 
-  private Observability startWith(int handlers) {
-    return Observability.builder()
-        .systemProperties(Map.of())
-        .environmentVariables(Map.of())
-        .discoverModules(false)
-        .module(new ManyHandlersModule(handlers))
-        .property(CoreConfig.SHUTDOWN_HOOK, false)
-        .start();
-  }
-
   @Test
   void handlersUpToTheLimit_areCalledDirectly_theLastBitToo_andPastItThroughMicrometer() {
     int lastDirect = -1;
     for (int n = 1; n <= 40; n++) {
       events.clear();
-      try (Observability instance = startWith(n)) {
+      try (Observability instance = startWith(new ManyHandlersModule(n))) {
         Observation observation = instance.observation("many", new Observation.Context());
         observation.observe(() -> {});
         for (int i = 0; i < n; i++) {
@@ -175,7 +169,7 @@ class DirectObservationTest {
     }
     // Every handler of the registry has a bit; the SDK's own core handlers take some of them.
     assertThat(lastDirect).isBetween(1, 32);
-    try (Observability instance = startWith(lastDirect + 1)) {
+    try (Observability instance = startWith(new ManyHandlersModule(lastDirect + 1))) {
       assertThat(instance.observation("many", new Observation.Context()))
           .isNotInstanceOf(DirectObservation.class);
     }

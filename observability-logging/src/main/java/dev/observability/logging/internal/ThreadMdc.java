@@ -6,7 +6,6 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.reflect.Field;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
@@ -30,11 +29,12 @@ import org.slf4j.spi.MDCAdapter;
  */
 final class ThreadMdc {
 
-  private static final @Nullable VarHandle EVENT_MDC = eventField("mdcPropertyMap", Map.class);
+  private static final @Nullable VarHandle ADAPTER_MAP =
+      field(LogbackMDCAdapter.class, "readWriteThreadLocalMap", ThreadLocal.class);
+  private static final @Nullable VarHandle EVENT_MDC =
+      field(LoggingEvent.class, "mdcPropertyMap", Map.class);
   private static final @Nullable VarHandle EVENT_CONTEXT =
-      eventField("loggerContext", LoggerContext.class);
-
-  private static volatile @Nullable Live live;
+      field(LoggingEvent.class, "loggerContext", LoggerContext.class);
 
   private ThreadMdc() {}
 
@@ -95,40 +95,20 @@ final class ThreadMdc {
     return ownMap(adapter) != null;
   }
 
-  private static @Nullable ThreadLocal<Map<String, String>> ownMap(LogbackMDCAdapter adapter) {
-    Live found = live;
-    if (found == null || found.adapter != adapter) {
-      found = new Live(adapter, find(adapter));
-      live = found;
-    }
-    return found.map;
-  }
-
+  /** The adapter's own per-thread map, or null where it cannot be read. */
   @SuppressWarnings("unchecked") // the field's declared type
-  private static @Nullable ThreadLocal<Map<String, String>> find(LogbackMDCAdapter adapter) {
-    try {
-      Field field = LogbackMDCAdapter.class.getDeclaredField("readWriteThreadLocalMap");
-      if (field.getType() != ThreadLocal.class) {
-        return null;
-      }
-      field.setAccessible(true);
-      return (ThreadLocal<Map<String, String>>) field.get(adapter);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // Not this Logback's layout, or not open to this module: Logback's view it is.
-      return null;
-    }
+  private static @Nullable ThreadLocal<Map<String, String>> ownMap(LogbackMDCAdapter adapter) {
+    VarHandle map = ADAPTER_MAP;
+    return map == null ? null : (ThreadLocal<Map<String, String>>) map.get(adapter);
   }
 
-  private static @Nullable VarHandle eventField(String name, Class<?> type) {
+  private static @Nullable VarHandle field(Class<?> owner, String name, Class<?> type) {
     try {
-      return MethodHandles.privateLookupIn(LoggingEvent.class, MethodHandles.lookup())
-          .findVarHandle(LoggingEvent.class, name, type);
+      return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+          .findVarHandle(owner, name, type);
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Not this Logback's layout, or not open to this module: Logback's methods it is.
       return null;
     }
   }
-
-  /** The adapter the map was found for, so that a replaced adapter is looked at again. */
-  private record Live(LogbackMDCAdapter adapter, @Nullable ThreadLocal<Map<String, String>> map) {}
 }
