@@ -18,9 +18,12 @@ import dev.observability.tracing.internal.TraceIdRatio;
 import dev.observability.tracing.internal.TracingSdk;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
+import io.opentelemetry.api.logs.LoggerProvider;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -574,7 +577,9 @@ class TracingModuleTest {
     obs.observe("work", () -> current.set(Span.current().getSpanContext()));
 
     assertThat(current.get().isValid()).isTrue();
-    assertThat(obs.openTelemetry()).isInstanceOf(io.opentelemetry.sdk.OpenTelemetrySdk.class);
+    assertThat(obs.openTelemetry().getTracerProvider()).isNotInstanceOf(SdkTracerProvider.class);
+    assertThat(obs.openTelemetry().getMeterProvider()).isSameAs(MeterProvider.noop());
+    assertThat(obs.openTelemetry().getLogsBridge()).isSameAs(LoggerProvider.noop());
     assertThat(log.list)
         .filteredOn(e -> e.getFormattedMessage().contains("no OTLP endpoint"))
         .hasSize(1);

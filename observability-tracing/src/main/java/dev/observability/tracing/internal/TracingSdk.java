@@ -3,6 +3,7 @@ package dev.observability.tracing.internal;
 import dev.observability.ServiceInfo;
 import dev.observability.scrub.Scrubber;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -15,7 +16,6 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
@@ -57,7 +57,8 @@ public final class TracingSdk implements AutoCloseable {
   private static final String JDK_SENDER =
       "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
 
-  private final OpenTelemetrySdk sdk;
+  private final SdkTracerProvider tracerProvider;
+  private final OpenTelemetry openTelemetry;
   private final TextMapPropagator propagator;
   private final @Nullable TailSamplingSpanProcessor processor;
   private final LightTracer handlerTracer;
@@ -65,12 +66,14 @@ public final class TracingSdk implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TracingSdk(
-      OpenTelemetrySdk sdk,
+      SdkTracerProvider tracerProvider,
       TextMapPropagator propagator,
       @Nullable TailSamplingSpanProcessor processor,
       LightTracer handlerTracer,
       TracingSettings settings) {
-    this.sdk = sdk;
+    this.tracerProvider = tracerProvider;
+    this.openTelemetry =
+        new TracingOpenTelemetry(tracerProvider, ContextPropagators.create(propagator));
     this.propagator = propagator;
     this.processor = processor;
     this.handlerTracer = handlerTracer;
@@ -151,11 +154,7 @@ public final class TracingSdk implements AutoCloseable {
                 + " logging");
       }
     }
-    OpenTelemetrySdk sdk =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(tracerProvider.build())
-            .setPropagators(ContextPropagators.create(propagator))
-            .build();
+    SdkTracerProvider sdkTracerProvider = tracerProvider.build();
     if (logger.isDebugEnabled()) {
       logger.debug(
           "tracing: exporters {}, OTLP endpoint {} ({}), sample ratio {}, latency threshold {}",
@@ -176,7 +175,7 @@ public final class TracingSdk implements AutoCloseable {
             resource,
             InstrumentationScopeInfo.create(SCOPE),
             processor);
-    return new TracingSdk(sdk, propagator, processor, handlerTracer, settings);
+    return new TracingSdk(sdkTracerProvider, propagator, processor, handlerTracer, settings);
   }
 
   /**
@@ -225,36 +224,46 @@ public final class TracingSdk implements AutoCloseable {
     return exporters.size() == 1 ? exporters.get(0) : SpanExporter.composite(exporters);
   }
 
+  // Building the JDK HttpClient sets up TLS even for http:// endpoints (~150 ms of start-up), and
+  // the exporters' builders load some forty classes: the export thread configures and builds the
+  // exporter on the first export instead. What the builders would refuse (the endpoint's URL, the
+  // timeout, the headers) is refused by the configuration's checks before the start goes on.
   private static SpanExporter httpExporter(TracingSettings settings) {
-    OtlpHttpSpanExporterBuilder builder =
-        OtlpHttpSpanExporter.builder()
-            .setEndpoint(settings.otlpEndpoint())
-            .setTimeout(settings.otlpTimeout())
-            .setCompression(settings.gzip() ? "gzip" : "none")
-            .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
-            .setMeterProvider(MeterProvider::noop)
-            .setComponentLoader(new JdkSenderFirst());
-    settings.otlpHeaders().forEach(builder::addHeader);
-    // Building the JDK HttpClient sets up TLS even for http:// endpoints (~150 ms of start-up);
-    // the export thread builds it on the first export instead.
-    return new LazySpanExporter(builder::build, "OTLP http/protobuf exporter");
+    return new LazySpanExporter(
+        () -> {
+          OtlpHttpSpanExporterBuilder builder =
+              OtlpHttpSpanExporter.builder()
+                  .setEndpoint(settings.otlpEndpoint())
+                  .setTimeout(settings.otlpTimeout())
+                  .setCompression(settings.gzip() ? "gzip" : "none")
+                  .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
+                  .setMeterProvider(MeterProvider::noop)
+                  .setComponentLoader(new JdkSenderFirst());
+          settings.otlpHeaders().forEach(builder::addHeader);
+          return builder.build();
+        },
+        "OTLP http/protobuf exporter");
   }
 
   private static SpanExporter grpcExporter(TracingSettings settings) {
-    OtlpGrpcSpanExporterBuilder builder =
-        OtlpGrpcSpanExporter.builder()
-            .setEndpoint(settings.otlpEndpoint())
-            .setTimeout(settings.otlpTimeout())
-            .setCompression(settings.gzip() ? "gzip" : "none")
-            .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
-            .setMeterProvider(MeterProvider::noop);
-    settings.otlpHeaders().forEach(builder::addHeader);
-    return new LazySpanExporter(builder::build, "OTLP gRPC exporter");
+    return new LazySpanExporter(
+        () -> {
+          OtlpGrpcSpanExporterBuilder builder =
+              OtlpGrpcSpanExporter.builder()
+                  .setEndpoint(settings.otlpEndpoint())
+                  .setTimeout(settings.otlpTimeout())
+                  .setCompression(settings.gzip() ? "gzip" : "none")
+                  .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
+                  .setMeterProvider(MeterProvider::noop);
+          settings.otlpHeaders().forEach(builder::addHeader);
+          return builder.build();
+        },
+        "OTLP gRPC exporter");
   }
 
-  /** The SDK; the facade's {@code openTelemetry()}. */
-  public OpenTelemetrySdk openTelemetry() {
-    return sdk;
+  /** The facade's {@code openTelemetry()}: this SDK's tracer provider and propagators. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
   }
 
   /** The tracer of the module's observation handler. */
@@ -281,7 +290,7 @@ public final class TracingSdk implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    sdk.shutdown().join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    tracerProvider.shutdown().join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A processor that needs no callback: spans are recorded and go nowhere. */
