@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 class MetricsModuleTest {
 
   @Test
+  void prometheusConfiguration_passesMicrometersValidation() {
+    // The registry is built without re-checking these constants (start-up); Micrometer's own
+    // validation of them must still pass.
+    assertThat(MetricsModule.PROMETHEUS_CONFIG.validate().isValid()).isTrue();
+    assertThat(MetricsModule.PROMETHEUS_CONFIG.step()).isPositive();
+  }
+
+  @Test
   void jvmAndProcessMeters_areBoundByDefault() {
     try (Observability obs = Instances.start()) {
       Exposition e = Exposition.parse(Instances.scrape(obs));
