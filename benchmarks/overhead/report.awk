@@ -1,6 +1,7 @@
 # Summarises runs.tsv (written by run.sh) as Markdown. POSIX awk (mawk, gawk, busybox).
 #   awk -F'\t' -f report.awk -v part=setups -v setups="a b c c10" runs.tsv
 #   awk -F'\t' -f report.awk -v part=faults -v faults="otlp-refused ..." runs.tsv
+#   awk -F'\t' -f report.awk -v part=starts -v setups="a b" starts.tsv
 # Goals of the whole-service comparison: (b)'s added CPU per request (at CONNECTIONS and at the
 # light pass) <= 0.6 x the agent's (c) and <= 0.5 x the hand-assembled set-up's (d); (b)'s added
 # allocation <= 0.4 x (c)'s and <= 0.5 x (d)'s; throughput (b) >= (c) and (d); p99 at CONNECTIONS
@@ -33,6 +34,13 @@ function total(s, name,    i, t) {
   t = 0
   for (i = 1; i <= n[s]; i++) t += v[s, name, i]
   return t
+}
+function extreme(s, name, sign,    i, x, best) {
+  for (i = 1; i <= n[s]; i++) {
+    x = v[s, name, i] + 0
+    if (i == 1 || sign * x > sign * best) best = x
+  }
+  return best
 }
 function fmt(x, digits) { return sprintf("%." digits "f", x) }
 function verdict(ok) { return ok ? "met" : "**missed**" }
@@ -68,7 +76,8 @@ function setups_table(    list, k, s, m, r, d) {
   compare("p50 latency at " CONNECTIONS, "p50_ms", 3, " ms", 0, 0)
   compare("p50 latency, " light, "light_p50_ms", 3, " ms", 0, 0)
   d = median("b", "startup_ms") - median("a", "startup_ms")
-  printf "- start-up added by (b): %s ms (goal <= 150 ms: %s)", fmt(d, 0), verdict(d <= 150)
+  if (starts > 0) printf "- start-up added by (b) in the rounds: %s ms (the goal is judged by the start-up pass below)", fmt(d, 0)
+  else printf "- start-up added by (b): %s ms (goal <= 150 ms: %s)", fmt(d, 0), verdict(d <= 150)
   if ("c" in n) printf "; by (c): %s ms", fmt(median("c", "startup_ms") - median("a", "startup_ms"), 0)
   print ""
   print ""
@@ -152,9 +161,30 @@ function faults_table(    list, k, s, m, ref, p99, ratio, ok, errs) {
   }
 }
 
+# The start-up pass (starts.tsv): phases and totals per set-up, and what (b) adds to (a).
+function starts_table(    list, k, s, m, d) {
+  print "| set-up | starts | to main | Logback | instrumentation | Jetty | first request | total | total, range |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  m = split(setups, list, " ")
+  for (k = 1; k <= m; k++) {
+    s = list[k]
+    if (!(s in n)) continue
+    printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s to %s |\n", s, n[s],
+      fmt(median(s, "main_ms"), 0), fmt(median(s, "logging_ms"), 0), fmt(median(s, "setup_ms"), 0),
+      fmt(median(s, "jetty_ms"), 0), fmt(median(s, "first_request_ms"), 0),
+      fmt(median(s, "startup_ms"), 0), extreme(s, "startup_ms", -1), extreme(s, "startup_ms", 1)
+  }
+  if (!("a" in n) || !("b" in n)) return
+  d = median("b", "startup_ms") - median("a", "startup_ms")
+  print ""
+  printf "- start-up added by (b): %s ms, medians of %d and %d starts (goal <= 150 ms: %s)\n",
+    fmt(d, 0), n["b"], n["a"], verdict(d <= 150)
+}
+
 END {
   light = (light_connections == "" ? "1" : light_connections) " conn"
   if (CONNECTIONS == "") CONNECTIONS = "load"
   if (part == "setups") setups_table()
+  else if (part == "starts") starts_table()
   else faults_table()
 }

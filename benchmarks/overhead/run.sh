@@ -54,6 +54,11 @@
 #   WRK_THREADS=1 (PIN=1) or 2 (PIN=0)
 #   JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"   JVM options of the app, the same in every set-up
 #   ERROR_EVERY=100                        b reports an error on every N-th request (0: none)
+#   STARTS=10 START_SETUPS="a b"           a start-up pass before the rounds: each of
+#                                          START_SETUPS started STARTS times without load,
+#                                          alternating (JVM launch to the first 200 on /work,
+#                                          and the app's phases); the rounds give three starts
+#                                          each, too few for differences of 100 ms (0: skip)
 #   BUILD=1                                build the benchmarks jar first (0: use the one there)
 #   PORT_BASE=18080                        app, sink, hanging sink, closed port, the agent's
 #                                          Prometheus endpoint in (d): +0 .. +4
@@ -94,6 +99,8 @@ PORT_BASE=${PORT_BASE:-18080}
 LABEL=${LABEL:-}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_LOGBACK=${BASELINE_LOGBACK:-}
+STARTS=${STARTS:-10}
+START_SETUPS=${START_SETUPS:-"a b"}
 
 APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
@@ -107,6 +114,7 @@ RUN_DIR=$WORK/run-$STAMP
 RESULTS=$WORK/results-$STAMP.md
 TSV=$RUN_DIR/runs.tsv
 THREADS_TSV=$RUN_DIR/threads.tsv
+STARTS_TSV=$RUN_DIR/starts.tsv
 
 # The app must see only the configuration this script gives it.
 while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(OTEL|OBSERVABILITY|SENTRY)_' || true)
@@ -243,6 +251,7 @@ OK_SINK_PID=$SINK_PID
 # Columns of runs.tsv:
 COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k light_cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
+: >"$THREADS_TSV"
 
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
   local what=$1
@@ -346,6 +355,47 @@ thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND ->
     }' "$1" "$2"
 }
 
+# launch_app LABEL BASE: starts the app as `configure` set it up, its logs under BASE, and waits
+# for the first 200 on /work. Sets APP_PID and STARTUP_MS (JVM launch to that 200).
+launch_app() {
+  local label=$1 base=$2 t0 i
+  t0=$(now_us)
+  # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
+  env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$base.service.log" \
+    -cp "$APP_JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$base.stdout.log" 2>"$base.app.log" &
+  APP_PID=$!
+  PIDS+=("$APP_PID")
+  for ((i = 0; ; i++)); do
+    if http_get "$APP_PORT" /work 5 >/dev/null && [[ $HTTP_STATUS == 200 ]]; then break; fi
+    kill -0 "$APP_PID" 2>/dev/null || die "app ($label) exited during start-up: $(tail -n 30 "$base.app.log")"
+    ((i < 12000)) || die "app ($label) served no 200 on /work within 120 s"
+    sleep 0.01
+  done
+  STARTUP_MS=$((($(now_us) - t0) / 1000))
+}
+
+# app_phases BASE: the start-up phases the app printed, as JVM uptime in ms: "main logging
+# instrumentation listening" ("0 0 0 0" when it printed none). An older build of the app, as in
+# set-up b0, printed them on stdout. (One of the files may not exist: "|| true", or set -e would
+# end the whole script here.)
+app_phases() {
+  local phases
+  phases=$(cat "$1.app.log" "$1.stdout.log.sample" "$1.stdout.log" 2>/dev/null | sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' | head -n 1) || true
+  echo "${phases:-0 0 0 0}"
+}
+
+# start_only SETUP N: one start of SETUP without load, for the start-up pass (STARTS): JVM launch
+# to the first 200 on /work and the app's phases, a line of starts.tsv.
+start_only() {
+  local name=$1 n=$2 base=$RUN_DIR/start-$1-$2
+  configure "$name"
+  launch_app "start-$name-$n" "$base"
+  stop_pid "$APP_PID"
+  app_phases "$base" | awk -v OFS='\t' -v s="$name" -v n="$n" -v t="$STARTUP_MS" \
+    '{ print s, n, t, $1, $2 - $1, $3 - $2, $4 - $3, t - $4 }' >>"$STARTS_TSV"
+  rm -f "$base.service.log" "$base.stdout.log"
+}
+
 run_one() { # KIND(setup|fault) NAME ROUND
   local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid=""
   local base=$RUN_DIR/$label duration=$DURATION
@@ -359,21 +409,8 @@ run_one() { # KIND(setup|fault) NAME ROUND
   log "run $label: starting"
 
   local stdout_log=$base.stdout.log
-  local t0 t1 i
-  t0=$(now_us)
-  # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
-  env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$service_log" \
-    -cp "$APP_JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$stdout_log" 2>"$base.app.log" &
-  local pid=$!
-  PIDS+=("$pid")
-  for ((i = 0; ; i++)); do
-    if http_get "$APP_PORT" /work 5 >/dev/null && [[ $HTTP_STATUS == 200 ]]; then break; fi
-    kill -0 "$pid" 2>/dev/null || die "app ($label) exited during start-up: $(tail -n 30 "$base.app.log")"
-    ((i < 12000)) || die "app ($label) served no 200 on /work within 120 s"
-    sleep 0.01
-  done
-  t1=$(now_us)
-  local startup_ms=$(((t1 - t0) / 1000))
+  launch_app "$label" "$base"
+  local pid=$APP_PID startup_ms=$STARTUP_MS
 
   # The scraper and the readiness probe: one long-lived process beside wrk on the load CPU, from
   # start-up to the end of the run, as Prometheus and an orchestrator would (see Prober): the
@@ -455,11 +492,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))
   ((requests > 0)) || die "run $label served no requests"
   local total_requests cpu alloc spans non2xx sock health_ok=0 health_503=0 health_other=0 phases
-  # The app prints its start-up phases as JVM uptime: main, logging, instrumentation, listening.
-  # (An older build of the app, as in set-up b0, printed them on stdout.)
-  # (One of the two files may not exist: "|| true", or set -e would end the whole script here.)
-  phases=$(cat "$base.app.log" "$stdout_log.sample" 2>/dev/null | sed -n 's/^startup phases (JVM uptime, ms): main \([0-9]*\) logging \([0-9]*\) instrumentation \([0-9]*\) listening \([0-9]*\)$/\1 \2 \3 \4/p' | head -n 1) || true
-  [[ -n $phases ]] || phases="0 0 0 0"
+  phases=$(app_phases "$base")
   total_requests=$(stat_of "$base.stats-end.txt" requests)
   cpu=$(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns)))
   alloc=$(($(stat_of "$s1" allocated_bytes) - $(stat_of "$s0" allocated_bytes)))
@@ -506,6 +539,17 @@ log "results will be in $RESULTS (raw: $RUN_DIR)"
 START_SECONDS=$SECONDS
 read -r -a SETUP_LIST <<<"$SETUPS"
 read -r -a FAULT_LIST <<<"$FAULTS"
+read -r -a START_LIST <<<"$START_SETUPS"
+if ((STARTS > 0 && ${#START_LIST[@]} > 0)); then
+  log "start-up pass: ${START_LIST[*]}, $STARTS starts each"
+  printf 'setup\tstart\tstartup_ms\tmain_ms\tlogging_ms\tsetup_ms\tjetty_ms\tfirst_request_ms\n' >"$STARTS_TSV"
+  for ((r = 1; r <= STARTS; r++)); do
+    n=${#START_LIST[@]}
+    for ((k = 0; k < n; k++)); do
+      start_only "${START_LIST[$(((k + r - 1) % n))]}" "$r"
+    done
+  done
+fi
 for ((r = 1; r <= ROUNDS; r++)); do
   # Rotate the order each round, so that no set-up always runs first or last.
   n=${#SETUP_LIST[@]}
@@ -544,7 +588,19 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo "## Per set-up (median over rounds)"
   echo
   awk -F'\t' -f "$HERE/report.awk" -v part=setups -v setups="$SETUPS" \
-    -v CONNECTIONS="$CONNECTIONS conn" -v light_connections="$LIGHT_CONNECTIONS" "$TSV"
+    -v CONNECTIONS="$CONNECTIONS conn" -v light_connections="$LIGHT_CONNECTIONS" \
+    -v starts="$([[ -f $STARTS_TSV ]] && echo "$STARTS" || echo 0)" "$TSV"
+  if [[ -f $STARTS_TSV ]]; then
+    echo
+    echo "## Start-up without load ($STARTS alternating starts per set-up)"
+    echo
+    echo "JVM launch to the first 200 on \`/work\` and its phases (to \`main\`, configuring Logback, the"
+    echo "instrumentation's set-up, starting Jetty, from listening to the first 200), before any load;"
+    echo "medians, and the range of the totals. The goal on start-up is judged by these starts: the"
+    echo "rounds give three per set-up."
+    echo
+    awk -F'\t' -f "$HERE/report.awk" -v part=starts -v setups="$START_SETUPS" "$STARTS_TSV"
+  fi
   if ((${#FAULT_LIST[@]} > 0)); then
     echo
     echo "## Faults of (b)"
