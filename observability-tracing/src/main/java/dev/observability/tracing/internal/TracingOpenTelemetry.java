@@ -5,8 +5,11 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facade's {@code openTelemetry()}: the module's tracer provider and propagators. Its meter
@@ -14,18 +17,25 @@ import java.util.Objects;
  * {@code OpenTelemetrySdk} built without metric readers or log processors hands out too; building
  * that SDK's meter and logger providers only to answer no-ops cost about 45 classes at start-up.
  *
- * <p>As in {@code OpenTelemetrySdk}, the tracer provider handed out is a view that cannot be cast
- * back to the {@link SdkTracerProvider} and shut down: the module closes it.
+ * <p>The SDK's tracer provider is built on the first use of {@link #getTracerProvider()}'s
+ * provider, not at start: the module's own spans do not need it. As in {@code OpenTelemetrySdk},
+ * the provider handed out is a view that cannot be cast back to the {@link SdkTracerProvider} and
+ * shut down: {@link #shutdown()} does that. After it, the provider hands out OpenTelemetry's no-op
+ * tracers, as a shut-down SDK does.
  *
- * <p>Thread-safe and immutable.
+ * <p>Thread-safe.
  */
 final class TracingOpenTelemetry implements OpenTelemetry {
 
-  private final TracerProvider tracerProvider;
+  private final TracerProvider tracerProvider = new TracerProviderView();
   private final ContextPropagators propagators;
+  private final Supplier<SdkTracerProvider> factory;
+  private final Object lock = new Object();
+  private volatile @Nullable TracerProvider built;
+  private boolean shutdown;
 
-  TracingOpenTelemetry(SdkTracerProvider tracerProvider, ContextPropagators propagators) {
-    this.tracerProvider = new TracerProviderView(tracerProvider);
+  TracingOpenTelemetry(Supplier<SdkTracerProvider> factory, ContextPropagators propagators) {
+    this.factory = Objects.requireNonNull(factory, "factory");
     this.propagators = Objects.requireNonNull(propagators, "propagators");
   }
 
@@ -39,36 +49,60 @@ final class TracingOpenTelemetry implements OpenTelemetry {
     return propagators;
   }
 
+  /** The SDK's tracer provider, built on the first call; OpenTelemetry's no-op after shutdown. */
+  private TracerProvider provider() {
+    TracerProvider provider = built;
+    if (provider != null) {
+      return provider;
+    }
+    synchronized (lock) {
+      if (built == null) {
+        built = shutdown ? TracerProvider.noop() : factory.get();
+      }
+      return built;
+    }
+  }
+
+  /**
+   * Shuts the tracer provider down, and with it its span processor. Returns null when it was never
+   * built: the caller then shuts the processor down itself.
+   */
+  @Nullable CompletableResultCode shutdown() {
+    synchronized (lock) {
+      shutdown = true;
+      TracerProvider provider = built;
+      if (provider == null) {
+        built = TracerProvider.noop();
+        return null;
+      }
+      return provider instanceof SdkTracerProvider sdk ? sdk.shutdown() : null;
+    }
+  }
+
   @Override
   public String toString() {
     return "TracingOpenTelemetry{tracerProvider="
-        + ((TracerProviderView) tracerProvider).delegate
+        + (built == null ? "(not built yet)" : built)
         + ", propagators="
         + propagators
         + "}";
   }
 
   /** The tracer provider without its {@code shutdown}, {@code forceFlush} and {@code close}. */
-  private static final class TracerProviderView implements TracerProvider {
-    private final SdkTracerProvider delegate;
-
-    TracerProviderView(SdkTracerProvider delegate) {
-      this.delegate = Objects.requireNonNull(delegate, "tracerProvider");
-    }
-
+  private final class TracerProviderView implements TracerProvider {
     @Override
     public Tracer get(String instrumentationScopeName) {
-      return delegate.get(instrumentationScopeName);
+      return provider().get(instrumentationScopeName);
     }
 
     @Override
     public Tracer get(String instrumentationScopeName, String instrumentationScopeVersion) {
-      return delegate.get(instrumentationScopeName, instrumentationScopeVersion);
+      return provider().get(instrumentationScopeName, instrumentationScopeVersion);
     }
 
     @Override
     public TracerBuilder tracerBuilder(String instrumentationScopeName) {
-      return delegate.tracerBuilder(instrumentationScopeName);
+      return provider().tracerBuilder(instrumentationScopeName);
     }
   }
 }

@@ -17,6 +17,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.common.Clock;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
@@ -25,7 +26,6 @@ import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +58,7 @@ public final class TracingSdk implements AutoCloseable {
   private static final String JDK_SENDER =
       "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
 
-  private final SdkTracerProvider tracerProvider;
-  private final OpenTelemetry openTelemetry;
+  private final TracingOpenTelemetry openTelemetry;
   private final TextMapPropagator propagator;
   private final @Nullable TailSamplingSpanProcessor processor;
   private final LightTracer handlerTracer;
@@ -66,12 +66,11 @@ public final class TracingSdk implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TracingSdk(
-      SdkTracerProvider tracerProvider,
+      Supplier<SdkTracerProvider> tracerProvider,
       TextMapPropagator propagator,
       @Nullable TailSamplingSpanProcessor processor,
       LightTracer handlerTracer,
       TracingSettings settings) {
-    this.tracerProvider = tracerProvider;
     this.openTelemetry =
         new TracingOpenTelemetry(tracerProvider, ContextPropagators.create(propagator));
     this.propagator = propagator;
@@ -105,13 +104,6 @@ public final class TracingSdk implements AutoCloseable {
             new TraceIdRatio(settings.sampleRatio()), settings.respectParentSampled());
     IdGenerator ids = IdGenerator.random();
     SpanLimits limits = SpanLimits.getDefault();
-    SdkTracerProviderBuilder tracerProvider =
-        SdkTracerProvider.builder()
-            .setClock(clock)
-            .setResource(resource)
-            .setIdGenerator(ids)
-            .setSpanLimits(limits)
-            .setSampler(sampler);
     TailSamplingSpanProcessor processor = null;
     SpanExporter exporter = exporter(settings);
     if (exporter != null) {
@@ -137,14 +129,10 @@ public final class TracingSdk implements AutoCloseable {
               .decisionCacheSize(settings.decisionCacheSize())
               .clock(clock)
               .build();
-      tracerProvider.addSpanProcessor(processor);
       TailSamplingSpanProcessor buffer = processor;
       TracingMetrics.registerBufferGauges(
           registry, buffer::bufferedSpans, buffer::bufferedTraces, pipeline::queued);
     } else {
-      // Without any processor the SDK hands out a no-op tracer: spans would have no ids for logs
-      // and no context to propagate. This one only keeps the SDK recording.
-      tracerProvider.addSpanProcessor(new RecordingOnly());
       TracingMetrics.registerBufferGauges(registry, () -> 0, () -> 0, () -> 0);
       if (settings.exporterFromDefault()) {
         logger.info(
@@ -154,7 +142,20 @@ public final class TracingSdk implements AutoCloseable {
                 + " logging");
       }
     }
-    SdkTracerProvider sdkTracerProvider = tracerProvider.build();
+    // The SDK's tracer provider serves only spans the host makes through openTelemetry() and
+    // tracer(); the module's own spans come from the light tracer below. It is built on its first
+    // use: some forty classes and OpenTelemetry's configuration look-ups off the start.
+    SpanProcessor spanProcessor = processor != null ? processor : new RecordingOnly();
+    Supplier<SdkTracerProvider> sdkTracerProvider =
+        () ->
+            SdkTracerProvider.builder()
+                .setClock(clock)
+                .setResource(resource)
+                .setIdGenerator(ids)
+                .setSpanLimits(limits)
+                .setSampler(sampler)
+                .addSpanProcessor(spanProcessor)
+                .build();
     if (logger.isDebugEnabled()) {
       logger.debug(
           "tracing: exporters {}, OTLP endpoint {} ({}), sample ratio {}, latency threshold {}",
@@ -290,10 +291,19 @@ public final class TracingSdk implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    tracerProvider.shutdown().join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    // The tracer provider shuts its processor down; unbuilt, the processor is shut down here.
+    CompletableResultCode done = openTelemetry.shutdown();
+    if (done == null) {
+      done = processor != null ? processor.shutdown() : CompletableResultCode.ofSuccess();
+    }
+    done.join(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** A processor that needs no callback: spans are recorded and go nowhere. */
+  /**
+   * A processor that needs no callback: spans are recorded and go nowhere. Without any processor
+   * the SDK hands out a no-op tracer, whose spans would have no ids for logs and no context to
+   * propagate; this one only keeps the SDK recording.
+   */
   private static final class RecordingOnly implements SpanProcessor {
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {}
