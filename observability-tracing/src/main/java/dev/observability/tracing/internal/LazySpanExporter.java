@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * its HTTP client, and the JDK's client sets up TLS (security providers, the trust store) even for
  * an {@code http://} endpoint: about a thousand classes and most of the tracing module's start-up
  * time. The export pipeline's worker makes the first call, so that cost moves off the thread that
- * starts the SDK and off request threads. The factory configures the builder too (about forty
+ * starts the SDK and off request threads. The factory configures the builder too (about a dozen
  * classes more off the start); what the builder would refuse, an endpoint that is not an http or
  * https URL or a malformed header, is refused by the configuration's checks, so such an error still
  * fails the start.

@@ -144,7 +144,7 @@ public final class TracingSdk implements AutoCloseable {
     }
     // The SDK's tracer provider serves only spans the host makes through openTelemetry() and
     // tracer(); the module's own spans come from the light tracer below. It is built on its first
-    // use: some forty classes and OpenTelemetry's configuration look-ups off the start.
+    // use: some 25 classes and OpenTelemetry's configuration look-ups off the start.
     SpanProcessor spanProcessor = processor != null ? processor : new RecordingOnly();
     Supplier<SdkTracerProvider> sdkTracerProvider =
         () ->
@@ -226,7 +226,7 @@ public final class TracingSdk implements AutoCloseable {
   }
 
   // Building the JDK HttpClient sets up TLS even for http:// endpoints (~150 ms of start-up), and
-  // the exporters' builders load some forty classes: the export thread configures and builds the
+  // the exporters' builders load about a dozen classes: the export thread configures and builds the
   // exporter on the first export instead. What the builders would refuse (the endpoint's URL, the
   // timeout, the headers) is refused by the configuration's checks before the start goes on.
   private static SpanExporter httpExporter(TracingSettings settings) {
