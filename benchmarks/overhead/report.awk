@@ -43,6 +43,12 @@ function extreme(s, name, sign,    i, x, best) {
   return best
 }
 function fmt(x, digits) { return sprintf("%." digits "f", x) }
+# The medians of the start-up phases and the total, as table cells.
+function phases(s) {
+  return fmt(median(s, "main_ms"), 0) " | " fmt(median(s, "logging_ms"), 0) " | " \
+    fmt(median(s, "setup_ms"), 0) " | " fmt(median(s, "jetty_ms"), 0) " | " \
+    fmt(median(s, "first_request_ms"), 0) " | " fmt(median(s, "startup_ms"), 0)
+}
 function verdict(ok) { return ok ? "met" : "**missed**" }
 
 function setups_table(    list, k, s, m, r, d) {
@@ -91,9 +97,7 @@ function setups_table(    list, k, s, m, r, d) {
   for (k = 1; k <= m; k++) {
     s = list[k]
     if (!(s in n)) continue
-    printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, fmt(median(s, "main_ms"), 0),
-      fmt(median(s, "logging_ms"), 0), fmt(median(s, "setup_ms"), 0), fmt(median(s, "jetty_ms"), 0),
-      fmt(median(s, "first_request_ms"), 0), fmt(median(s, "startup_ms"), 0)
+    printf "| %s | %s |\n", s, phases(s)
   }
 }
 # One "added X" line: (b)-(a) against (c)-(a), (c10)-(a) and (d)-(a), with the goals given as the
@@ -169,10 +173,8 @@ function starts_table(    list, k, s, m, d) {
   for (k = 1; k <= m; k++) {
     s = list[k]
     if (!(s in n)) continue
-    printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s to %s |\n", s, n[s],
-      fmt(median(s, "main_ms"), 0), fmt(median(s, "logging_ms"), 0), fmt(median(s, "setup_ms"), 0),
-      fmt(median(s, "jetty_ms"), 0), fmt(median(s, "first_request_ms"), 0),
-      fmt(median(s, "startup_ms"), 0), extreme(s, "startup_ms", -1), extreme(s, "startup_ms", 1)
+    printf "| %s | %d | %s | %s to %s |\n", s, n[s], phases(s),
+      extreme(s, "startup_ms", -1), extreme(s, "startup_ms", 1)
   }
   if (!("a" in n) || !("b" in n)) return
   d = median("b", "startup_ms") - median("a", "startup_ms")

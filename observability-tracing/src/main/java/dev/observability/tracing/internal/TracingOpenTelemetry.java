@@ -31,8 +31,9 @@ final class TracingOpenTelemetry implements OpenTelemetry {
   private final ContextPropagators propagators;
   private final Supplier<SdkTracerProvider> factory;
   private final Object lock = new Object();
+
+  /** Null until first used; OpenTelemetry's no-op when shut down before that. */
   private volatile @Nullable TracerProvider built;
-  private boolean shutdown;
 
   TracingOpenTelemetry(Supplier<SdkTracerProvider> factory, ContextPropagators propagators) {
     this.factory = Objects.requireNonNull(factory, "factory");
@@ -57,7 +58,7 @@ final class TracingOpenTelemetry implements OpenTelemetry {
     }
     synchronized (lock) {
       if (built == null) {
-        built = shutdown ? TracerProvider.noop() : factory.get();
+        built = factory.get();
       }
       return built;
     }
@@ -69,7 +70,6 @@ final class TracingOpenTelemetry implements OpenTelemetry {
    */
   @Nullable CompletableResultCode shutdown() {
     synchronized (lock) {
-      shutdown = true;
       TracerProvider provider = built;
       if (provider == null) {
         built = TracerProvider.noop();
