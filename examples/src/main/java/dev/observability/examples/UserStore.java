@@ -8,8 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -30,8 +34,12 @@ final class UserStore implements AutoCloseable {
   /** A user row. */
   record User(long id, String email, String source) {}
 
+  /** How long {@link #close()} waits for the pool's threads to end. */
+  private static final long THREADS_END_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private final HikariDataSource dataSource;
   private final Metrics metrics;
+  private final PoolThreads threads = new PoolThreads();
 
   UserStore(Metrics metrics) {
     this.metrics = metrics;
@@ -43,6 +51,7 @@ final class UserStore implements AutoCloseable {
     config.setDriverClassName("org.h2.Driver");
     config.setMaximumPoolSize(MAX_CONNECTIONS);
     config.setMinimumIdle(2);
+    config.setThreadFactory(threads);
     this.dataSource = new HikariDataSource(config);
     metrics.dbPool(
         POOL,
@@ -65,10 +74,16 @@ final class UserStore implements AutoCloseable {
     }
   }
 
-  /** Closes the pool and its connections. */
+  /**
+   * Closes the pool and its connections, and waits (at most five seconds) for the pool's threads to
+   * end. HikariCP's {@code close()} returns once its executors report termination, which their last
+   * worker signals just before its thread ends: a container that checks for leftover threads right
+   * after the application stops (Tomcat does) could still see that thread alive.
+   */
   @Override
   public void close() {
     dataSource.close();
+    threads.awaitEnd(System.nanoTime() + THREADS_END_NANOS);
   }
 
   /** The data source, for the health check. */
@@ -139,5 +154,38 @@ final class UserStore implements AutoCloseable {
             throw new IllegalStateException("order insert failed", e);
           }
         });
+  }
+
+  /** The pool's threads, daemon and named after the pool, remembered until they end. */
+  private static final class PoolThreads implements ThreadFactory {
+    private final List<Thread> started = new ArrayList<>();
+    private int count;
+
+    @Override
+    public synchronized Thread newThread(Runnable task) {
+      started.removeIf(thread -> !thread.isAlive());
+      Thread thread = new Thread(task, POOL + ":pool-" + ++count);
+      thread.setDaemon(true);
+      started.add(thread);
+      return thread;
+    }
+
+    void awaitEnd(long deadlineNanos) {
+      List<Thread> alive;
+      synchronized (this) {
+        alive = new ArrayList<>(started);
+      }
+      try {
+        for (Thread thread : alive) {
+          long left = deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return;
+          }
+          TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
