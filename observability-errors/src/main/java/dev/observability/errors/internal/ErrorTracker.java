@@ -154,61 +154,74 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
         meterRegistry,
         internalErrors,
         new DeliveryTracker(settings.queueSize()),
-        SentryClient::new);
-  }
-
-  private static SentryOptions options(
-      ErrorsSettings settings,
-      Scrubber scrubber,
-      DeliveryTracker deliveries,
-      java.util.function.Consumer<Throwable> onScrubFailure) {
-    SentryOptions options = new SentryOptions();
-    options.setDsn(settings.dsn());
-    options.setEnvironment(settings.environment());
-    options.setRelease(settings.release());
-    // Sentry 8's successor of sendDefaultPii: whether its own code may add user data (such as
-    // inferring the IP address from the connection).
-    options.getDataCollection().setUserInfo(settings.sendDefaultPii());
-    // Resolved once here, on the client thread, bounded by Sentry's one-second lookup timeout, so
-    // that no capture ever waits on a host-name lookup.
-    String serverName = settings.serverName();
-    if (serverName == null) {
-      serverName = options.getHostnameCache().getHostname();
-    }
-    options.setServerName(serverName);
-    options.setAttachServerName(false);
-    // Our own de-duplication, rate limiting and sampling run before the event is built; Sentry's
-    // would only repeat them later and at a higher cost.
-    options.setEnableDeduplication(false);
-    options.setAttachStacktrace(false);
-    options.setAttachThreads(false);
-    options.setEnableUncaughtExceptionHandler(false);
-    options.setEnableShutdownHook(false);
-    // The bound is enforced by DeliveryTracker; one more here for the task that has reported its
-    // outcome (freeing its slot) but not yet left Sentry's executor.
-    options.setMaxQueueSize(settings.queueSize() + 1);
-    int sendTimeout = (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
-    options.setConnectionTimeoutMillis(sendTimeout);
-    options.setReadTimeoutMillis(sendTimeout);
-    closeWithin(options, settings.flushTimeout().toMillis());
-    EventScrubber eventScrubber =
-        new EventScrubber(
-            scrubber, settings.sendDefaultPii(), settings.sendClientIp(), onScrubFailure);
-    options.setBeforeSend(eventScrubber);
-    options.setBeforeBreadcrumb(eventScrubber);
-    options.setTransportFactory(deliveries);
-    options.setOnDiscard(deliveries);
-    return options;
+        new SentryClients());
   }
 
   /**
-   * Makes the client's close() = flush (wait for the queue to drain) + terminate (wait for the
-   * sender thread) take at most {@code budgetMillis} together.
+   * Sentry's own client and its options, kept out of this class: verifying the code that builds
+   * them, or linking {@code SentryClient::new}, would load and verify {@code SentryClient}, {@code
+   * SentryOptions} and the classes their checks need (a dozen of Sentry's) at start-up, where
+   * nothing sends an event yet. Loaded on the client thread, when the first event is to be sent.
    */
-  private static void closeWithin(SentryOptions options, long budgetMillis) {
-    long terminate = Math.min(250, budgetMillis / 4);
-    options.setShutdownTimeoutMillis(budgetMillis - terminate);
-    options.setFlushTimeoutMillis(terminate);
+  private static final class SentryClients implements ClientFactory {
+    @Override
+    public SentryClient create(SentryOptions options) {
+      return new SentryClient(options);
+    }
+
+    static SentryOptions options(
+        ErrorsSettings settings,
+        Scrubber scrubber,
+        DeliveryTracker deliveries,
+        java.util.function.Consumer<Throwable> onScrubFailure) {
+      SentryOptions options = new SentryOptions();
+      options.setDsn(settings.dsn());
+      options.setEnvironment(settings.environment());
+      options.setRelease(settings.release());
+      // Sentry 8's successor of sendDefaultPii: whether its own code may add user data (such as
+      // inferring the IP address from the connection).
+      options.getDataCollection().setUserInfo(settings.sendDefaultPii());
+      // Resolved once here, on the client thread, bounded by Sentry's one-second lookup timeout, so
+      // that no capture ever waits on a host-name lookup.
+      String serverName = settings.serverName();
+      if (serverName == null) {
+        serverName = options.getHostnameCache().getHostname();
+      }
+      options.setServerName(serverName);
+      options.setAttachServerName(false);
+      // Our own de-duplication, rate limiting and sampling run before the event is built; Sentry's
+      // would only repeat them later and at a higher cost.
+      options.setEnableDeduplication(false);
+      options.setAttachStacktrace(false);
+      options.setAttachThreads(false);
+      options.setEnableUncaughtExceptionHandler(false);
+      options.setEnableShutdownHook(false);
+      // The bound is enforced by DeliveryTracker; one more here for the task that has reported its
+      // outcome (freeing its slot) but not yet left Sentry's executor.
+      options.setMaxQueueSize(settings.queueSize() + 1);
+      int sendTimeout = (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
+      options.setConnectionTimeoutMillis(sendTimeout);
+      options.setReadTimeoutMillis(sendTimeout);
+      closeWithin(options, settings.flushTimeout().toMillis());
+      EventScrubber eventScrubber =
+          new EventScrubber(
+              scrubber, settings.sendDefaultPii(), settings.sendClientIp(), onScrubFailure);
+      options.setBeforeSend(eventScrubber);
+      options.setBeforeBreadcrumb(eventScrubber);
+      options.setTransportFactory(deliveries);
+      options.setOnDiscard(deliveries);
+      return options;
+    }
+
+    /**
+     * Makes the client's close() = flush (wait for the queue to drain) + terminate (wait for the
+     * sender thread) take at most {@code budgetMillis} together.
+     */
+    static void closeWithin(SentryOptions options, long budgetMillis) {
+      long terminate = Math.min(250, budgetMillis / 4);
+      options.setShutdownTimeoutMillis(budgetMillis - terminate);
+      options.setFlushTimeoutMillis(terminate);
+    }
   }
 
   // ---------------------------------------------------------------- the client, built on demand
@@ -255,7 +268,8 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
     CAPTURING.set(Boolean.TRUE);
     try {
       SentryOptions built =
-          options(settings, scrubber, deliveries, e -> internalErrors.accept(COMPONENT, e));
+          SentryClients.options(
+              settings, scrubber, deliveries, e -> internalErrors.accept(COMPONENT, e));
       SentryClient created = clientFactory.create(built);
       options = built;
       while (true) {
@@ -828,7 +842,7 @@ public final class ErrorTracker implements ErrorReporter, AutoCloseable {
       if (ready != null && readyOptions != null) {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         if (waited > 0) {
-          closeWithin(readyOptions, Math.max(0, budget - waited));
+          SentryClients.closeWithin(readyOptions, Math.max(0, budget - waited));
         }
         ready.close();
       }
