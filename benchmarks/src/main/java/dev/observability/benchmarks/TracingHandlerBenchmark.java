@@ -102,7 +102,7 @@ public class TracingHandlerBenchmark {
                 IdGenerator.random(),
                 Clock.getDefault(),
                 SpanLimits.getDefault(),
-                Resource.getDefault(),
+                Resource::getDefault,
                 InstrumentationScopeInfo.create("benchmark"),
                 processor),
             W3CTraceContextPropagator.getInstance(),

@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +48,7 @@ public final class LightTracer {
   private final IdGenerator ids;
   private final Clock clock;
   private final SpanLimits limits;
-  private final Resource resource;
+  private final Supplier<Resource> resource;
   private final InstrumentationScopeInfo scope;
   private final @Nullable Sink sink;
   private final ExceptionAttributeResolver exceptions = ExceptionAttributeResolver.getDefault();
@@ -59,7 +60,7 @@ public final class LightTracer {
    * @param ids the tracer provider's id generator
    * @param clock the tracer provider's clock
    * @param limits the tracer provider's span limits
-   * @param resource the tracer provider's resource
+   * @param resource the tracer provider's resource, asked for when a span is materialised
    * @param scope the instrumentation scope of the handler's spans
    * @param sink where ended spans go (the tail sampler), or null when none are exported
    */
@@ -68,7 +69,7 @@ public final class LightTracer {
       IdGenerator ids,
       Clock clock,
       SpanLimits limits,
-      Resource resource,
+      Supplier<Resource> resource,
       InstrumentationScopeInfo scope,
       @Nullable Sink sink) {
     this.sampler = sampler;
@@ -153,7 +154,7 @@ public final class LightTracer {
   }
 
   Resource resource() {
-    return resource;
+    return resource.get();
   }
 
   InstrumentationScopeInfo scope() {

@@ -5,8 +5,6 @@ import dev.observability.scrub.Scrubber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
@@ -98,7 +96,7 @@ public final class TracingSdk implements AutoCloseable {
       Clock clock) {
     TextMapPropagator propagator = propagator(settings);
     TracingMetrics metrics = new TracingMetrics(registry);
-    Resource resource = resource(service);
+    Supplier<Resource> resource = new ServiceResource(service);
     Sampler sampler =
         new ErrorBiasedSampler(
             new TraceIdRatio(settings.sampleRatio()), settings.respectParentSampled());
@@ -150,7 +148,7 @@ public final class TracingSdk implements AutoCloseable {
         () ->
             SdkTracerProvider.builder()
                 .setClock(clock)
-                .setResource(resource)
+                .setResource(resource.get())
                 .setIdGenerator(ids)
                 .setSpanLimits(limits)
                 .setSampler(sampler)
@@ -199,15 +197,6 @@ public final class TracingSdk implements AutoCloseable {
       case 1 -> propagators.get(0);
       default -> TextMapPropagator.composite(propagators);
     };
-  }
-
-  private static Resource resource(ServiceInfo service) {
-    AttributesBuilder attributes = Attributes.builder();
-    service.resourceAttributes().forEach(attributes::put);
-    attributes.put("service.name", service.name());
-    attributes.put("service.version", service.version());
-    attributes.put("deployment.environment.name", service.environment());
-    return Resource.getDefault().merge(Resource.create(attributes.build()));
   }
 
   private static @Nullable SpanExporter exporter(TracingSettings settings) {

@@ -149,7 +149,7 @@ class LightSpanEquivalenceTest {
             new CountingIds(),
             clock,
             LIMITS,
-            RESOURCE,
+            () -> RESOURCE,
             SCOPE,
             span -> ended.add(span.toSpanData()));
     return new Side() {

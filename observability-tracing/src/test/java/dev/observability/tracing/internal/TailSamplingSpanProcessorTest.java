@@ -99,7 +99,7 @@ class TailSamplingSpanProcessorTest {
               IdGenerator.random(),
               clock,
               SpanLimits.getDefault(),
-              Resource.getDefault(),
+              Resource::getDefault,
               InstrumentationScopeInfo.create("test"),
               processor);
       sdks.add(this);

@@ -33,7 +33,7 @@ class TracingObservationHandlerTest {
             IdGenerator.random(),
             Clock.getDefault(),
             SpanLimits.getDefault(),
-            Resource.getDefault(),
+            Resource::getDefault,
             InstrumentationScopeInfo.create("test"),
             span -> ended.add(span.toSpanData()));
     registry
