@@ -22,8 +22,9 @@
 # and, to find what dominates (b), optional set-ups: b-without-<module> (logging, metrics,
 # tracing, errors or health left out with OBSERVABILITY_MODULES_DISABLED), b-no-access-log,
 # b-sync-log (the console lines written on the request threads, OBSERVABILITY_LOGGING_ASYNC=false),
-# and b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
-# has not either: what those once-a-second requests cost (b) on its one core).
+# b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
+# has not either: what those once-a-second requests cost (b) on its one core), and b-env (b with
+# the variables of VARIANT_ENV added, "NAME=value NAME=value": any setting of the SDK's).
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
 #   otlp-hang     OTLP endpoint accepts connections and never answers
@@ -99,6 +100,7 @@ PORT_BASE=${PORT_BASE:-18080}
 LABEL=${LABEL:-}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_LOGBACK=${BASELINE_LOGBACK:-}
+VARIANT_ENV=${VARIANT_ENV:-}
 STARTS=${STARTS:-10}
 START_SETUPS=${START_SETUPS:-"a b"}
 
@@ -283,7 +285,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
          OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 "OTEL_EXPORTER_PROMETHEUS_PORT=$PROM_PORT"
          OTEL_LOGS_EXPORTER=none)
        APP_ARGS+=(--mode peer --error-every "$ERROR_EVERY" --sentry-dsn "$dsn") ;;
-    b | b0 | b-profile | b-no-access-log | b-sync-log | b-unscraped | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
+    b | b0 | b-profile | b-no-access-log | b-sync-log | b-env | b-unscraped | b-without-* | otlp-refused | otlp-hang | sentry-down | health-hang)
        case $what in
          otlp-refused) sink="http://127.0.0.1:$CLOSED_PORT" ;;
          otlp-hang) sink="http://127.0.0.1:$HANG_PORT" ;;
@@ -298,6 +300,11 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
          health-hang) APP_ARGS+=(--hanging-health-check) ;;
          b-no-access-log) APP_ENV+=(OBSERVABILITY_LOGGING_ACCESS_LOG=false) ;;
          b-sync-log) APP_ENV+=(OBSERVABILITY_LOGGING_ASYNC=false) ;;
+         b-env)
+           [[ -n $VARIANT_ENV ]] || die "set-up b-env needs VARIANT_ENV (NAME=value ...)"
+           local variant=()
+           read -r -a variant <<<"$VARIANT_ENV"
+           APP_ENV+=("${variant[@]}") ;;
          b-without-logging | b-without-metrics | b-without-tracing | b-without-errors | b-without-health)
            APP_ENV+=("OBSERVABILITY_MODULES_DISABLED=${what#b-without-}") ;;
          b-without-*) die "unknown set-up '$what'" ;;
