@@ -8,7 +8,6 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class ServiceResourceTest {
@@ -34,31 +33,15 @@ class ServiceResourceTest {
   @Test
   void racingThreads_getOneInstance() throws InterruptedException {
     ServiceResource resource = new ServiceResource(SERVICE);
-    CountDownLatch go = new CountDownLatch(1);
     List<Resource> seen = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return;
-                }
-                Resource got = resource.get();
-                synchronized (seen) {
-                  seen.add(got);
-                }
-              });
-      thread.start();
-      threads.add(thread);
-    }
-    go.countDown();
-    for (Thread thread : threads) {
-      thread.join();
-    }
+    Race.run(
+        8,
+        () -> {
+          Resource got = resource.get();
+          synchronized (seen) {
+            seen.add(got);
+          }
+        });
 
     assertThat(seen).hasSize(8);
     assertThat(seen).allSatisfy(got -> assertThat(got).isSameAs(seen.get(0)));

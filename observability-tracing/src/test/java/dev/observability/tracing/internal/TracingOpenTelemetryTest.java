@@ -15,7 +15,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -67,26 +66,7 @@ class TracingOpenTelemetryTest {
     assertThat(otel.getPropagators().getTextMapPropagator().fields()).contains("traceparent");
     assertThat(built).hasValue(0);
 
-    CountDownLatch go = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                otel.getTracer("race").spanBuilder("s").startSpan().end();
-              });
-      thread.start();
-      threads.add(thread);
-    }
-    go.countDown();
-    for (Thread thread : threads) {
-      thread.join();
-    }
+    Race.run(8, () -> otel.getTracer("race").spanBuilder("s").startSpan().end());
 
     assertThat(built).hasValue(1);
     assertThat(ended).hasSize(8);
