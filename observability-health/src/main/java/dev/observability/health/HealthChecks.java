@@ -221,8 +221,9 @@ public final class HealthChecks {
   /**
    * DOWN when threads are deadlocked on monitors or on {@code java.util.concurrent} locks ({@link
    * ThreadMXBean#findDeadlockedThreads()}). Details when DOWN: {@code threads}, the names of up to
-   * ten of them. Cheap; the module registers it as {@code deadlock} in both groups unless {@code
-   * health.deadlock-check=false}.
+   * ten of them. Each run is a JVM safepoint (every Java thread stops while the JVM looks for
+   * cycles), so the module registers it as {@code deadlock} in both groups with its result reused
+   * for {@code health.deadlock-check-cache-ttl} (10 s), unless {@code health.deadlock-check=false}.
    *
    * @return the check
    */

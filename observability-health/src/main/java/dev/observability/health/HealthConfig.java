@@ -1,6 +1,7 @@
 package dev.observability.health;
 
 import dev.observability.ConfigKey;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -48,6 +49,14 @@ public final class HealthConfig {
               "Register the built-in 'deadlock' check (liveness and readiness): DOWN when threads"
                   + " are deadlocked.");
 
+  /** How long a result of the built-in deadlock check is reused. */
+  public static final ConfigKey<Duration> DEADLOCK_CHECK_CACHE_TTL =
+      ConfigKey.duration(
+              "health.deadlock-check-cache-ttl", Duration.ofSeconds(10), Duration.ofMinutes(5))
+          .describedAs(
+              "How long a result of the built-in 'deadlock' check is reused: each run stops every"
+                  + " Java thread at a safepoint, and a deadlock does not go away by itself.");
+
   /** The standalone server's port. */
   public static final ConfigKey<Integer> SERVER_PORT =
       ConfigKey.integer("health.server.port", -1, -1, 65_535)
@@ -72,7 +81,14 @@ public final class HealthConfig {
 
   static final List<ConfigKey<?>> ALL =
       List.of(
-          THREADS, QUEUE_SIZE, DETAILS, DEADLOCK_CHECK, SERVER_PORT, SERVER_HOST, SERVER_THREADS);
+          THREADS,
+          QUEUE_SIZE,
+          DETAILS,
+          DEADLOCK_CHECK,
+          DEADLOCK_CHECK_CACHE_TTL,
+          SERVER_PORT,
+          SERVER_HOST,
+          SERVER_THREADS);
 
   private HealthConfig() {}
 }

@@ -81,6 +81,7 @@ public final class HealthModule implements ObservabilityModule {
           HealthCheckOptions.builder()
               .groups(HealthGroup.LIVENESS, HealthGroup.READINESS)
               .timeout(Duration.ofSeconds(2))
+              .cacheTtl(config.get(HealthConfig.DEADLOCK_CHECK_CACHE_TTL))
               .build());
     }
     JsonHealthEndpoint endpoint =

@@ -166,20 +166,8 @@ class BuiltInChecksTest {
 
   @Test
   void deadlockedThreads_twoThreadsDeadlocked_isDownNamingThem() throws Exception {
-    ReentrantLock first = new ReentrantLock();
-    ReentrantLock second = new ReentrantLock();
-    CountDownLatch bothHoldOne = new CountDownLatch(2);
-    Thread a = new Thread(() -> lockBoth(first, second, bothHoldOne), "deadlocked-a");
-    Thread b = new Thread(() -> lockBoth(second, first, bothHoldOne), "deadlocked-b");
-    a.setDaemon(true);
-    b.setDaemon(true);
-    a.start();
-    b.start();
+    Deadlock deadlock = Deadlock.start();
     try {
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> first.hasQueuedThreads() && second.hasQueuedThreads());
-
       JsonNode result = run("deadlock", HealthChecks.deadlockedThreads());
 
       assertThat(result.path("status").asText()).isEqualTo("down");
@@ -188,11 +176,101 @@ class BuiltInChecksTest {
           .contains("deadlocked-a")
           .contains("deadlocked-b");
     } finally {
-      // lockInterruptibly: the interrupt breaks the deadlock.
+      deadlock.close();
+    }
+  }
+
+  @Test
+  void moduleDeadlockCheck_reusesItsResultForTheCacheTtl() throws Exception {
+    obs.close(); // this test starts the module with its built-in check
+    try (Observability module = isolated().start()) {
+      JsonNode before = check(module, Group.LIVENESS).check(HealthModule.DEADLOCK_CHECK);
+
+      Deadlock deadlock = Deadlock.start();
+      try {
+        JsonNode during = check(module, Group.LIVENESS).check(HealthModule.DEADLOCK_CHECK);
+
+        // The default ttl (10 s) outlasts setting up the deadlock: the first run's result,
+        // unchanged.
+        assertThat(before.path("status").asText()).isEqualTo("up");
+        assertThat(during.path("status").asText()).isEqualTo("up");
+        assertThat(during.path("taken_at").asText()).isEqualTo(before.path("taken_at").asText());
+      } finally {
+        deadlock.close();
+      }
+    }
+  }
+
+  @Test
+  void moduleDeadlockCheck_afterTheCacheTtl_runsAgainAndSeesTheDeadlock() throws Exception {
+    obs.close(); // this test starts the module with its built-in check
+    try (Observability module =
+        isolated().property("health.deadlock-check-cache-ttl", "50ms").start()) {
+      assertThat(check(module, Group.LIVENESS).status()).isEqualTo(200);
+
+      Deadlock deadlock = Deadlock.start();
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> check(module, Group.LIVENESS).status() == 503);
+
+        assertThat(
+                check(module, Group.LIVENESS)
+                    .check(HealthModule.DEADLOCK_CHECK)
+                    .path("error")
+                    .asText())
+            .isEqualTo("2 threads deadlocked");
+      } finally {
+        deadlock.close();
+      }
+    }
+  }
+
+  /**
+   * Two threads, {@code deadlocked-a} and {@code deadlocked-b}, each waiting for the other's lock.
+   */
+  private static final class Deadlock implements AutoCloseable {
+    private final Thread a;
+    private final Thread b;
+
+    private Deadlock(Thread a, Thread b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    static Deadlock start() {
+      ReentrantLock first = new ReentrantLock();
+      ReentrantLock second = new ReentrantLock();
+      CountDownLatch bothHoldOne = new CountDownLatch(2);
+      Thread a = new Thread(() -> lockBoth(first, second, bothHoldOne), "deadlocked-a");
+      Thread b = new Thread(() -> lockBoth(second, first, bothHoldOne), "deadlocked-b");
+      a.setDaemon(true);
+      b.setDaemon(true);
+      a.start();
+      b.start();
+      Deadlock deadlock = new Deadlock(a, b);
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> first.hasQueuedThreads() && second.hasQueuedThreads());
+      } catch (RuntimeException e) {
+        deadlock.close();
+        throw e;
+      }
+      return deadlock;
+    }
+
+    /** Breaks the deadlock (the threads lock interruptibly) and waits for both threads to end. */
+    @Override
+    public void close() {
       a.interrupt();
       b.interrupt();
-      a.join(TimeUnit.SECONDS.toMillis(10));
-      b.join(TimeUnit.SECONDS.toMillis(10));
+      try {
+        a.join(TimeUnit.SECONDS.toMillis(10));
+        b.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
