@@ -3,9 +3,14 @@ package dev.observability.tracing.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.trace.IdGenerator;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DecisionCacheTest {
 
@@ -86,5 +91,77 @@ class DecisionCacheTest {
 
     assertThat(cache.hasErrorMark(traceId)).isTrue();
     assertThat(cache.hasErrorMark(ids.generateTraceId())).isFalse();
+  }
+
+  @Test
+  void marks_areKeptApartAndPerTrace() {
+    DecisionCache cache = new DecisionCache(64);
+    String traceId = ids.generateTraceId();
+
+    cache.markDecidedError(traceId);
+    cache.markDownstream(traceId);
+
+    assertThat(cache.hasDecidedErrorMark(traceId)).isTrue();
+    assertThat(cache.hasDownstreamMark(traceId)).isTrue();
+    assertThat(cache.hasErrorMark(traceId)).isFalse();
+    assertThat(cache.lookup(traceId)).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.hasDownstreamMark(ids.generateTraceId())).isFalse();
+  }
+
+  @Test
+  void lookup_idSharingOneHalfWithARecordedId_isUnknown() {
+    DecisionCache cache = new DecisionCache(16);
+    String recorded = "4bf92f3577b34da6a3ce929d0e0e4736";
+    cache.record(recorded, true);
+
+    // The same low half (so the same slot) with another high half, then the reverse.
+    assertThat(cache.lookup("00f92f3577b34da6a3ce929d0e0e4736")).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.lookup("4bf92f3577b34da6a3ce929d0e0e4700")).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.lookup(recorded)).isEqualTo(DecisionCache.KEPT);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "4bf92f3577b34da6a3ce929d0e0e473",
+        "4bf92f3577b34da6a3ce929d0e0e47361",
+        "4bf92f3577b34da6a3ce929d0e0e473g",
+        "4bf92f3577b34da6-3ce929d0e0e4736",
+        "00000000000000000000000000000000"
+      })
+  void invalidIds_areNeverRemembered(String traceId) {
+    DecisionCache cache = new DecisionCache(16);
+
+    cache.record(traceId, true);
+    cache.markError(traceId);
+    cache.markDecidedError(traceId);
+    cache.markDownstream(traceId);
+
+    assertThat(cache.lookup(traceId)).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.hasErrorMark(traceId)).isFalse();
+    assertThat(cache.hasDecidedErrorMark(traceId)).isFalse();
+    assertThat(cache.hasDownstreamMark(traceId)).isFalse();
+  }
+
+  @Test
+  void record_keepsNoReferenceToTheIdString() {
+    DecisionCache cache = new DecisionCache(16);
+    String traceId = new String(ids.generateTraceId().toCharArray());
+    WeakReference<String> reference = new WeakReference<>(traceId);
+    cache.record(traceId, true);
+    cache.markError(traceId);
+    String copy = new String(traceId.toCharArray());
+    traceId = null;
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              System.gc();
+              return reference.get() == null;
+            });
+    assertThat(cache.lookup(copy)).isEqualTo(DecisionCache.KEPT);
+    assertThat(cache.hasErrorMark(copy)).isTrue();
   }
 }
