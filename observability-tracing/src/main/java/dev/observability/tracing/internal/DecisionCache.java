@@ -40,13 +40,6 @@ public final class DecisionCache {
   private static final int DOWNSTREAM_MARK = 4;
   private static final int MARK_STRIDE = 6;
 
-  /**
-   * What {@link #high} and {@link #low} answer for an id that is not 32 hex digits. All ones is a
-   * valid half, but an id whose half is all ones is then not remembered: a lookup that answers
-   * {@link #UNKNOWN}, the cache's fallback, for one id in 2^64.
-   */
-  private static final long INVALID = -1L;
-
   /** Per slot: the kept id, then the dropped id. */
   private final long[] decisions;
 
@@ -167,32 +160,20 @@ public final class DecisionCache {
   }
 
   /**
-   * Whether the halves make an id that can be remembered: 32 hex digits ({@link #INVALID} marks
-   * anything else) and not all zeros.
+   * Whether the halves make an id that can be remembered: 32 hex digits and not all zeros. A half
+   * of sixteen {@code f}s reads as {@link TraceIdRatio#NOT_HEX} too, so an id with one is not
+   * remembered: a lookup that answers {@link #UNKNOWN}, the cache's fallback, for one id in 2^64.
    */
   private static boolean valid(long high, long low) {
-    return (high | low) != 0 && high != INVALID && low != INVALID;
+    return (high | low) != 0 && high != TraceIdRatio.NOT_HEX && low != TraceIdRatio.NOT_HEX;
   }
 
-  /** The first 16 hex digits of a 32-digit id as a number, or {@link #INVALID}. */
   private static long high(String traceId) {
-    return traceId.length() == 32 ? hex16(traceId, 0) : INVALID;
+    return TraceIdRatio.half(traceId, 0);
   }
 
-  /** The last 16 hex digits of a 32-digit id as a number, or {@link #INVALID}. */
   private static long low(String traceId) {
-    return traceId.length() == 32 ? hex16(traceId, 16) : INVALID;
-  }
-
-  private static long hex16(String s, int from) {
-    long value = 0;
-    int bad = 0;
-    for (int i = from; i < from + 16; i++) {
-      int digit = TraceIdRatio.hexDigit(s.charAt(i));
-      bad |= digit;
-      value = (value << 4) | (digit & 0x0f);
-    }
-    return bad < 0 ? INVALID : value;
+    return TraceIdRatio.half(traceId, 16);
   }
 
   /** The slot of an id, from its low bits (W3C ids are random in their lower part). */

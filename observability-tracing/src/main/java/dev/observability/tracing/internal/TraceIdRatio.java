@@ -10,6 +10,9 @@ package dev.observability.tracing.internal;
  */
 public final class TraceIdRatio {
 
+  /** What {@link #half} answers for an id that is not 32 hex digits. */
+  static final long NOT_HEX = -1L;
+
   private final double ratio;
   private final long idUpperBound;
 
@@ -35,23 +38,27 @@ public final class TraceIdRatio {
 
   /** Whether a trace with this (32 lower-case hex digits) id falls within the ratio. */
   public boolean keeps(String traceId) {
-    return Math.abs(randomPart(traceId)) < idUpperBound;
+    // An id that is not 32 hex digits reads as -1: kept at every ratio from about 2.2e-19 up.
+    return Math.abs(half(traceId, 16)) < idUpperBound;
   }
 
-  /** The trace id's lower 8 bytes as a long; 0 for an id that is not 32 hex digits. */
-  static long randomPart(String traceId) {
+  /**
+   * Sixteen hex digits of a 32-digit trace id as a long: {@code from} 0 gives the upper half, 16
+   * the lower, random half (the one the ratio reads). {@link #NOT_HEX} for an id that is not 32 hex
+   * digits; a valid half of sixteen {@code f}s is the same value.
+   */
+  static long half(String traceId, int from) {
     if (traceId.length() != 32) {
-      return 0;
+      return NOT_HEX;
     }
     long value = 0;
-    for (int i = 16; i < 32; i++) {
+    int bad = 0;
+    for (int i = from; i < from + 16; i++) {
       int digit = hexDigit(traceId.charAt(i));
-      if (digit < 0) {
-        return 0;
-      }
-      value = (value << 4) | digit;
+      bad |= digit;
+      value = (value << 4) | (digit & 0x0f);
     }
-    return value;
+    return bad < 0 ? NOT_HEX : value;
   }
 
   // A table rather than comparisons: trace ids are random, so branching on digit-or-letter
