@@ -1,5 +1,6 @@
 package dev.observability;
 
+import static dev.observability.internal.InternalErrors.METER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,8 @@ import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -112,7 +115,13 @@ class DirectObservationTest {
 
   /** An instance with {@code module} alone, isolated from the host's configuration. */
   private static Observability startWith(ObservabilityModule module) {
+    return startWith(module, new SimpleMeterRegistry());
+  }
+
+  /** The same, recording its meters to {@code registry}. */
+  private static Observability startWith(ObservabilityModule module, MeterRegistry registry) {
     return Observability.builder()
+        .meterRegistry(registry)
         .systemProperties(Map.of())
         .environmentVariables(Map.of())
         .discoverModules(false)
@@ -173,6 +182,245 @@ class DirectObservationTest {
       assertThat(instance.observation("many", new Observation.Context()))
           .isNotInstanceOf(DirectObservation.class);
     }
+  }
+
+  @Test
+  void direct_handlersPastTheSlots_keepTheOrder_stopReversed() {
+    int count = 12;
+    obs = startWith(new ManyHandlersModule(count));
+    Observation observation = obs.observation("many", new Observation.Context());
+    assertThat(observation).isInstanceOf(DirectObservation.class);
+
+    observation.observe(() -> events.add("work"));
+
+    List<String> expected = new ArrayList<>();
+    for (String what : List.of("start", "open")) {
+      for (int i = 0; i < count; i++) {
+        expected.add("h" + i + ":" + what + ":many");
+      }
+    }
+    expected.add("work");
+    for (String what : List.of("close", "stop")) {
+      for (int i = count - 1; i >= 0; i--) {
+        expected.add("h" + i + ":" + what + ":many");
+      }
+    }
+    assertThat(events).containsExactlyElementsOf(expected);
+  }
+
+  /** A module whose handlers record, and whose handler {@code failing} throws from every call. */
+  private final class FailingHandlerModule implements ObservabilityModule {
+    private final int count;
+    private final int failing;
+
+    FailingHandlerModule(int count, int failing) {
+      this.count = count;
+      this.failing = failing;
+    }
+
+    @Override
+    public String name() {
+      return "failing";
+    }
+
+    @Override
+    public int order() {
+      return 100;
+    }
+
+    @Override
+    public void start(ModuleContext context) {
+      for (int i = 0; i < count; i++) {
+        context.addObservationHandler(i == failing ? new Thrower() : new Recorder("h" + i, false));
+      }
+    }
+  }
+
+  /** Throws from every method, supportsContext included. */
+  private static final class Thrower implements ObservationHandler<Observation.Context> {
+    @Override
+    public void onStart(Observation.Context context) {
+      throw new IllegalStateException("onStart");
+    }
+
+    @Override
+    public void onScopeOpened(Observation.Context context) {
+      throw new IllegalStateException("onScopeOpened");
+    }
+
+    @Override
+    public void onScopeClosed(Observation.Context context) {
+      throw new IllegalStateException("onScopeClosed");
+    }
+
+    @Override
+    public void onError(Observation.Context context) {
+      throw new IllegalStateException("onError");
+    }
+
+    @Override
+    public void onStop(Observation.Context context) {
+      throw new IllegalStateException("onStop");
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      throw new IllegalStateException("supportsContext");
+    }
+  }
+
+  /** A handler that supports every context and throws from each call but supportsContext. */
+  private static final class SupportingThrower implements ObservationHandler<Observation.Context> {
+    private final Thrower thrower = new Thrower();
+
+    @Override
+    public void onStart(Observation.Context context) {
+      thrower.onStart(context);
+    }
+
+    @Override
+    public void onScopeOpened(Observation.Context context) {
+      thrower.onScopeOpened(context);
+    }
+
+    @Override
+    public void onScopeClosed(Observation.Context context) {
+      thrower.onScopeClosed(context);
+    }
+
+    @Override
+    public void onError(Observation.Context context) {
+      thrower.onError(context);
+    }
+
+    @Override
+    public void onStop(Observation.Context context) {
+      thrower.onStop(context);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return true;
+    }
+  }
+
+  @Test
+  void direct_moduleHandlerThrowing_inASlotOrPastThem_isCounted_othersAndTheHostGoOn() {
+    for (int failing : new int[] {0, 3, 10}) {
+      events.clear();
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (Observability instance = startWith(new FailingHandlerModule(12, failing), registry)) {
+        Observation observation = instance.observation("f", new Observation.Context());
+        assertThat(observation).isInstanceOf(DirectObservation.class);
+        IllegalArgumentException hostError = new IllegalArgumentException("host");
+
+        assertThatThrownBy(
+                () ->
+                    observation.observe(
+                        () -> {
+                          events.add("work");
+                          throw hostError;
+                        }))
+            .isSameAs(hostError);
+
+        assertThat(events).as("failing %d", failing).contains("work");
+        for (int i = 0; i < 12; i++) {
+          if (i != failing) {
+            assertThat(events)
+                .as("failing %d", failing)
+                .contains(
+                    "h" + i + ":start:f",
+                    "h" + i + ":open:f",
+                    "h" + i + ":error:f",
+                    "h" + i + ":close:f",
+                    "h" + i + ":stop:f");
+          }
+        }
+        // The thrower failed in supportsContext, so nothing else was asked of it.
+        assertThat(
+                instance.meterRegistry().get(METER).tag("component", "failing").counter().count())
+            .isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void direct_supportingModuleHandlerThrowing_everyCallIsCounted() {
+    for (int slot : new int[] {1, 9}) {
+      events.clear();
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (Observability instance =
+          startWith(
+              new ObservabilityModule() {
+                @Override
+                public String name() {
+                  return "failing";
+                }
+
+                @Override
+                public int order() {
+                  return 100;
+                }
+
+                @Override
+                public void start(ModuleContext context) {
+                  for (int i = 0; i < 10; i++) {
+                    context.addObservationHandler(
+                        i == slot ? new SupportingThrower() : new Recorder("h" + i, false));
+                  }
+                }
+              },
+              registry)) {
+        Observation observation = instance.observation("f", new Observation.Context());
+        assertThat(observation).isInstanceOf(DirectObservation.class);
+
+        observation.observe(() -> events.add("work"));
+
+        assertThat(events).contains("work");
+        for (int i = 0; i < 10; i++) {
+          if (i != slot) {
+            assertThat(events).as("slot %d", slot).contains("h" + i + ":stop:f");
+          }
+        }
+        // onStart, onScopeOpened, onScopeClosed and onStop.
+        assertThat(
+                instance.meterRegistry().get(METER).tag("component", "failing").counter().count())
+            .isEqualTo(4.0);
+      }
+    }
+  }
+
+  @Test
+  void direct_handlerNotAddedAsAModules_throwing_propagatesAsFromMicrometer() {
+    obs =
+        startWith(
+            new ObservabilityModule() {
+              @Override
+              public String name() {
+                return "unwrapped";
+              }
+
+              @Override
+              public int order() {
+                return 100;
+              }
+
+              @Override
+              public void start(ModuleContext context) {
+                context.addObservationHandler(new Recorder("a", false));
+                // Straight into the registry's configuration, not through addObservationHandler.
+                context
+                    .observationRegistry()
+                    .observationConfig()
+                    .observationHandler(new SupportingThrower());
+              }
+            });
+    Observation observation = obs.observation("x", new Observation.Context());
+    assertThat(observation).isInstanceOf(DirectObservation.class);
+
+    assertThatThrownBy(observation::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("onStart");
   }
 
   @Test

@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  * <p>At creation the context is named and its parent set to the current observation; the handlers
  * that support it are remembered. {@link #start()}, {@link #error}, {@link #event} and {@link
  * #openScope()} notify them in registration order; closing a scope and {@link #stop()} in reverse
- * order, {@code stop()} after the registry's filters mapped the context. An open scope makes this
- * observation the registry's current one (see {@link FacadeObservationRegistry}) until it closes;
- * Micrometer's own current scope is left as it is, since Micrometer's scopes assume that every
- * scope before them is one of theirs. The first scope open at a time is this object itself; a
+ * order, {@code stop()} after the registry's filters mapped the context. The calls go through
+ * {@link HandlerSlots}, which gives each handler call sites of its own; a module's handler that
+ * throws is counted against its module, as its {@link SafeObservationHandler} would. An open scope
+ * makes this observation the registry's current one (see {@link FacadeObservationRegistry}) until
+ * it closes; Micrometer's own current scope is left as it is, since Micrometer's scopes assume that
+ * every scope before them is one of theirs. The first scope open at a time is this object itself; a
  * second one, nested or on another thread, is an object of its own.
  *
  * <p>Used by {@link FacadeObservationRegistry} only while its configuration is the SDK's own.
@@ -68,11 +70,8 @@ public final class DirectObservation implements Observation, Observation.Scope, 
    * @param filters the filters, in registration order
    */
   record Plan(
-      FacadeObservationRegistry registry,
-      ObservationHandler<Observation.Context>[] handlers,
-      ObservationFilter[] filters) {}
+      FacadeObservationRegistry registry, HandlerSlots handlers, ObservationFilter[] filters) {}
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   static Plan plan(
       FacadeObservationRegistry registry,
       List<ObservationHandler<?>> handlers,
@@ -82,23 +81,14 @@ public final class DirectObservation implements Observation, Observation.Scope, 
           "at most " + MAX_HANDLERS + " handlers, not " + handlers.size());
     }
     return new Plan(
-        registry,
-        handlers.toArray(new ObservationHandler[0]),
-        filters.toArray(new ObservationFilter[0]));
+        registry, new HandlerSlots(handlers), filters.toArray(new ObservationFilter[0]));
   }
 
   DirectObservation(Plan plan, String name, Observation.Context context) {
     this.plan = plan;
     this.context = context;
     context.setName(name);
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    int mask = 0;
-    for (int i = 0; i < handlers.length; i++) {
-      if (handlers[i].supportsContext(context)) {
-        mask |= 1 << i;
-      }
-    }
-    this.supported = mask;
+    this.supported = plan.handlers.supporting(context);
     Observation current = plan.registry.getCurrentObservation();
     if (current != null) {
       context.setParentObservation(current);
@@ -141,23 +131,13 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   @Override
   public Observation error(Throwable error) {
     context.setError(error);
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onError(context);
-      }
-    }
+    plan.handlers.error(supported, context);
     return this;
   }
 
   @Override
   public Observation event(Observation.Event event) {
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onEvent(event, context);
-      }
-    }
+    plan.handlers.event(supported, event, context);
     return this;
   }
 
@@ -175,12 +155,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     if (context instanceof CompactContext compact) {
       compact.markStarted(System.nanoTime());
     }
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onStart(context);
-      }
-    }
+    plan.handlers.start(supported, context);
     return this;
   }
 
@@ -214,12 +189,7 @@ public final class DirectObservation implements Observation, Observation.Scope, 
     for (ObservationFilter filter : plan.filters) {
       mapped = filter.map(mapped);
     }
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = handlers.length - 1; i >= 0; i--) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onStop(mapped);
-      }
-    }
+    plan.handlers.stop(supported, mapped);
   }
 
   @Override
@@ -239,31 +209,15 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   }
 
   private void notifyScopeOpened() {
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onScopeOpened(context);
-      }
-    }
+    plan.handlers.scopeOpened(supported, context);
   }
 
   private void notifyScopeClosed() {
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = handlers.length - 1; i >= 0; i--) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onScopeClosed(context);
-      }
-    }
+    plan.handlers.scopeClosed(supported, context);
   }
 
-  @SuppressWarnings("deprecation") // forwarded as Micrometer's own scope does
   private void notifyScopeReset() {
-    ObservationHandler<Observation.Context>[] handlers = plan.handlers;
-    for (int i = 0; i < handlers.length; i++) {
-      if ((supported & (1 << i)) != 0) {
-        handlers[i].onScopeReset(context);
-      }
-    }
+    plan.handlers.scopeReset(supported, context);
   }
 
   // This object as the first open scope, and its frame.

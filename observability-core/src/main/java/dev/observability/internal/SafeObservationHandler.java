@@ -105,6 +105,11 @@ public final class SafeObservationHandler<T extends Observation.Context>
     if (t instanceof VirtualMachineError vmError) {
       throw vmError;
     }
+    failed(t);
+  }
+
+  /** Counts {@code t}, which the delegate threw, against its module. */
+  void failed(Throwable t) {
     errors.record(component, t);
   }
 }
