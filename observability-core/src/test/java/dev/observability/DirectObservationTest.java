@@ -208,14 +208,18 @@ class DirectObservationTest {
     assertThat(events).containsExactlyElementsOf(expected);
   }
 
-  /** A module whose handlers record, and whose handler {@code failing} throws from every call. */
+  /**
+   * A module of {@code count} recorders, with {@code thrower} in place of number {@code failing}.
+   */
   private final class FailingHandlerModule implements ObservabilityModule {
     private final int count;
     private final int failing;
+    private final Thrower thrower;
 
-    FailingHandlerModule(int count, int failing) {
+    FailingHandlerModule(int count, int failing, Thrower thrower) {
       this.count = count;
       this.failing = failing;
+      this.thrower = thrower;
     }
 
     @Override
@@ -231,13 +235,22 @@ class DirectObservationTest {
     @Override
     public void start(ModuleContext context) {
       for (int i = 0; i < count; i++) {
-        context.addObservationHandler(i == failing ? new Thrower() : new Recorder("h" + i, false));
+        context.addObservationHandler(i == failing ? thrower : new Recorder("h" + i, false));
       }
     }
   }
 
-  /** Throws from every method, supportsContext included. */
+  /**
+   * Throws from every call; from {@code supportsContext} too unless it {@code supports} every
+   * context.
+   */
   private static final class Thrower implements ObservationHandler<Observation.Context> {
+    private final boolean supports;
+
+    Thrower(boolean supports) {
+      this.supports = supports;
+    }
+
     @Override
     public void onStart(Observation.Context context) {
       throw new IllegalStateException("onStart");
@@ -265,41 +278,9 @@ class DirectObservationTest {
 
     @Override
     public boolean supportsContext(Observation.Context context) {
-      throw new IllegalStateException("supportsContext");
-    }
-  }
-
-  /** A handler that supports every context and throws from each call but supportsContext. */
-  private static final class SupportingThrower implements ObservationHandler<Observation.Context> {
-    private final Thrower thrower = new Thrower();
-
-    @Override
-    public void onStart(Observation.Context context) {
-      thrower.onStart(context);
-    }
-
-    @Override
-    public void onScopeOpened(Observation.Context context) {
-      thrower.onScopeOpened(context);
-    }
-
-    @Override
-    public void onScopeClosed(Observation.Context context) {
-      thrower.onScopeClosed(context);
-    }
-
-    @Override
-    public void onError(Observation.Context context) {
-      thrower.onError(context);
-    }
-
-    @Override
-    public void onStop(Observation.Context context) {
-      thrower.onStop(context);
-    }
-
-    @Override
-    public boolean supportsContext(Observation.Context context) {
+      if (!supports) {
+        throw new IllegalStateException("supportsContext");
+      }
       return true;
     }
   }
@@ -309,7 +290,8 @@ class DirectObservationTest {
     for (int failing : new int[] {0, 3, 10}) {
       events.clear();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      try (Observability instance = startWith(new FailingHandlerModule(12, failing), registry)) {
+      try (Observability instance =
+          startWith(new FailingHandlerModule(12, failing, new Thrower(false)), registry)) {
         Observation observation = instance.observation("f", new Observation.Context());
         assertThat(observation).isInstanceOf(DirectObservation.class);
         IllegalArgumentException hostError = new IllegalArgumentException("host");
@@ -350,27 +332,7 @@ class DirectObservationTest {
       events.clear();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (Observability instance =
-          startWith(
-              new ObservabilityModule() {
-                @Override
-                public String name() {
-                  return "failing";
-                }
-
-                @Override
-                public int order() {
-                  return 100;
-                }
-
-                @Override
-                public void start(ModuleContext context) {
-                  for (int i = 0; i < 10; i++) {
-                    context.addObservationHandler(
-                        i == slot ? new SupportingThrower() : new Recorder("h" + i, false));
-                  }
-                }
-              },
-              registry)) {
+          startWith(new FailingHandlerModule(10, slot, new Thrower(true)), registry)) {
         Observation observation = instance.observation("f", new Observation.Context());
         assertThat(observation).isInstanceOf(DirectObservation.class);
 
@@ -412,7 +374,7 @@ class DirectObservationTest {
                 context
                     .observationRegistry()
                     .observationConfig()
-                    .observationHandler(new SupportingThrower());
+                    .observationHandler(new Thrower(true));
               }
             });
     Observation observation = obs.observation("x", new Observation.Context());
