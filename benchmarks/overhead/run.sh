@@ -25,6 +25,10 @@
 # b-unscraped (b without the harness's scrape of /metrics and probe of /health/ready, which (c)
 # has not either: what those once-a-second requests cost (b) on its one core), and b-env (b with
 # the variables of VARIANT_ENV added, "NAME=value NAME=value": any setting of the SDK's).
+# Any set-up with "+pipe" appended (b+pipe, a+pipe, c+pipe, ...) writes its log lines (stdout and
+# the Logback file of a, c and d) into named pipes instead of files, read on LOAD_CPUS by a
+# process that keeps their first 4 KB and counts the rest, as a container runtime or a log
+# shipper reads a service's stdout: the app pays for the pipe, the reader for any file.
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
 #   otlp-hang     OTLP endpoint accepts connections and never answers
@@ -220,7 +224,7 @@ fi
 AGENT_VERSION=$(sed -n 's:.*<opentelemetry-javaagent.version>\(.*\)</opentelemetry-javaagent.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 [[ -n $AGENT_VERSION ]] || die "opentelemetry-javaagent.version not found in pom.xml"
 AGENT_JAR=$WORK/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
-if [[ " $SETUPS " == *" c"* || " $SETUPS " == *" d "* ]] && [[ ! -f $AGENT_JAR ]]; then
+if [[ " $SETUPS " == *" c"* || " $SETUPS " == *" d"* ]] && [[ ! -f $AGENT_JAR ]]; then
   log "fetching io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION"
   mvn -q -B -ntp -N dependency:copy \
     -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION" \
@@ -255,8 +259,13 @@ COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 : >"$THREADS_TSV"
 
-configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR
+configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
   local what=$1
+  LOG_PIPES=0
+  if [[ $what == *+pipe ]]; then
+    LOG_PIPES=1
+    what=${what%+pipe}
+  fi
   APP_ENV=()
   APP_JVM=(${JAVA_OPTS})
   APP_ARGS=(--port "$APP_PORT")
@@ -362,10 +371,44 @@ thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND ->
     }' "$1" "$2"
 }
 
+# open_log_pipes BASE: BASE.stdout.log and BASE.service.log become named pipes, each read on
+# LOAD_CPUS by a process that writes the first 4 KB to FILE.sample and the count of the rest to
+# FILE.count (set-ups with "+pipe"). Sets LOG_READERS.
+open_log_pipes() {
+  local f
+  LOG_READERS=()
+  for f in "$1.stdout.log" "$1.service.log"; do
+    rm -f "$f" "$f.sample" "$f.count"
+    mkfifo "$f"
+    # head -c reads no more than it keeps, so wc counts exactly the rest.
+    "${PIN_LOAD[@]}" sh -c '{ head -c 4096 >"$2"; wc -c; } <"$1" >"$3"' _ "$f" "$f.sample" "$f.count" &
+    LOG_READERS+=($!)
+    PIDS+=($!)
+  done
+}
+
+# close_log_pipes BASE: once the app has exited, ends the readers (a pipe the app never opened is
+# opened and closed once, so that its reader sees the end) and removes the pipes. Sets
+# LOG_PIPE_BYTES to what went through them.
+close_log_pipes() {
+  local f fd pid
+  for f in "$1.stdout.log" "$1.service.log"; do
+    exec {fd}<>"$f"
+    exec {fd}>&-
+  done
+  for pid in "${LOG_READERS[@]}"; do wait "$pid" || die "a log pipe's reader failed"; done
+  LOG_PIPE_BYTES=0
+  for f in "$1.stdout.log" "$1.service.log"; do
+    LOG_PIPE_BYTES=$((LOG_PIPE_BYTES + $(stat -c %s "$f.sample") + $(cat "$f.count")))
+    rm -f "$f" "$f.count"
+  done
+}
+
 # launch_app LABEL BASE: starts the app as `configure` set it up, its logs under BASE, and waits
 # for the first 200 on /work. Sets APP_PID and STARTUP_MS (JVM launch to that 200).
 launch_app() {
   local label=$1 base=$2 t0 i
+  if ((LOG_PIPES)); then open_log_pipes "$base"; fi
   t0=$(now_us)
   # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
   env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$base.service.log" \
@@ -398,6 +441,7 @@ start_only() {
   configure "$name"
   launch_app "start-$name-$n" "$base"
   stop_pid "$APP_PID"
+  if ((LOG_PIPES)); then close_log_pipes "$base"; fi
   app_phases "$base" | awk -v OFS='\t' -v s="$name" -v n="$n" -v t="$STARTUP_MS" \
     '{ print s, n, t, $1, $2 - $1, $3 - $2, $4 - $3, t - $4 }' >>"$STARTS_TSV"
   rm -f "$base.service.log" "$base.stdout.log"
@@ -487,7 +531,12 @@ run_one() { # KIND(setup|fault) NAME ROUND
 
   # Keep the head and tail of the log files, not the whole (they grow by ~100 MB a run).
   local log_bytes=0 logfile
+  if ((LOG_PIPES)); then
+    close_log_pipes "$base"
+    log_bytes=$LOG_PIPE_BYTES
+  fi
   for logfile in "$service_log" "$stdout_log"; do
+    [[ -p $logfile ]] && continue
     if [[ -s $logfile ]]; then
       log_bytes=$((log_bytes + $(stat -c %s "$logfile")))
       { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
