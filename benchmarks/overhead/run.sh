@@ -536,7 +536,6 @@ run_one() { # KIND(setup|fault) NAME ROUND
     log_bytes=$LOG_PIPE_BYTES
   fi
   for logfile in "$service_log" "$stdout_log"; do
-    [[ -p $logfile ]] && continue
     if [[ -s $logfile ]]; then
       log_bytes=$((log_bytes + $(stat -c %s "$logfile")))
       { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
