@@ -54,7 +54,7 @@ public final class TracingConfig {
           .validate(
               p -> p.equals("http/protobuf") || p.equals("grpc"), "must be http/protobuf or grpc")
           .describedAs(
-              "OTLP protocol: http/protobuf (JDK HttpClient) or grpc (needs a gRPC sender such as"
+              "OTLP protocol: http/protobuf (JDK HttpURLConnection) or grpc (needs a gRPC sender such as"
                   + " opentelemetry-exporter-sender-okhttp on the class path).");
 
   /**

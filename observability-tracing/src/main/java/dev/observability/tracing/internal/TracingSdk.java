@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -17,7 +16,6 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.IdGenerator;
@@ -52,9 +50,6 @@ public final class TracingSdk implements AutoCloseable {
 
   /** The instrumentation scope of the spans the handler creates. */
   public static final String SCOPE = "dev.observability.tracing";
-
-  private static final String JDK_SENDER =
-      "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider";
 
   private final TracingOpenTelemetry openTelemetry;
   private final TextMapPropagator propagator;
@@ -214,10 +209,10 @@ public final class TracingSdk implements AutoCloseable {
     return exporters.size() == 1 ? exporters.get(0) : SpanExporter.composite(exporters);
   }
 
-  // Building the JDK HttpClient sets up TLS even for http:// endpoints (~150 ms of start-up), and
-  // the exporters' builders load about a dozen classes: the export thread configures and builds the
+  // The exporters' builders load a few dozen classes: the export thread configures and builds the
   // exporter on the first export instead. What the builders would refuse (the endpoint's URL, the
   // timeout, the headers) is refused by the configuration's checks before the start goes on.
+  // OTLP/HTTP goes through BlockingHttpSender, on the export thread (see there why).
   private static SpanExporter httpExporter(TracingSettings settings) {
     return new LazySpanExporter(
         () -> {
@@ -228,7 +223,7 @@ public final class TracingSdk implements AutoCloseable {
                   .setCompression(settings.gzip() ? "gzip" : "none")
                   .setRetryPolicy(settings.retry() ? RetryPolicy.getDefault() : null)
                   .setMeterProvider(MeterProvider::noop)
-                  .setComponentLoader(new JdkSenderFirst());
+                  .setComponentLoader(BlockingHttpSender.loader());
           settings.otlpHeaders().forEach(builder::addHeader);
           return builder.build();
         },
@@ -308,31 +303,6 @@ public final class TracingSdk implements AutoCloseable {
     @Override
     public boolean isEndRequired() {
       return false;
-    }
-  }
-
-  /**
-   * Loads service providers as usual, except that among HTTP senders the JDK one wins when present,
-   * so a gRPC sender added for grpc (OkHttp provides both) does not take over http/protobuf.
-   */
-  private static final class JdkSenderFirst implements ComponentLoader {
-    private final ComponentLoader delegate =
-        ComponentLoader.forClassLoader(TracingSdk.class.getClassLoader());
-
-    @Override
-    public <T> Iterable<T> load(Class<T> type) {
-      List<T> all = new ArrayList<>();
-      delegate.load(type).forEach(all::add);
-      if (type != HttpSenderProvider.class) {
-        return all;
-      }
-      List<T> jdk = new ArrayList<>();
-      for (T provider : all) {
-        if (provider.getClass().getName().equals(JDK_SENDER)) {
-          jdk.add(provider);
-        }
-      }
-      return jdk.isEmpty() ? all : jdk;
     }
   }
 }
