@@ -120,6 +120,7 @@ RUN_DIR=$WORK/run-$STAMP
 RESULTS=$WORK/results-$STAMP.md
 TSV=$RUN_DIR/runs.tsv
 THREADS_TSV=$RUN_DIR/threads.tsv
+SCHED_TSV=$RUN_DIR/sched.tsv
 STARTS_TSV=$RUN_DIR/starts.tsv
 
 # The app must see only the configuration this script gives it.
@@ -258,6 +259,7 @@ OK_SINK_PID=$SINK_PID
 COLUMNS_TSV="label setup round rps p50_ms p99_ms light_p50_ms light_p99_ms cpu_s_per_1k light_cpu_s_per_1k alloc_kb_per_req rss_mb startup_ms non2xx socket_errors heap_before_mb heap_after_mb spans_per_1k log_b_per_req health_ok health_503 health_other main_ms logging_ms setup_ms jetty_ms first_request_ms"
 echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 : >"$THREADS_TSV"
+: >"$SCHED_TSV"
 
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
   local what=$1
@@ -336,14 +338,27 @@ wrk_of() { # FILE KEY
   grep '^WRK ' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'
 }
 
-threads_snapshot() { # PID: "tid<TAB>name<TAB>ticks" per thread of the process (user + system)
-  local t stat comm
+# threads_snapshot PID: per thread of the process, "tid<TAB>name<TAB>ticks<TAB>run_ns<TAB>wait_ns
+# <TAB>slices<TAB>voluntary<TAB>involuntary": user + system ticks; from schedstat the time on the
+# CPU, the time runnable but waiting for it, and the number of times it got the CPU; the
+# voluntary (blocked, parked) and involuntary (preempted) context switches.
+threads_snapshot() {
+  local t stat comm sched vol invol line
   local -a f
   for t in /proc/"$1"/task/*; do
-    { read -r stat <"$t/stat" && read -r comm <"$t/comm"; } 2>/dev/null || continue
+    { read -r stat <"$t/stat" && read -r comm <"$t/comm" && read -r sched <"$t/schedstat"; } \
+      2>/dev/null || continue
+    vol=0 invol=0
+    while read -r line; do
+      case $line in
+        voluntary_ctxt_switches:*) vol=${line##*:} ;;
+        nonvoluntary_ctxt_switches:*) invol=${line##*:} ;;
+      esac
+    done <"$t/status" 2>/dev/null || true
     # After the name: state is field 3 of stat, utime and stime are fields 14 and 15.
     read -r -a f <<<"${stat##*) }"
-    printf '%s\t%s\t%s\n' "${t##*/}" "$comm" $((f[11] + f[12]))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${t##*/}" "$comm" $((f[11] + f[12])) \
+      "${sched// /$'\t'}" $((vol)) $((invol))
   done
 }
 
@@ -367,6 +382,35 @@ thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND ->
       for (i = 1; i <= 5; i++) {
         g = order[i]
         printf "%s\t%s\t%s\t%s\t%.2f\n", label, setup, round, g, (req > 0 ? used[g] * 1e6 / hz / req : 0)
+      }
+    }' "$1" "$2"
+}
+
+# How the app's threads shared its CPU, by the groups of thread_groups: per request, the time
+# runnable but waiting for the CPU (µs), the voluntary and involuntary context switches, and the
+# mean time a thread of the group kept the CPU once it had it (µs per slice).
+sched_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND -> rows of sched.tsv
+  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" '
+    function group(name) {
+      if (name ~ /^qtp/) return "request"
+      if (name ~ /^C[12] CompilerThre/) return "jit"
+      if (name ~ /^(GC Thread|G1 |VM Thread)/) return "gc"
+      if (name ~ /^(VM Periodic|Sweeper|Signal Dispatch|Service Thread|Notification|Reference Handl|Finalizer|Common-Cleaner|Monitor Deflati|Attach Listener)/) return "jvm"
+      return "background"
+    }
+    NR == FNR { for (i = 4; i <= 8; i++) before[$1, i] = $i; seen[$1] = 1; next }
+    {
+      g = group($2)
+      for (i = 4; i <= 8; i++) d[g, i] += $i - (($1 in seen) ? before[$1, i] : 0)
+    }
+    END {
+      split("request background jit gc jvm", order, " ")
+      for (k = 1; k <= 5; k++) {
+        g = order[k]
+        if (req <= 0) continue
+        printf "%s\t%s\t%s\t%s\t%.2f\t%.3f\t%.3f\t%.1f\n", label, setup, round, g,
+          d[g, 5] / 1000 / req, d[g, 7] / req, d[g, 8] / req,
+          (d[g, 6] > 0 ? d[g, 4] / 1000 / d[g, 6] : 0)
       }
     }' "$1" "$2"
 }
@@ -586,6 +630,8 @@ run_one() { # KIND(setup|fault) NAME ROUND
     }' >>"$TSV"
   thread_groups "$base.threads-0.txt" "$base.threads-1.txt" "$(wrk_of "$base.wrk.txt" requests)" \
     "$label" "$name" "$round" >>"$THREADS_TSV"
+  sched_groups "$base.threads-0.txt" "$base.threads-1.txt" "$(wrk_of "$base.wrk.txt" requests)" \
+    "$label" "$name" "$round" >>"$SCHED_TSV"
   log "run $label: $(tail -n 1 "$TSV" | cut -f4-8 | tr '\t' ' ') (req/s p50 p99 light-p50 light-p99 ms)"
 }
 
@@ -697,6 +743,33 @@ ELAPSED=$((SECONDS - START_SECONDS))
         print line sprintf(" | %.1f |", all)
       }
     }' "$THREADS_TSV"
+  echo
+  echo "## Scheduling by thread group (median over rounds)"
+  echo
+  echo "From each thread's \`/proc\` schedstat and status over the same window, per request: wait ="
+  echo "time runnable but waiting for the CPU, vol / invol = voluntary (blocked or parked) and"
+  echo "involuntary (preempted) context switches, slice = mean time a thread kept the CPU once it had it."
+  echo
+  awk -F'\t' -v setups="$SETUPS" '
+    { for (i = 5; i <= 8; i++) v[$2, $4, i] = v[$2, $4, i] " " $i; has[$2] = 1 }
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }
+    END {
+      print "| set-up | group | wait µs / req | vol / req | invol / req | µs / slice |"
+      print "|---|---|---:|---:|---:|---:|"
+      n = split(setups, s, " ")
+      split("request background jit gc jvm", g, " ")
+      for (i = 1; i <= n; i++) {
+        if (!(s[i] in has)) continue
+        for (k = 1; k <= 5; k++) {
+          printf "| %s | %s | %.2f | %.3f | %.3f | %.1f |\n", s[i], g[k], median(v[s[i], g[k], 5]),
+            median(v[s[i], g[k], 6]), median(v[s[i], g[k], 7]), median(v[s[i], g[k], 8])
+        }
+      }
+    }' "$SCHED_TSV"
   echo
   echo "## Every run"
   echo
