@@ -41,6 +41,8 @@ public class FirstExport {
             .property("tracing.export.schedule-delay", "10ms")
             .property("shutdown.hook", "false")
             .start();
+    // Lets what start() leaves to other threads finish loading its classes, so that the count
+    // below is the export's.
     Thread.sleep(300);
     long classesBefore = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
     long start = System.nanoTime();

@@ -362,19 +362,27 @@ threads_snapshot() {
   done
 }
 
-# Groups of the app's threads, by name: the request threads (Jetty's pool), the JIT compilers,
-# the garbage collector and the VM's own threads, and everything else (the SDK's or the agent's
-# background threads: exporters, the batching appender, HTTP clients, Sentry).
-thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND -> rows of threads.tsv
-  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" \
-    -v hz="$(getconf CLK_TCK)" '
-    function group(name) {
+# Awk functions of the thread tables. group: the group of an app's thread, by its name: the
+# request threads (Jetty's pool), the JIT compilers, the garbage collector and the VM's own
+# threads, and everything else (the SDK's or the agent's background threads: exporters, the
+# batching appender, HTTP clients, Sentry). median: of the numbers in a space-separated list.
+AWK_GROUP='    function group(name) {
       if (name ~ /^qtp/) return "request"
       if (name ~ /^C[12] CompilerThre/) return "jit"
       if (name ~ /^(GC Thread|G1 |VM Thread)/) return "gc"
       if (name ~ /^(VM Periodic|Sweeper|Signal Dispatch|Service Thread|Notification|Reference Handl|Finalizer|Common-Cleaner|Monitor Deflati|Attach Listener)/) return "jvm"
       return "background"
-    }
+    }'
+AWK_MEDIAN='    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+    }'
+
+# CPU per request of each thread group.
+thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND -> rows of threads.tsv
+  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" \
+    -v hz="$(getconf CLK_TCK)" "$AWK_GROUP"'
     NR == FNR { before[$1] = $3; next }
     { used[group($2)] += $3 - ($1 in before ? before[$1] : 0) }
     END {
@@ -386,18 +394,11 @@ thread_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND ->
     }' "$1" "$2"
 }
 
-# How the app's threads shared its CPU, by the groups of thread_groups: per request, the time
+# How the app's threads shared its CPU, by the same groups: per request, the time
 # runnable but waiting for the CPU (µs), the voluntary and involuntary context switches, and the
 # mean time a thread of the group kept the CPU once it had it (µs per slice).
 sched_groups() { # SNAPSHOT_BEFORE SNAPSHOT_AFTER REQUESTS LABEL SETUP ROUND -> rows of sched.tsv
-  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" '
-    function group(name) {
-      if (name ~ /^qtp/) return "request"
-      if (name ~ /^C[12] CompilerThre/) return "jit"
-      if (name ~ /^(GC Thread|G1 |VM Thread)/) return "gc"
-      if (name ~ /^(VM Periodic|Sweeper|Signal Dispatch|Service Thread|Notification|Reference Handl|Finalizer|Common-Cleaner|Monitor Deflati|Attach Listener)/) return "jvm"
-      return "background"
-    }
+  awk -F'\t' -v OFS='\t' -v req="$3" -v label="$4" -v setup="$5" -v round="$6" "$AWK_GROUP"'
     NR == FNR { for (i = 4; i <= 8; i++) before[$1, i] = $i; seen[$1] = 1; next }
     {
       g = group($2)
@@ -724,13 +725,8 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo "agent's own threads (exporters, appender, HTTP clients), jit = C1 and C2, gc = the collector and"
   echo "the VM thread, jvm = the VM's other threads."
   echo
-  awk -F'\t' -v setups="$SETUPS" '
+  awk -F'\t' -v setups="$SETUPS" "$AWK_MEDIAN"'
     { v[$2, $4] = v[$2, $4] " " $5 }
-    function median(list,   a, n, i, j, t) {
-      n = split(list, a, " ")
-      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
-    }
     END {
       print "| set-up | request | background | jit | gc | jvm | all |"
       print "|---|---:|---:|---:|---:|---:|---:|"
@@ -750,13 +746,8 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo "time runnable but waiting for the CPU, vol / invol = voluntary (blocked or parked) and"
   echo "involuntary (preempted) context switches, slice = mean time a thread kept the CPU once it had it."
   echo
-  awk -F'\t' -v setups="$SETUPS" '
+  awk -F'\t' -v setups="$SETUPS" "$AWK_MEDIAN"'
     { for (i = 5; i <= 8; i++) v[$2, $4, i] = v[$2, $4, i] " " $i; has[$2] = 1 }
-    function median(list,   a, n, i, j, t) {
-      n = split(list, a, " ")
-      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-      return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
-    }
     END {
       print "| set-up | group | wait µs / req | vol / req | invol / req | µs / slice |"
       print "|---|---|---:|---:|---:|---:|"

@@ -94,7 +94,7 @@ final class BlockingHttpSender implements HttpSender {
   private final @Nullable SSLContext sslContext;
   private final URI endpoint;
   private final long maxResponseBodySize;
-  private final Body body = new Body();
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
   private final Watchdog watchdog;
 
   private BlockingHttpSender(HttpSenderConfig config) {
@@ -326,13 +326,6 @@ final class BlockingHttpSender implements HttpSender {
     @Override
     public byte[] getResponseBody() {
       return body;
-    }
-  }
-
-  /** The request body: a growable buffer written to the connection without a copy. */
-  private static final class Body extends ByteArrayOutputStream {
-    Body() {
-      super(8192);
     }
   }
 
