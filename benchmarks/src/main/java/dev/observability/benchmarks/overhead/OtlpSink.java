@@ -36,7 +36,8 @@ import java.util.zip.GZIPInputStream;
  *
  * A backend that refuses connections is no process at all on the port; the script does that.
  *
- * <p>Flags: {@code --mode ok|hang}, {@code --port N}.
+ * <p>Flags: {@code --mode ok|hang}, {@code --port N}, and {@code --parent PID} to exit when that
+ * process has (for a sink that must outlive its parent's shutdown hooks, which may still export).
  */
 public final class OtlpSink {
 
@@ -63,8 +64,9 @@ public final class OtlpSink {
       switch (args[i]) {
         case "--mode" -> mode = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
+        case "--parent" -> exitWith(Long.parseLong(args[++i]));
         default -> {
-          System.err.println("usage: OtlpSink --mode ok|hang --port N");
+          System.err.println("usage: OtlpSink --mode ok|hang --port N [--parent PID]");
           System.exit(2);
         }
       }
@@ -77,6 +79,12 @@ public final class OtlpSink {
         System.exit(2);
       }
     }
+  }
+
+  private static void exitWith(long parent) {
+    ProcessHandle.of(parent)
+        .ifPresentOrElse(
+            process -> process.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
   }
 
   private void serve(int port) throws InterruptedException, IOException {

@@ -2,7 +2,9 @@ package dev.observability.benchmarks.overhead;
 
 import dev.observability.Observability;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.LocalConnector;
@@ -43,6 +47,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code sdk}: every module of the SDK, configured as set-up (b);
  *   <li>{@code peer}: the same signals assembled by hand from the usual parts (set-up (d) without
  *       its agent): see {@link OverheadPeer}.
+ *   <li>{@code agent}: the bare app under the OpenTelemetry Java agent, traces only (set-up (c)).
+ *       Not among the defaults: the fork needs the agent and its settings as JVM arguments, which
+ *       {@link RequestComparison} adds ({@code -javaagent:<jar>} and {@code
+ *       -Dotel.exporter.otlp.endpoint=http://127.0.0.1:<port>}, among others). The set-up fails if
+ *       the agent is not attached, and at its end if the sink received no span from it.
  * </ul>
  *
  * <p>Spans and error events go to an {@link OtlpSink} in a process of its own, so that receiving
@@ -56,15 +65,22 @@ import org.slf4j.LoggerFactory;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseG1GC"})
+    jvmArgsAppend = {RequestBenchmark.XMS, RequestBenchmark.XMX, RequestBenchmark.GC})
 @State(Scope.Benchmark)
 public class RequestBenchmark {
+
+  static final String XMS = "-Xms512m";
+  static final String XMX = "-Xmx512m";
+  static final String GC = "-XX:+UseG1GC";
+
+  /** The fork's JVM arguments, as run.sh's {@code JAVA_OPTS}. */
+  static final String[] JVM_ARGS = {XMS, XMX, GC};
 
   private static final byte[] REQUEST =
       ("GET /work HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII);
 
-  /** The set-up: {@code bare}, {@code sdk} or {@code peer}. */
+  /** The set-up: {@code bare}, {@code sdk}, {@code peer} or {@code agent}. */
   @Param({"bare", "sdk", "peer"})
   public String setup;
 
@@ -77,16 +93,19 @@ public class RequestBenchmark {
   private LocalConnector.LocalEndPoint endPoint;
   private Path logFile;
   private Process sink;
+  private String sinkUrl;
 
   @Setup(Level.Trial)
   public void start() throws Exception {
     logFile = Files.createTempFile("request-benchmark-" + setup + "-", ".log");
     System.setProperty("overhead.log.file", logFile.toString());
-    System.setProperty("logback.configurationFile", "request-benchmark/logback-" + setup + ".xml");
+    String logback = setup.equals("agent") ? "bare" : setup;
+    System.setProperty(
+        "logback.configurationFile", "request-benchmark/logback-" + logback + ".xml");
     LoggerFactory.getILoggerFactory();
 
-    int sinkPort = freePort();
-    String sinkUrl = "http://127.0.0.1:" + sinkPort;
+    int sinkPort = setup.equals("agent") ? agentSinkPort() : freePort();
+    sinkUrl = "http://127.0.0.1:" + sinkPort;
     OverheadInstrumentation instrumentation;
     switch (setup) {
       case "bare" -> instrumentation = OverheadInstrumentation.bare();
@@ -109,6 +128,10 @@ public class RequestBenchmark {
         sink = startSink(sinkPort);
         instrumentation =
             OverheadPeer.inProcess(sinkUrl, "http://overhead@127.0.0.1:" + sinkPort + "/1");
+      }
+      case "agent" -> {
+        sink = startSink(sinkPort);
+        instrumentation = OverheadInstrumentation.bare();
       }
       default -> throw new IllegalArgumentException("unknown set-up " + setup);
     }
@@ -159,18 +182,25 @@ public class RequestBenchmark {
 
   @TearDown(Level.Trial)
   public void stop() throws Exception {
+    long spans = sink == null ? -1 : sinkSpans();
     if (server != null) {
       server.stop();
     }
     for (int i = closeables.size() - 1; i >= 0; i--) {
       closeables.get(i).close();
     }
-    if (sink != null) {
+    // The agent exports what it still holds from a shutdown hook of this JVM: its sink stays up
+    // until this process has exited (--parent).
+    if (sink != null && !setup.equals("agent")) {
       sink.destroy();
       sink.waitFor(10, TimeUnit.SECONDS);
     }
     if (logFile != null) {
       Files.deleteIfExists(logFile);
+    }
+    if (spans == 0) {
+      throw new IllegalStateException(
+          "set-up " + setup + " exported no span to the sink: its traces were not recorded");
     }
   }
 
@@ -185,6 +215,43 @@ public class RequestBenchmark {
     return endPoint.takeOutput();
   }
 
+  /**
+   * The port of the agent's OTLP endpoint, after checking that the agent is attached: the agent
+   * reads its endpoint when the JVM starts, so the sink listens where the agent was told to send.
+   */
+  private static int agentSinkPort() {
+    try {
+      Class.forName("io.opentelemetry.javaagent.bootstrap.AgentInitializer", false, null);
+    } catch (ClassNotFoundException notAttached) {
+      throw new IllegalStateException(
+          "set-up agent needs the OpenTelemetry Java agent: run it through RequestComparison, or"
+              + " add -javaagent:<opentelemetry-javaagent.jar> to the fork's JVM arguments");
+    }
+    String endpoint = System.getProperty("otel.exporter.otlp.endpoint", "");
+    Matcher port = Pattern.compile("^http://127\\.0\\.0\\.1:(\\d+)/?$").matcher(endpoint);
+    if (!port.matches()) {
+      throw new IllegalStateException(
+          "set-up agent needs -Dotel.exporter.otlp.endpoint=http://127.0.0.1:<port>, not '"
+              + endpoint
+              + "'");
+    }
+    return Integer.parseInt(port.group(1));
+  }
+
+  /** The spans the sink has counted, from its {@code /stats}. */
+  private long sinkSpans() throws IOException {
+    String text;
+    try (InputStream in = URI.create(sinkUrl + "/stats").toURL().openStream()) {
+      text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+    for (String line : text.split("\n")) {
+      if (line.startsWith("spans ")) {
+        return Long.parseLong(line.substring("spans ".length()).trim());
+      }
+    }
+    throw new IllegalStateException("the sink's /stats has no spans line: " + text);
+  }
+
   private static Process startSink(int port) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process =
@@ -197,7 +264,9 @@ public class RequestBenchmark {
                 "--mode",
                 "ok",
                 "--port",
-                Integer.toString(port))
+                Integer.toString(port),
+                "--parent",
+                Long.toString(ProcessHandle.current().pid()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
