@@ -464,7 +464,7 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     }
   }
 
-  /** Swaps the buffers and writes the full one. Runs on the writer thread. */
+  /** Swaps the buffers and writes the full one, on the writer thread or the caller of flush(). */
   private void writeBatch() {
     output.lock();
     try {
@@ -492,24 +492,12 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     }
   }
 
-  /** Writes everything buffered now, on the calling thread. */
+  /**
+   * Writes everything buffered now, on the calling thread. Lines logged meanwhile fill the other
+   * buffer: a slow or stuck output holds up the caller, not the threads that log.
+   */
   public void flush() {
-    output.lock();
-    try {
-      fill.lock();
-      try {
-        if (activeSize > 0) {
-          write(active, 0, activeSize, activeEvents);
-          activeSize = 0;
-          activeEvents = 0;
-          urgent = false;
-        }
-      } finally {
-        fill.unlock();
-      }
-    } finally {
-      output.unlock();
-    }
+    writeBatch();
   }
 
   /** Writes bytes to the output; called with {@link #output} held. */

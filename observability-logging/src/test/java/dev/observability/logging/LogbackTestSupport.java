@@ -1,5 +1,7 @@
 package dev.observability.logging;
 
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.BasicConfigurator;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -16,7 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +63,21 @@ final class LogbackTestSupport {
     } catch (JoranException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Waits until the facade's close thread ({@code observability-close}) is running code of {@code
+   * className}, as when it waits there for an output or a collector that does not answer.
+   */
+  static void awaitCloseThreadIn(String className) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> e.getKey().getName().equals("observability-close"))
+                    .flatMap(e -> Arrays.stream(e.getValue()))
+                    .anyMatch(frame -> frame.getClassName().equals(className)));
   }
 
   static List<String> rootAppenderNames() {

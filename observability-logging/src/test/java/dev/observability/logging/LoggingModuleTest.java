@@ -16,13 +16,20 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +45,7 @@ class LoggingModuleTest {
   private final Logger logger = LoggerFactory.getLogger("com.example.Orders");
   private LogbackTestSupport.StdOut out;
   private Observability obs;
+  private final CountDownLatch stuckOutput = new CountDownLatch(1);
 
   @BeforeEach
   void setUp() {
@@ -48,6 +56,7 @@ class LoggingModuleTest {
 
   @AfterEach
   void tearDown() {
+    stuckOutput.countDown();
     if (obs != null) {
       obs.close();
     }
@@ -543,6 +552,59 @@ class LoggingModuleTest {
     JsonNode line = lineWithMessage("async line");
     assertThat(line.get("trace_id").asText()).isEqualTo(TRACE_B);
     assertThat(line.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void whileCloseWaitsForAStuckOutput_theConsoleStaysAttachedAndNothingIsLost() throws Exception {
+    CountDownLatch open = stuckOutput;
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    OutputStream gate =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] bytes, int off, int len) throws IOException {
+            try {
+              open.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IOException(e);
+            }
+            synchronized (written) {
+              written.write(bytes, off, len);
+            }
+          }
+        };
+    System.setOut(new PrintStream(gate, true, StandardCharsets.UTF_8));
+    Thread closer = null;
+    try {
+      Observability closing =
+          LogbackTestSupport.builder().property("shutdown.timeout", "20s").start();
+      logger.info("written before close");
+      closer = new Thread(closing::close, "test-closer");
+      closer.start();
+      // Standard output does not take the lines: close waits for it in the console's flush.
+      LogbackTestSupport.awaitCloseThreadIn(BatchingAppender.class.getName());
+
+      assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_CONSOLE");
+      logger.info("logged while close waits");
+    } finally {
+      open.countDown();
+      if (closer != null) {
+        closer.join(30_000);
+      }
+    }
+
+    assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("console");
+    String text;
+    synchronized (written) {
+      text = written.toString(StandardCharsets.UTF_8);
+    }
+    assertThat(text).contains("written before close").contains("logged while close waits");
   }
 
   @Test

@@ -211,6 +211,47 @@ class OtlpLogExportTest {
   }
 
   @Test
+  @Timeout(60)
+  void whileCloseWaitsForTheCollector_linesReachTheRestoredConsole() {
+    receiver.hang();
+    obs =
+        builder(
+                receiver.endpoint(),
+                "logging.console",
+                "false",
+                "logging.otlp.retry",
+                "false",
+                "shutdown.timeout",
+                "20s")
+            .start();
+    logger.info("held by a collector that never answers");
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.arrived.get() >= 1);
+    Observability closing = obs;
+    obs = null;
+    Thread closer = new Thread(closing::close, "test-closer");
+    closer.start();
+    try {
+      // The export's flush waits for the collector, up to shutdown.timeout.
+      LogbackTestSupport.awaitCloseThreadIn("dev.observability.logging.internal.OtlpLogExport");
+
+      assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("console");
+      logger.info("logged while close waits");
+      assertThat(out.rawText()).contains("logged while close waits");
+    } finally {
+      receiver.close();
+      joinQuietly(closer);
+    }
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void close_flushesWhatIsStillQueued() {
     obs = builder(receiver.endpoint(), "logging.export.schedule-delay", "10m").start();
     for (int i = 0; i < 5; i++) {

@@ -211,9 +211,14 @@ public final class LogbackInstallation implements AutoCloseable {
     Appender<ILoggingEvent> top = installed;
     if (top != null) {
       Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+      // What is queued goes out before the restored appenders write anything.
+      if (top instanceof BatchingAppender batching) {
+        batching.flush();
+      }
+      // Detach and restore with nothing that waits in between: a close that ends late (after the
+      // facade's close() gave up on it) must not put these appenders back into a configuration
+      // the host made meanwhile. If the host reconfigured Logback, its configuration stays.
       boolean stillOurs = root.detachAppender(top);
-      top.stop();
-      // If the host reconfigured Logback meanwhile, its configuration stays as it is.
       if (stillOurs) {
         for (Appender<ILoggingEvent> appender : replaced) {
           root.addAppender(appender);
@@ -222,6 +227,7 @@ public final class LogbackInstallation implements AutoCloseable {
           root.setLevel(previousLevel);
         }
       }
+      top.stop();
     }
   }
 }

@@ -108,20 +108,23 @@ public final class OtlpLogInstallation implements AutoCloseable {
     }
     closed = true;
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    // Detach and restore before the export's flush, which may wait for the collector: a close that
+    // ends late (after the facade's close() gave up on it) must not put these appenders back into
+    // a configuration the host made meanwhile. If the host reconfigured Logback, its
+    // configuration stays.
     boolean stillOurs = root.detachAppender(appender);
+    if (stillOurs) {
+      for (Appender<ILoggingEvent> a : replaced) {
+        root.addAppender(a);
+      }
+      if (levelChanged && previousLevel != null) {
+        root.setLevel(previousLevel);
+      }
+    }
     try {
       export.close();
     } finally {
       appender.stop();
-      // If the host reconfigured Logback meanwhile, its configuration stays as it is.
-      if (stillOurs) {
-        for (Appender<ILoggingEvent> a : replaced) {
-          root.addAppender(a);
-        }
-        if (levelChanged && previousLevel != null) {
-          root.setLevel(previousLevel);
-        }
-      }
     }
   }
 }
