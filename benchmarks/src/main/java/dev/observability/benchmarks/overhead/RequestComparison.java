@@ -41,6 +41,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class RequestComparison {
 
   private static final List<String> SETUPS = List.of("bare", "sdk", "agent", "peer");
+  private static final List<String> OPTIONS =
+      List.of("agent", "rounds", "warmup", "iterations", "seconds", "setups");
 
   private RequestComparison() {}
 
@@ -197,7 +199,11 @@ public final class RequestComparison {
         throw new IllegalArgumentException(
             "arguments come as --name value pairs: " + String.join(" ", args));
       }
-      options.put(args[i].substring(2), args[i + 1]);
+      String name = args[i].substring(2);
+      if (!OPTIONS.contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name + "; known: " + OPTIONS);
+      }
+      options.put(name, args[i + 1]);
     }
     return options;
   }
