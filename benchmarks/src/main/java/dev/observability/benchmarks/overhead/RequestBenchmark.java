@@ -285,7 +285,7 @@ public class RequestBenchmark {
     throw new IllegalStateException("the sink did not listen on port " + port + " within 15 s");
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

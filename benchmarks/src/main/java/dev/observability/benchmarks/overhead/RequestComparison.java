@@ -2,7 +2,6 @@ package dev.observability.benchmarks.overhead;
 
 import dev.observability.benchmarks.ProcessCpuProfiler;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ public final class RequestComparison {
                 .verbosity(VerboseMode.SILENT);
         List<String> jvm = new ArrayList<>(List.of(RequestBenchmark.JVM_ARGS));
         if (setup.equals("agent")) {
-          jvm.addAll(agentArguments(agent, freePort()));
+          jvm.addAll(agentArguments(agent, RequestBenchmark.freePort()));
         }
         builder.jvmArgsAppend(jvm.toArray(String[]::new));
         RunResult run = new Runner(builder.build()).runSingle();
@@ -218,11 +217,5 @@ public final class RequestComparison {
       throw new IllegalArgumentException("--" + name + " must be at least 1, not " + value);
     }
     return parsed;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
