@@ -557,7 +557,6 @@ class LoggingModuleTest {
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void whileCloseWaitsForAStuckOutput_theConsoleStaysAttachedAndNothingIsLost() throws Exception {
-    CountDownLatch open = stuckOutput;
     ByteArrayOutputStream written = new ByteArrayOutputStream();
     OutputStream gate =
         new OutputStream() {
@@ -569,7 +568,7 @@ class LoggingModuleTest {
           @Override
           public void write(byte[] bytes, int off, int len) throws IOException {
             try {
-              open.await();
+              stuckOutput.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new IOException(e);
@@ -593,7 +592,7 @@ class LoggingModuleTest {
       assertThat(LogbackTestSupport.rootAppenderNames()).containsExactly("OBSERVABILITY_CONSOLE");
       logger.info("logged while close waits");
     } finally {
-      open.countDown();
+      stuckOutput.countDown();
       if (closer != null) {
         closer.join(30_000);
       }

@@ -212,7 +212,7 @@ class OtlpLogExportTest {
 
   @Test
   @Timeout(60)
-  void whileCloseWaitsForTheCollector_linesReachTheRestoredConsole() {
+  void whileCloseWaitsForTheCollector_linesReachTheRestoredConsole() throws InterruptedException {
     receiver.hang();
     obs =
         builder(
@@ -239,15 +239,7 @@ class OtlpLogExportTest {
       assertThat(out.rawText()).contains("logged while close waits");
     } finally {
       receiver.close();
-      joinQuietly(closer);
-    }
-  }
-
-  private static void joinQuietly(Thread thread) {
-    try {
-      thread.join(30_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      closer.join(30_000);
     }
   }
 
