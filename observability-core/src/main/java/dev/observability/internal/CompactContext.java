@@ -103,9 +103,29 @@ public class CompactContext extends Observation.Context {
    */
   private static int slotOf(Object[] e, int n, Object key) {
     int slots = Math.min(n, e.length >> 1);
+    // The handlers' keys are constants (string literals, classes): found by identity, without
+    // calling equals on every slot passed, a call that sees every key type there is.
     for (int i = 0; i < slots; i++) {
-      Object k = e[i << 1];
-      if (k == key || k.equals(key)) {
+      if (e[i << 1] == key) {
+        return i;
+      }
+    }
+    // Then by equality, as Micrometer's map looks a key up (key.equals(stored)). A class equals
+    // only itself; a string is compared as one.
+    if (key instanceof Class) {
+      return -1;
+    }
+    if (key instanceof String) {
+      String name = (String) key;
+      for (int i = 0; i < slots; i++) {
+        if (name.equals(e[i << 1])) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    for (int i = 0; i < slots; i++) {
+      if (key.equals(e[i << 1])) {
         return i;
       }
     }

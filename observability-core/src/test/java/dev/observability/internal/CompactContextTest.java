@@ -39,6 +39,8 @@ class CompactContextTest {
     seen.add(c.<Object>getOrDefault("k12", "default"));
     c.put(String.class, 42);
     seen.add(c.get(String.class));
+    seen.add(c.get(Integer.class));
+    seen.add(c.get(new StringBuilder("k0").toString()));
     seen.add(c.getRequired("k0"));
     c.clear();
     seen.add(c.get("k0"));
@@ -51,6 +53,40 @@ class CompactContextTest {
   @Test
   void everyOperation_givesWhatMicrometersMapGives_inlineAndPastTheSlots() {
     assertThat(script(new CompactContext())).isEqualTo(script(new Observation.Context()));
+  }
+
+  /** A key equal to another instance of itself, as a user's key may be. */
+  private record Key(String name) {}
+
+  /** Keys of several types side by side in the slots, looked up by equal and by other keys. */
+  private static List<Object> keyTypesScript(Observation.Context c) {
+    List<Object> seen = new ArrayList<>();
+    c.put(new Key("a"), "record");
+    c.put(Key.class, "class");
+    c.put(new StringBuilder("name").toString(), "string");
+    c.put(7L, "long");
+    seen.add(c.get(new Key("a")));
+    seen.add(c.get(new Key("b")));
+    seen.add(c.get(Key.class));
+    seen.add(c.get(Long.class));
+    seen.add(c.get("name"));
+    seen.add(c.get("other"));
+    seen.add(c.get(7L));
+    seen.add(c.get(7));
+    seen.add(c.remove(new Key("a")));
+    seen.add(c.containsKey(new Key("a")));
+    seen.add(c.computeIfAbsent(new Key("a"), k -> "again"));
+    seen.add(c.get(new Key("a")));
+    return seen;
+  }
+
+  @Test
+  void keysOfEveryType_areFoundByEquality_asTheMapFindsThem() {
+    assertThat(keyTypesScript(new CompactContext()))
+        .isEqualTo(keyTypesScript(new Observation.Context()))
+        .containsExactly(
+            "record", null, "class", null, "string", null, "long", null, "record", false, "again",
+            "again");
   }
 
   /** Key values through every way to add and remove them, read back by every getter. */
