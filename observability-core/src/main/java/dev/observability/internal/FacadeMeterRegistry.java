@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -21,6 +22,9 @@ public final class FacadeMeterRegistry extends CompositeMeterRegistry {
   private static final ThreadLocal<Boolean> CHANGING = new ThreadLocal<>();
 
   private final FirstMeterRead firstRead;
+
+  /** Registries added and removed so far; bumped after each change has taken effect. */
+  private final AtomicInteger changes = new AtomicInteger();
 
   /** Creates an empty composite that runs {@code firstRead} on the first listing. */
   public FacadeMeterRegistry(FirstMeterRead firstRead) {
@@ -55,13 +59,23 @@ public final class FacadeMeterRegistry extends CompositeMeterRegistry {
     return changing(() -> super.remove(registry));
   }
 
-  /** Runs {@code change} with listings on this thread running nothing. */
-  private static CompositeMeterRegistry changing(Supplier<CompositeMeterRegistry> change) {
+  /**
+   * How many times a registry was added or removed (a call that changed nothing may count too):
+   * when it differs from an earlier reading, the children may have changed since, even if their
+   * number has not (one removed, another added). Counted once the change has taken effect.
+   */
+  public int changes() {
+    return changes.get();
+  }
+
+  /** Runs {@code change} with listings on this thread running nothing, then counts it. */
+  private CompositeMeterRegistry changing(Supplier<CompositeMeterRegistry> change) {
     CHANGING.set(Boolean.TRUE);
     try {
       return change.get();
     } finally {
       CHANGING.remove();
+      changes.incrementAndGet();
     }
   }
 }

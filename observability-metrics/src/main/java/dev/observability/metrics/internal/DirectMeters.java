@@ -1,5 +1,6 @@
 package dev.observability.metrics.internal;
 
+import dev.observability.internal.FacadeMeterRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,12 +30,14 @@ public final class DirectMeters {
 
   private final MeterRegistry registry;
   private final @Nullable Set<MeterRegistry> children;
+  private final @Nullable FacadeMeterRegistry facade;
 
   /** Creates the helper for meters registered in {@code registry}. */
   public DirectMeters(MeterRegistry registry) {
     this.registry = registry;
     this.children =
         registry instanceof CompositeMeterRegistry composite ? composite.getRegistries() : null;
+    this.facade = registry instanceof FacadeMeterRegistry f ? f : null;
   }
 
   /** The registry meters are registered in. */
@@ -42,7 +45,16 @@ public final class DirectMeters {
     return registry;
   }
 
+  /**
+   * Changes when the composite's children may have: the facade counts its changes (one volatile
+   * read); another composite is only known by its number of children, so a registry replacing
+   * another between two recordings goes unnoticed there.
+   */
   private int generation() {
+    FacadeMeterRegistry f = facade;
+    if (f != null) {
+      return f.changes();
+    }
     Set<MeterRegistry> set = children;
     return set == null ? 0 : set.size();
   }

@@ -2,6 +2,8 @@ package dev.observability.metrics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.observability.internal.FacadeMeterRegistry;
+import dev.observability.internal.FirstMeterRead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -49,6 +51,29 @@ class DirectMetersTest {
 
     assertThat(first.get("c").counter().count()).isEqualTo(2);
     assertThat(late.get("c").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void theFacade_aRegistryReplacingAnother_receivesLaterRecordings() {
+    FacadeMeterRegistry facade = new FacadeMeterRegistry(new FirstMeterRead());
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    facade.add(first);
+    DirectMeters direct = new DirectMeters(facade);
+    DirectMeters.DirectTimer timer = direct.timer(Timer.builder("t").register(facade));
+    DirectMeters.DirectCounter counter = direct.counter(Counter.builder("c").register(facade));
+    timer.record(1);
+    counter.increment();
+
+    SimpleMeterRegistry replacement = new SimpleMeterRegistry();
+    facade.remove(first);
+    facade.add(replacement);
+    timer.record(1);
+    counter.increment();
+
+    assertThat(first.get("t").timer().count()).isEqualTo(1);
+    assertThat(first.get("c").counter().count()).isEqualTo(1);
+    assertThat(replacement.get("t").timer().count()).isEqualTo(1);
+    assertThat(replacement.get("c").counter().count()).isEqualTo(1);
   }
 
   @Test
