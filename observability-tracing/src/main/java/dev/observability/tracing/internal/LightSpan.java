@@ -139,30 +139,27 @@ public final class LightSpan implements ReadWriteSpan {
     if (key == null || key.getKey().isEmpty() || value == null) {
       return;
     }
-    String keyName = key.getKey();
-    for (int i = 0; i < size; i++) {
-      if (values[i] != null && keys[i].getKey().equals(keyName)) {
-        setKey(i, key);
-        values[i] = limited(value);
-        return;
+    // A key the layout expects at the next slot or further on (the keys before it were not set: a
+    // request without a user agent; those slots stay holes, and the layout stays shared). The
+    // layout's names are distinct and every slot before `size` holds its own key or a hole, so such
+    // a key is not set yet: no need to compare it with the others by name.
+    int at = sharedKeys ? layoutSlot(key) : -1;
+    if (at < 0) {
+      String keyName = key.getKey();
+      for (int i = 0; i < size; i++) {
+        if (values[i] != null && keys[i].getKey().equals(keyName)) {
+          setKey(i, key);
+          values[i] = limited(value);
+          return;
+        }
       }
+      at = size;
     }
     totalAttributes++;
     SpanLimits limits = tracer.limits();
     int max = limits.getMaxNumberOfAttributes();
     if (size >= max && size - holes() >= max) {
       return;
-    }
-    int at = size;
-    if (sharedKeys) {
-      // A key the layout expects further on (the keys before it were not set: a request without a
-      // user agent): those slots stay holes, and the layout stays shared.
-      for (int i = size + 1; i < keys.length; i++) {
-        if (keys[i] == key) {
-          at = i;
-          break;
-        }
-      }
     }
     if (at >= values.length) {
       int length;
@@ -181,6 +178,17 @@ public final class LightSpan implements ReadWriteSpan {
     setKey(at, key);
     values[at] = limited(value);
     size = at + 1;
+  }
+
+  /** The slot from {@link #size} on where the shared layout holds {@code key}, else -1. */
+  private int layoutSlot(AttributeKey<?> key) {
+    AttributeKey<?>[] layout = keys;
+    for (int i = size; i < layout.length; i++) {
+      if (layout[i] == key) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The holes among the slots in use; counted only near the limit, where it matters. */

@@ -17,7 +17,9 @@ import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -96,9 +98,11 @@ public final class LightTracer {
    * As {@link #start(String, SpanKind, Context, int)}, for a span that usually sets the keys of
    * {@code layout} in its order: it shares that array (never written) until it sets another key.
    *
-   * @param layout the keys expected, in order; its length is the capacity expected
+   * @param layout the keys expected, in order, each name at most once (the span relies on it to set
+   *     them without comparing names); its length is the capacity expected
    */
   public LightSpan start(String name, SpanKind kind, Context parent, AttributeKey<?>[] layout) {
+    assert distinctNames(layout) : "a layout names a key twice";
     Span parentSpan = Span.fromContext(parent);
     SpanContext parentContext = parentSpan.getSpanContext();
     String spanId = ids.generateSpanId();
@@ -137,6 +141,16 @@ public final class LightTracer {
     }
     return new LightSpan(
         this, context, parentContext, kind, name, anchorOffsetNanos, startEpochNanos, layout);
+  }
+
+  private static boolean distinctNames(AttributeKey<?>[] layout) {
+    Set<String> names = new HashSet<>();
+    for (AttributeKey<?> key : layout) {
+      if (key != null && !names.add(key.getKey())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static AttributeKey<?>[] layout(int capacity) {
