@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.observability.logging.internal.JsonBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonBufferTest {
@@ -51,5 +53,46 @@ class JsonBufferTest {
     for (double value : values) {
       assertThat(written(buffer, value)).as("%s", value).isEqualTo(Double.toString(value));
     }
+  }
+
+  private static String escaped(JsonBuffer buffer, String s, int maxBytes, boolean stable) {
+    buffer.reset();
+    if (stable) {
+      buffer.writeEscapedStable(s, maxBytes);
+    } else {
+      buffer.writeEscaped(s, maxBytes);
+    }
+    return new String(buffer.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writeEscapedStable_remembered_forgottenOrCut_writesWhatWriteEscapedWrites() {
+    List<String> names = new ArrayList<>();
+    names.add("qtp1360657223-25");
+    names.add("dev.observability.access");
+    names.add("tab\there \"quoted\" back\\slash \u2028 line");
+    names.add("caf\u00e9 \ud83d\ude00 lone \ud800 end");
+    names.add("x".repeat(191) + "\n");
+    names.add("y".repeat(300));
+    for (int i = 0; i < 12; i++) {
+      names.add("worker-" + i);
+    }
+    JsonBuffer stable = new JsonBuffer();
+    JsonBuffer plain = new JsonBuffer();
+    // Several passes: misses, hits, and names forgotten in turn (more names than slots).
+    for (int pass = 0; pass < 3; pass++) {
+      for (String name : names) {
+        for (int max : new int[] {Integer.MAX_VALUE, 200, 12, 3, 0}) {
+          assertThat(escaped(stable, name, max, true))
+              .as("%s, at most %d bytes", name, max)
+              .isEqualTo(escaped(plain, name, max, false));
+        }
+      }
+    }
+    // The same text in another instance (a renamed thread): written alike, never mixed up.
+    String renamed = new String("qtp1360657223-25".toCharArray());
+    assertThat(escaped(stable, renamed, Integer.MAX_VALUE, true)).isEqualTo("qtp1360657223-25");
+    assertThat(escaped(stable, "qtp1360657223-26", Integer.MAX_VALUE, true))
+        .isEqualTo("qtp1360657223-26");
   }
 }

@@ -126,6 +126,24 @@ class JsonEncoderTest {
   }
 
   @Test
+  void encode_keysNamedAsTheAccessLinesOwn_givenTwiceAndInTheMdc_laterOnesPrefixed() {
+    JsonNode line =
+        encode(
+            event()
+                .kv("method", "first")
+                .kv("method", "second")
+                .kv("status", 7)
+                .mdc("method", "from-mdc")
+                .mdc("duration_ms", "slow"));
+
+    assertThat(line.get("method").asText()).isEqualTo("first");
+    assertThat(line.get("kv_method").asText()).isEqualTo("second");
+    assertThat(line.get("status").asInt()).isEqualTo(7);
+    assertThat(line.get("mdc_method").asText()).isEqualTo("from-mdc");
+    assertThat(line.get("duration_ms").asText()).isEqualTo("slow");
+  }
+
+  @Test
   void encode_sameKeyInKeyValuesAndMdc_keyValueWinsMdcPrefixed() {
     JsonNode line = encode(event().kv("tenant", "from-kv").mdc("tenant", "from-mdc"));
 

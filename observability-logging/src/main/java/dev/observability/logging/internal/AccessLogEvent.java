@@ -37,6 +37,15 @@ import org.slf4j.event.KeyValuePair;
  */
 public final class AccessLogEvent implements ILoggingEvent {
 
+  // The key-values' names, in their order on the line.
+  static final String METHOD = "method";
+  static final String PATH = "path";
+  static final String ROUTE = "route";
+  static final String STATUS = "status";
+  static final String DURATION_MS = "duration_ms";
+  static final String SENTRY_EVENT_ID = "sentry_event_id";
+  static final String ERROR = "error";
+
   private static final StackTraceElement[] NO_CALLER = new StackTraceElement[0];
 
   private final LoggerContextVO context;
@@ -140,20 +149,20 @@ public final class AccessLogEvent implements ILoggingEvent {
 
   /** Hands the key-values to {@code fields}, in order, without building pairs or boxing. */
   void forEachKeyValue(KeyValueSink fields) {
-    fields.text("method", method);
-    fields.text("path", path);
+    fields.text(METHOD, method);
+    fields.text(PATH, path);
     if (route != null) {
-      fields.text("route", route);
+      fields.text(ROUTE, route);
     }
-    fields.integer("status", status);
+    fields.integer(STATUS, status);
     if (!Double.isNaN(durationMs)) {
-      fields.decimal("duration_ms", durationMs);
+      fields.decimal(DURATION_MS, durationMs);
     }
     if (sentryEventId != null) {
-      fields.text("sentry_event_id", sentryEventId);
+      fields.text(SENTRY_EVENT_ID, sentryEventId);
     }
     if (throwable != null) {
-      fields.text("error", throwable.getClassName());
+      fields.text(ERROR, throwable.getClassName());
     }
     if (errorFingerprint != null) {
       fields.text(Fields.ERROR_FINGERPRINT, errorFingerprint);

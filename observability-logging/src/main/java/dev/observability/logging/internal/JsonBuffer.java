@@ -56,6 +56,16 @@ public final class JsonBuffer {
   private int seenCount;
   private @org.jspecify.annotations.Nullable Set<String> seenSet;
 
+  // The escaped bytes of the strings written on most events of this thread (its name, its
+  // loggers' names), found by identity: a renamed thread or another logger misses, and is escaped
+  // and remembered in place of the oldest. Each slot's array is allocated once.
+  private static final int STABLE_SLOTS = 8;
+  private static final int STABLE_MAX_BYTES = 192;
+  private final String[] stable = new String[STABLE_SLOTS];
+  private final byte[][] stableBytes = new byte[STABLE_SLOTS][];
+  private final int[] stableLengths = new int[STABLE_SLOTS];
+  private int stableNext;
+
   private long cachedSecond = Long.MIN_VALUE;
   private final byte[] cachedPrefix = new byte[20];
 
@@ -230,6 +240,45 @@ public final class JsonBuffer {
       return writeEscapedString(str, maxBytes);
     }
     return writeEscapedChars(s, 0, maxBytes);
+  }
+
+  /**
+   * As {@link #writeEscaped(CharSequence, int)}, for a string that this thread writes again and
+   * again, the same instance each time (a thread's or a logger's name): its escaped bytes are
+   * remembered, and copied rather than escaped the next time.
+   *
+   * @return whether {@code s} was cut
+   */
+  public boolean writeEscapedStable(String s, int maxBytes) {
+    String[] strings = stable;
+    for (int i = 0; i < STABLE_SLOTS; i++) {
+      if (strings[i] == s) {
+        int length = stableLengths[i];
+        if (length > maxBytes) {
+          break;
+        }
+        ensure(length);
+        System.arraycopy(stableBytes[i], 0, buf, pos, length);
+        pos += length;
+        return false;
+      }
+    }
+    int start = pos;
+    boolean cut = writeEscapedString(s, maxBytes);
+    int length = pos - start;
+    if (!cut && length <= STABLE_MAX_BYTES) {
+      int slot = stableNext;
+      stableNext = (slot + 1) % STABLE_SLOTS;
+      byte[] bytes = stableBytes[slot];
+      if (bytes == null) {
+        bytes = new byte[STABLE_MAX_BYTES];
+        stableBytes[slot] = bytes;
+      }
+      System.arraycopy(buf, start, bytes, 0, length);
+      stableLengths[slot] = length;
+      strings[slot] = s;
+    }
+    return cut;
   }
 
   /**

@@ -74,10 +74,44 @@ public final class JsonEventWriter {
   private static final byte[] LEVEL_ERROR = ascii("\",\"level\":\"ERROR");
   private static final byte[] LEVEL_OTHER = ascii("\",\"level\":\"");
 
+  /**
+   * The access line's keys ({@link AccessLogEvent#forEachKeyValue}), found by identity: names that
+   * need no sanitising or escaping and are not reserved, written from these bytes ({@code
+   * ,"name":}). The same name from another instance takes the general path, with the same result.
+   */
+  private static final String[] PLAIN_KEYS = {
+    AccessLogEvent.METHOD,
+    AccessLogEvent.PATH,
+    AccessLogEvent.ROUTE,
+    AccessLogEvent.STATUS,
+    AccessLogEvent.DURATION_MS,
+    AccessLogEvent.SENTRY_EVENT_ID,
+    AccessLogEvent.ERROR,
+    Fields.ERROR_FINGERPRINT
+  };
+
+  private static final byte[][] PLAIN_KEY_BYTES = new byte[PLAIN_KEYS.length][];
+
+  static {
+    for (int i = 0; i < PLAIN_KEYS.length; i++) {
+      String key = PLAIN_KEYS[i];
+      if (Fields.isReserved(key)
+          || Keys.sanitize(key) != key
+          || key.length() > MAX_KEY_LENGTH
+          || !key.matches("[a-z_.]+")) {
+        throw new ExceptionInInitializerError("not a plain key: " + key);
+      }
+      PLAIN_KEY_BYTES[i] = ascii(",\"" + key + "\":");
+    }
+  }
+
   private final int maxEventSize;
   private final boolean callerData;
   private final StackTraceRenderer stackTraces;
   private volatile SensitiveKeys keys = new SensitiveKeys(Scrubber.noop());
+
+  /** The scrubber that left the access line's message unchanged, once asked; null before. */
+  private volatile @Nullable Scrubber accessMessageScrubber;
 
   /**
    * Creates a writer.
@@ -140,6 +174,27 @@ public final class JsonEventWriter {
     } finally {
       release(b);
     }
+  }
+
+  /**
+   * {@code formatted} scrubbed. The access line's constant message is scrubbed once per scrubber: a
+   * scrubber answers the same text for the same text, and one that leaves it unchanged counts
+   * nothing, so the answer is remembered; a scrubber that masks part of it is asked every time, so
+   * that its counters see every line.
+   */
+  String scrubbedMessage(String formatted, Scrubber scrubber) {
+    if (formatted != LoggingObservationHandler.ACCESS_MESSAGE) {
+      return scrubber.scrub(formatted);
+    }
+    Scrubber known = accessMessageScrubber;
+    if (known == scrubber) {
+      return formatted;
+    }
+    String scrubbed = scrubber.scrub(formatted);
+    if (scrubbed.equals(formatted)) {
+      accessMessageScrubber = scrubber;
+    }
+    return scrubbed;
   }
 
   private static JsonBuffer acquire() {
@@ -293,7 +348,7 @@ public final class JsonEventWriter {
       Scrubber scrubber = this.scrubber;
       assert event != null && scrubber != null && writer != null;
       String formatted = event.getFormattedMessage();
-      message = formatted == null ? "" : scrubber.scrub(formatted);
+      message = formatted == null ? "" : writer.scrubbedMessage(formatted, scrubber);
       if (event instanceof AccessLogEvent access) {
         // The ids are the request's own; the MDC is the thread's, without them.
         mdc = access.threadMdc();
@@ -391,9 +446,9 @@ public final class JsonEventWriter {
         b.writeEscaped(String.valueOf(event.getLevel()), MINIMAL_FIELD);
       }
       b.write(LOGGER);
-      b.writeEscaped(nonNull(event.getLoggerName()), maxField);
+      b.writeEscapedStable(nonNull(event.getLoggerName()), maxField);
       b.write(THREAD);
-      b.writeEscaped(nonNull(event.getThreadName()), maxField);
+      b.writeEscapedStable(nonNull(event.getThreadName()), maxField);
       b.write('"');
       b.write(minimalService ? service.minimal() : service.full());
       if (traceId != null) {
@@ -451,6 +506,17 @@ public final class JsonEventWriter {
         b.write('}');
       }
       b.write(END);
+    }
+
+    /** The name-and-colon of {@code key} when it is one of {@link #PLAIN_KEYS}, else null. */
+    private static byte @Nullable [] plainKey(String key) {
+      String[] keys = PLAIN_KEYS;
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] == key) {
+          return PLAIN_KEY_BYTES[i];
+        }
+      }
+      return null;
     }
 
     private void writeCaller(ILoggingEvent event) {
@@ -549,6 +615,13 @@ public final class JsonEventWriter {
      * collide; the mark to pass to {@link #endField}, or -1 when the field is left out.
      */
     private int beginField(String key, String prefix) {
+      byte[] plain = plainKey(key);
+      if (plain != null && !b.seen(key)) {
+        int mark = b.size();
+        b.write(plain);
+        fieldName = key;
+        return mark;
+      }
       if (key.length() > MAX_KEY_LENGTH) {
         return -1;
       }
