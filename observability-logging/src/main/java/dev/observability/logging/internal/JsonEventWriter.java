@@ -95,14 +95,22 @@ public final class JsonEventWriter {
   static {
     for (int i = 0; i < PLAIN_KEYS.length; i++) {
       String key = PLAIN_KEYS[i];
-      if (Fields.isReserved(key)
-          || Keys.sanitize(key) != key
-          || key.length() > MAX_KEY_LENGTH
-          || !key.matches("[a-z_.]+")) {
+      if (Fields.isReserved(key) || !isPlainAscii(key)) {
         throw new ExceptionInInitializerError("not a plain key: " + key);
       }
       PLAIN_KEY_BYTES[i] = ascii(",\"" + key + "\":");
     }
+  }
+
+  /** Lower-case letters, digits, '_' and '.' only: nothing to sanitise or escape. */
+  private static boolean isPlainAscii(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_' && c != '.') {
+        return false;
+      }
+    }
+    return !key.isEmpty();
   }
 
   private final int maxEventSize;
