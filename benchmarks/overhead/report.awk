@@ -2,6 +2,7 @@
 #   awk -F'\t' -f report.awk -v part=setups -v setups="a b c c10" runs.tsv
 #   awk -F'\t' -f report.awk -v part=faults -v faults="otlp-refused ..." runs.tsv
 #   awk -F'\t' -f report.awk -v part=starts -v setups="a b" starts.tsv
+#   awk -F'\t' -f report.awk -v part=slices -v setups="a b c" slices.tsv
 # Goals of the whole-service comparison: (b)'s added CPU per request (at CONNECTIONS and at the
 # light pass) <= 0.6 x the agent's (c) and <= 0.5 x the hand-assembled set-up's (d); (b)'s added
 # allocation <= 0.4 x (c)'s and <= 0.5 x (d)'s; throughput (b) >= (c) and (d); p99 at CONNECTIONS
@@ -10,6 +11,18 @@
 
 NR == 1 {
   for (i = 1; i <= NF; i++) col[$i] = i
+  next
+}
+# A slice of the interleaved pass: its figures by set-up, kind (main or light) and cycle.
+part == "slices" {
+  s = $col["setup"]; kind = $col["kind"]; c = $col["cycle"] + 0
+  if ($col["served"] <= 0) next
+  had[s, kind] = 1
+  if (c > cycles) cycles = c
+  cpu[s, kind, c] = $col["cpu_ns"] / $col["served"] / 1000
+  alloc[s, kind, c] = $col["alloc_bytes"] / $col["served"] / 1024
+  rps[s, kind, c] = $col["wrk_duration_us"] > 0 ? $col["wrk_requests"] / ($col["wrk_duration_us"] / 1e6) : 0
+  p99[s, kind, c] = $col["p99_us"] / 1000
   next
 }
 {
@@ -183,10 +196,127 @@ function starts_table(    list, k, s, m, d) {
     fmt(d, 0), n["b"], n["a"], verdict(d <= 150)
 }
 
+# The median of a space-separated list of numbers ("" when empty), and its range as "min to max".
+function med(list,    a, m, i, j, t) {
+  m = split(list, a, " ")
+  if (m == 0) return ""
+  for (i = 2; i <= m; i++) {
+    t = a[i] + 0
+    for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
+    a[j + 1] = t
+  }
+  RANGE = a[1] " to " a[m]
+  return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+}
+# A figure of one set-up and kind over the cycles, as a list.
+function over(arr, s, kind,    c, list) {
+  list = ""
+  for (c = 1; c <= cycles; c++) if ((s, kind, c) in arr) list = list " " arr[s, kind, c]
+  return list
+}
+function slices_table(    list, m, k, s, kind, kinds, kk, c, line, o, parts, others, j, x, rng, diffs, cheaper, both, goal, label) {
+  m = split(setups, list, " ")
+  print "| set-up | slices | req/s | p99 ms | CPU µs / req | CPU µs / req, range | CPU µs / req, " light " | alloc KB / req |"
+  print "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for (k = 1; k <= m; k++) {
+    s = list[k]
+    if (!((s, "main") in had)) continue
+    x = med(over(cpu, s, "main"))
+    rng = RANGE_FMT()
+    printf "| %s | %d | %s | %s | %s | %s | %s | %s |\n", s, split(over(cpu, s, "main"), parts, " "),
+      fmt(med(over(rps, s, "main")), 0), fmt(med(over(p99, s, "main")), 2), fmt(x, 1), rng,
+      ((s, "light") in had ? fmt(med(over(cpu, s, "light")), 1) : ""),
+      fmt(med(over(alloc, s, "main")), 2)
+  }
+  print ""
+  print "CPU µs per request by cycle, at " CONNECTIONS " (and " light "):"
+  print ""
+  line = "| cycle"
+  for (k = 1; k <= m; k++) if ((list[k], "main") in had) line = line " | " list[k]
+  print line " |"
+  line = "|---:"
+  for (k = 1; k <= m; k++) if ((list[k], "main") in had) line = line "|---:"
+  print line "|"
+  for (c = 1; c <= cycles; c++) {
+    line = "| " c
+    for (k = 1; k <= m; k++) {
+      s = list[k]
+      if (!((s, "main") in had)) continue
+      line = line " | " ((s, "main", c) in cpu ? fmt(cpu[s, "main", c], 1) : "") \
+        ((s, "light", c) in cpu ? " (" fmt(cpu[s, "light", c], 1) ")" : "")
+    }
+    print line " |"
+  }
+  if (!(("a", "main") in had)) return
+  print ""
+  print "Ratios taken within each cycle, then their median over the cycles and their range: what a"
+  print "set-up adds to (a) against what (c) and (d) add, throughput and p99 against theirs, and (b)"
+  print "against the other build (b0):"
+  print ""
+  split("main light", kinds, " ")
+  for (kk = 1; kk <= 2; kk++) {
+    kind = kinds[kk]
+    label = kind == "main" ? CONNECTIONS : light
+    for (k = 1; k <= m; k++) {
+      s = list[k]
+      if (s == "a" || s == "c" || s == "c10" || !((s, kind) in had)) continue
+      split("c d", others, " ")
+      for (j = 1; j <= 2; j++) {
+        o = others[j]
+        if (o == s || !((o, kind) in had)) continue
+        goal = (s == "b" ? (o == "c" ? 0.6 : 0.5) : 0)
+        ratio_line("added CPU at " label ", (" s ")-(a) against (" o ")-(a)", cpu, s, o, kind, 1, goal, -1)
+        if (kind != "main") continue
+        goal = (s == "b" ? (o == "c" ? 0.4 : 0.5) : 0)
+        ratio_line("added allocation, (" s ")-(a) against (" o ")-(a)", alloc, s, o, kind, 1, goal, -1)
+        goal = (s == "b" ? 1 : 0)
+        ratio_line("throughput at " label ", (" s ") / (" o ")", rps, s, o, kind, 0, goal, 1)
+        ratio_line("p99 at " label ", (" s ") / (" o ")", p99, s, o, kind, 0, goal, -1)
+      }
+    }
+    if (("b", kind) in had && ("b0", kind) in had) {
+      diffs = ""; cheaper = 0; both = 0
+      for (c = 1; c <= cycles; c++) {
+        if (!(("b", kind, c) in cpu) || !(("b0", kind, c) in cpu)) continue
+        x = cpu["b", kind, c] - cpu["b0", kind, c]
+        diffs = diffs " " x; both++
+        if (x < 0) cheaper++
+      }
+      x = med(diffs)
+      rng = RANGE_FMT()
+      printf "- CPU at %s, (b) - (b0): %s µs per request (cycles: %s); (b) cheaper in %d of %d cycles\n",
+        label, fmt(x, 2), rng, cheaper, both
+    }
+  }
+}
+# One line of ratios taken within each cycle: of what s and o add to (a) (added = 1), or of their
+# figures; the median over the cycles, the range, and against the goal (0: none) as the highest
+# (direction -1) or lowest (1) ratio allowed.
+function ratio_line(what, arr, s, o, kind, added, goal, direction,    c, x, y, ratios, r, rng) {
+  ratios = ""
+  for (c = 1; c <= cycles; c++) {
+    if (!((s, kind, c) in arr) || !((o, kind, c) in arr) || (added && !(("a", kind, c) in arr))) continue
+    x = arr[s, kind, c] - (added ? arr["a", kind, c] : 0)
+    y = arr[o, kind, c] - (added ? arr["a", kind, c] : 0)
+    if (y > 0) ratios = ratios " " x / y
+  }
+  if (ratios == "") return
+  r = med(ratios)
+  rng = RANGE_FMT()
+  printf "- %s: %s (cycles: %s)%s\n", what, fmt(r, 2), rng,
+    (goal > 0 ? " (goal " (direction < 0 ? "<= " : ">= ") goal ": " verdict(direction < 0 ? r <= goal : r >= goal) ")" : "")
+}
+# RANGE (set by med) with two decimals.
+function RANGE_FMT(    r) {
+  split(RANGE, r, " to ")
+  return fmt(r[1], 2) " to " fmt(r[2], 2)
+}
+
 END {
   light = (light_connections == "" ? "1" : light_connections) " conn"
   if (CONNECTIONS == "") CONNECTIONS = "load"
   if (part == "setups") setups_table()
   else if (part == "starts") starts_table()
+  else if (part == "slices") slices_table()
   else faults_table()
 }

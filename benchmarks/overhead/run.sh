@@ -59,6 +59,14 @@
 #   WRK_THREADS=1 (PIN=1) or 2 (PIN=0)
 #   JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"   JVM options of the app, the same in every set-up
 #   ERROR_EVERY=100                        b reports an error on every N-th request (0: none)
+#   SLICES=0 SLICE=10 SLICE_LIGHT=5        an interleaved pass before the rounds (SLICES > 0): every
+#   SLICE_DRAIN=1                          set-up of SETUPS up at once, warmed up, then SLICES
+#                                          cycles in which each serves SLICE s at CONNECTIONS and
+#                                          SLICE_LIGHT s at LIGHT_CONNECTIONS (0: none) in turn, the
+#                                          others idle, each slice measured until SLICE_DRAIN s
+#                                          after its load; ratios per cycle (see slices_pass).
+#                                          Set-ups use ports PORT_BASE+10 onwards. ROUNDS=0 runs
+#                                          it alone
 #   STARTS=10 START_SETUPS="a b"           a start-up pass before the rounds: each of
 #                                          START_SETUPS started STARTS times without load,
 #                                          alternating (JVM launch to the first 200 on /work,
@@ -105,6 +113,10 @@ LABEL=${LABEL:-}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_LOGBACK=${BASELINE_LOGBACK:-}
 VARIANT_ENV=${VARIANT_ENV:-}
+SLICES=${SLICES:-0}
+SLICE=${SLICE:-10}
+SLICE_LIGHT=${SLICE_LIGHT:-5}
+SLICE_DRAIN=${SLICE_DRAIN:-1}
 STARTS=${STARTS:-10}
 START_SETUPS=${START_SETUPS:-"a b"}
 
@@ -122,6 +134,7 @@ TSV=$RUN_DIR/runs.tsv
 THREADS_TSV=$RUN_DIR/threads.tsv
 SCHED_TSV=$RUN_DIR/sched.tsv
 STARTS_TSV=$RUN_DIR/starts.tsv
+SLICES_TSV=$RUN_DIR/slices.tsv
 
 # The app must see only the configuration this script gives it.
 while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(OTEL|OBSERVABILITY|SENTRY)_' || true)
@@ -492,6 +505,39 @@ start_only() {
   rm -f "$base.service.log" "$base.stdout.log"
 }
 
+# start_prober NAME BASE: the scraper and the readiness probe of set-up NAME (listening on
+# APP_PORT), one long-lived process beside wrk on the load CPU, from start-up to the end of the
+# run, as Prometheus and an orchestrator would (see Prober): the warm-up warms the scrape too. Only
+# the lines of the window are counted. Sets PROBER_PID ("" for a set-up that is not probed).
+start_prober() {
+  local name=$1 base=$2
+  local probes=() scrape=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt")
+  PROBER_PID=""
+  case $name in
+    a | c | c10 | b-unscraped) ;;
+    d) probes=(--scrape "http://127.0.0.1:$PROM_PORT/metrics" "$base.scrapes.txt") ;;
+    b-without-health) probes=("${scrape[@]}") ;;
+    *) probes=("${scrape[@]}" --probe "http://127.0.0.1:$APP_PORT/health/ready" "$base.health.txt") ;;
+  esac
+  if ((${#probes[@]} > 0)); then
+    "${PIN_LOAD[@]}" java -Xmx64m -XX:TieredStopAtLevel=1 -cp "$JAR" "$PKG.Prober" \
+      "${probes[@]}" >"$base.prober.log" 2>&1 &
+    PROBER_PID=$!
+    PIDS+=("$PROBER_PID")
+  fi
+}
+
+# warm_up BASE: the warm-up of the app on APP_PORT, in pieces: a window begins with new
+# connections and a read of /admin/stats. Met for the first time after 90 s of one load, they make
+# C2 drop and recompile hundreds of methods inside the window, so each piece ends the same way.
+warm_up() {
+  local piece
+  for ((piece = 0; piece < WARMUP_PIECES; piece++)); do
+    run_wrk "$CONNECTIONS" "$WRK_THREADS" "$(piece_seconds "$piece")" "$1.wrk-warmup.txt"
+    http_get "$APP_PORT" /admin/stats 30 >/dev/null || die "stats failed"
+  done
+}
+
 run_one() { # KIND(setup|fault) NAME ROUND
   local kind=$1 name=$2 round=$3 label="$2-r$3" hang_pid=""
   local base=$RUN_DIR/$label duration=$DURATION
@@ -508,30 +554,9 @@ run_one() { # KIND(setup|fault) NAME ROUND
   launch_app "$label" "$base"
   local pid=$APP_PID startup_ms=$STARTUP_MS
 
-  # The scraper and the readiness probe: one long-lived process beside wrk on the load CPU, from
-  # start-up to the end of the run, as Prometheus and an orchestrator would (see Prober): the
-  # warm-up warms the scrape too. Only the lines of the window are counted.
-  local probes=() prober_pid="" scrape=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt")
-  case $name in
-    a | c | c10 | b-unscraped) ;;
-    d) probes=(--scrape "http://127.0.0.1:$PROM_PORT/metrics" "$base.scrapes.txt") ;;
-    b-without-health) probes=("${scrape[@]}") ;;
-    *) probes=("${scrape[@]}" --probe "http://127.0.0.1:$APP_PORT/health/ready" "$base.health.txt") ;;
-  esac
-  if ((${#probes[@]} > 0)); then
-    "${PIN_LOAD[@]}" java -Xmx64m -XX:TieredStopAtLevel=1 -cp "$JAR" "$PKG.Prober" \
-      "${probes[@]}" >"$base.prober.log" 2>&1 &
-    prober_pid=$!
-    PIDS+=("$prober_pid")
-  fi
-  # The warm-up in pieces: the window begins with new connections and a read of /admin/stats.
-  # Met for the first time after 90 s of one load, they make C2 drop and recompile hundreds of
-  # methods inside the window, so each piece ends the same way.
-  local piece
-  for ((piece = 0; piece < WARMUP_PIECES; piece++)); do
-    run_wrk "$CONNECTIONS" "$WRK_THREADS" "$(piece_seconds "$piece")" "$base.wrk-warmup.txt"
-    http_get "$APP_PORT" /admin/stats 30 >/dev/null || die "stats failed"
-  done
+  start_prober "$name" "$base"
+  local prober_pid=$PROBER_PID
+  warm_up "$base"
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-before-gc.txt" || die "stats failed"
   # The full GC just taken slows the seconds after it (bare: 69k -> 64k req/s over the next 10 s);
   # let them pass unmeasured.
@@ -637,6 +662,91 @@ run_one() { # KIND(setup|fault) NAME ROUND
 }
 
 # ---------------------------------------------------------------------------------------------
+# The interleaved pass (SLICES > 0): every set-up of SETUPS up at once, each on its own port and all
+# pinned to APP_CPUS as in the rounds. Each is warmed up alone, the others idle; then one unmeasured
+# slice of SETTLE seconds each, then SLICES cycles in which each set-up in turn serves SLICE seconds
+# at CONNECTIONS and SLICE_LIGHT seconds at LIGHT_CONNECTIONS, in an order that rotates every
+# cycle (and its direction every other cycle). The set-ups not under load wait idle (their scrapers and probes go on, on the load CPU). A
+# change in the host's speed that lasts longer than a cycle (about a minute) then hits every set-up
+# of that cycle alike, and the cycle's ratios cancel it, where the rounds, minutes apart, each catch
+# the host at another speed. One row of slices.tsv per slice.
+slice_one() { # NAME CYCLE KIND(main|light|settle) CONNECTIONS THREADS SECONDS
+  local name=$1 base=$RUN_DIR/slices-$1
+  local s0=$base.stats-slice-0.txt s1=$base.stats-slice-1.txt out=$base.wrk-$3-$2.txt
+  APP_PORT=${SLICE_PORT[$name]}
+  http_get "$APP_PORT" /admin/stats 30 >"$s0" || die "stats of $name failed"
+  run_wrk "$4" "$5" "$6" "$out"
+  # What the slice's requests left to the app's own threads (the last batch of lines and spans)
+  # is done within the slice, not during the next set-up's.
+  sleep "$SLICE_DRAIN"
+  http_get "$APP_PORT" /admin/stats 30 >"$s1" || die "stats of $name failed"
+  [[ $3 == settle ]] && return 0
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$2" "$3" \
+    $(($(stat_of "$s1" requests) - $(stat_of "$s0" requests))) \
+    $(($(stat_of "$s1" cpu_ns) - $(stat_of "$s0" cpu_ns))) \
+    $(($(stat_of "$s1" allocated_bytes) - $(stat_of "$s0" allocated_bytes))) \
+    "$(wrk_of "$out" requests)" "$(wrk_of "$out" duration_us)" "$(wrk_of "$out" p99_us)" >>"$SLICES_TSV"
+}
+
+slices_pass() {
+  local name k c n=${#SETUP_LIST[@]} base logfile pid
+  declare -gA SLICE_PORT=() SLICE_APP=() SLICE_PROBER=() SLICE_READERS=()
+  printf 'setup\tcycle\tkind\tserved\tcpu_ns\talloc_bytes\twrk_requests\twrk_duration_us\tp99_us\n' >"$SLICES_TSV"
+  for ((k = 0; k < n; k++)); do
+    name=${SETUP_LIST[$k]}
+    base=$RUN_DIR/slices-$name
+    APP_PORT=$((PORT_BASE + 10 + k))
+    port_free "$APP_PORT" || die "port $APP_PORT is in use; set PORT_BASE"
+    SLICE_PORT[$name]=$APP_PORT
+    configure "$name"
+    log "slices: starting $name on port $APP_PORT and warming it up"
+    launch_app "slices-$name" "$base"
+    SLICE_APP[$name]=$APP_PID
+    SLICE_READERS[$name]=${LOG_READERS[*]:-}
+    start_prober "$name" "$base"
+    SLICE_PROBER[$name]=$PROBER_PID
+    warm_up "$base"
+  done
+  if ((SETTLE > 0)); then
+    for name in "${SETUP_LIST[@]}"; do
+      slice_one "$name" 0 settle "$CONNECTIONS" "$WRK_THREADS" "$SETTLE"
+    done
+  fi
+  for ((c = 1; c <= SLICES; c++)); do
+    log "slices: cycle $c of $SLICES"
+    for ((k = 0; k < n; k++)); do
+      # Rotated by one every other cycle and reversed in every second, so that each set-up
+      # follows each of the others, and comes at each place, as often.
+      if ((c % 2)); then
+        name=${SETUP_LIST[$(((k + c / 2) % n))]}
+      else
+        name=${SETUP_LIST[$(((n - 1 - k + c / 2 - 1 + n) % n))]}
+      fi
+      slice_one "$name" "$c" main "$CONNECTIONS" "$WRK_THREADS" "$SLICE"
+      if ((SLICE_LIGHT > 0)); then
+        slice_one "$name" "$c" light "$LIGHT_CONNECTIONS" 1 "$SLICE_LIGHT"
+      fi
+    done
+  done
+  for name in "${SETUP_LIST[@]}"; do
+    base=$RUN_DIR/slices-$name
+    if [[ -n ${SLICE_PROBER[$name]} ]]; then stop_pid "${SLICE_PROBER[$name]}"; fi
+    stop_pid "${SLICE_APP[$name]}"
+    if [[ $name == *+pipe ]]; then
+      read -r -a LOG_READERS <<<"${SLICE_READERS[$name]}"
+      close_log_pipes "$base"
+    fi
+    for logfile in "$base.service.log" "$base.stdout.log"; do
+      if [[ -s $logfile ]]; then
+        { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
+      fi
+      rm -f "$logfile"
+    done
+  done
+  APP_PORT=$PORT_BASE
+}
+
+# ---------------------------------------------------------------------------------------------
 log "results will be in $RESULTS (raw: $RUN_DIR)"
 START_SECONDS=$SECONDS
 read -r -a SETUP_LIST <<<"$SETUPS"
@@ -651,6 +761,10 @@ if ((STARTS > 0 && ${#START_LIST[@]} > 0)); then
       start_only "${START_LIST[$(((k + r - 1) % n))]}" "$r"
     done
   done
+fi
+if ((SLICES > 0)); then
+  log "interleaved pass: $SETUPS, $SLICES cycles of ${SLICE} s (+ ${SLICE_LIGHT} s light) each"
+  slices_pass
 fi
 for ((r = 1; r <= ROUNDS; r++)); do
   # Rotate the order each round, so that no set-up always runs first or last.
@@ -689,9 +803,22 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo
   echo "## Per set-up (median over rounds)"
   echo
-  awk -F'\t' -f "$HERE/report.awk" -v part=setups -v setups="$SETUPS" \
+  ((ROUNDS > 0)) || echo "No rounds (ROUNDS=0)."
+  ((ROUNDS == 0)) || awk -F'\t' -f "$HERE/report.awk" -v part=setups -v setups="$SETUPS" \
     -v CONNECTIONS="$CONNECTIONS conn" -v light_connections="$LIGHT_CONNECTIONS" \
     -v starts="$([[ -f $STARTS_TSV ]] && echo "$STARTS" || echo 0)" "$TSV"
+  if [[ -f $SLICES_TSV ]]; then
+    echo
+    echo "## Interleaved slices ($SLICES cycles of $SLICE s at $CONNECTIONS connections and $SLICE_LIGHT s at $LIGHT_CONNECTIONS)"
+    echo
+    echo "Every set-up up at once, each loaded in turn, in an order rotated and reversed from cycle to"
+    echo "cycle; CPU and allocation per request from the app's own figures over each slice, until"
+    echo "$SLICE_DRAIN s after its load. Ratios are taken within each cycle (set-ups about a minute apart"
+    echo "at most), then their median over the cycles."
+    echo
+    awk -F'\t' -f "$HERE/report.awk" -v part=slices -v setups="$SETUPS" \
+      -v CONNECTIONS="$CONNECTIONS conn" -v light_connections="$LIGHT_CONNECTIONS" "$SLICES_TSV"
+  fi
   if [[ -f $STARTS_TSV ]]; then
     echo
     echo "## Start-up without load ($STARTS alternating starts per set-up)"
