@@ -251,7 +251,7 @@ function slices_table(    list, m, k, s, kind, kinds, kk, c, line, o, parts, oth
   print ""
   print "Ratios taken within each cycle, then their median over the cycles and their range: what a"
   print "set-up adds to (a) against what (c) and (d) add, throughput and p99 against theirs, and (b)"
-  print "against the other build (b0):"
+  print "against its variants in the pass (another build, a module or the access line left out):"
   print ""
   split("main light", kinds, " ")
   for (kk = 1; kk <= 2; kk++) {
@@ -274,18 +274,21 @@ function slices_table(    list, m, k, s, kind, kinds, kk, c, line, o, parts, oth
         ratio_line("p99 at " label ", (" s ") / (" o ")", p99, s, o, kind, 0, goal, -1)
       }
     }
-    if (("b", kind) in had && ("b0", kind) in had) {
+    # (b) against each other variant of it in the pass: another build (b0), a module left out, ...
+    for (k = 1; k <= m; k++) {
+      o = list[k]
+      if (o == "b" || substr(o, 1, 1) != "b" || !(("b", kind) in had) || !((o, kind) in had)) continue
       diffs = ""; cheaper = 0; both = 0
       for (c = 1; c <= cycles; c++) {
-        if (!(("b", kind, c) in cpu) || !(("b0", kind, c) in cpu)) continue
-        x = cpu["b", kind, c] - cpu["b0", kind, c]
+        if (!(("b", kind, c) in cpu) || !((o, kind, c) in cpu)) continue
+        x = cpu["b", kind, c] - cpu[o, kind, c]
         diffs = diffs " " x; both++
         if (x < 0) cheaper++
       }
       x = med(diffs)
       rng = RANGE_FMT()
-      printf "- CPU at %s, (b) - (b0): %s µs per request (cycles: %s); (b) cheaper in %d of %d cycles\n",
-        label, fmt(x, 2), rng, cheaper, both
+      printf "- CPU at %s, (b) - (%s): %s µs per request (cycles: %s); (b) cheaper in %d of %d cycles\n",
+        label, o, fmt(x, 2), rng, cheaper, both
     }
   }
 }
