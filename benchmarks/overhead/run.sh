@@ -665,11 +665,11 @@ run_one() { # KIND(setup|fault) NAME ROUND
 # The interleaved pass (SLICES > 0): every set-up of SETUPS up at once, each on its own port and all
 # pinned to APP_CPUS as in the rounds. Each is warmed up alone, the others idle; then one unmeasured
 # slice of SETTLE seconds each, then SLICES cycles in which each set-up in turn serves SLICE seconds
-# at CONNECTIONS and SLICE_LIGHT seconds at LIGHT_CONNECTIONS, in an order that rotates every
-# cycle (and its direction every other cycle). The set-ups not under load wait idle (their scrapers and probes go on, on the load CPU). A
-# change in the host's speed that lasts longer than a cycle (about a minute) then hits every set-up
-# of that cycle alike, and the cycle's ratios cancel it, where the rounds, minutes apart, each catch
-# the host at another speed. One row of slices.tsv per slice.
+# at CONNECTIONS and SLICE_LIGHT seconds at LIGHT_CONNECTIONS, in an order rotated and reversed
+# from cycle to cycle. The set-ups not under load wait idle (their scrapers and probes go on, on
+# the load CPU). A change in the host's speed that lasts longer than a cycle (about a minute) then
+# hits every set-up of that cycle alike, and the cycle's ratios cancel it, where the rounds,
+# minutes apart, each catch the host at another speed. One row of slices.tsv per slice.
 slice_one() { # NAME CYCLE KIND(main|light|settle) CONNECTIONS THREADS SECONDS
   local name=$1 base=$RUN_DIR/slices-$1
   local s0=$base.stats-slice-0.txt s1=$base.stats-slice-1.txt out=$base.wrk-$3-$2.txt
@@ -689,7 +689,7 @@ slice_one() { # NAME CYCLE KIND(main|light|settle) CONNECTIONS THREADS SECONDS
 }
 
 slices_pass() {
-  local name k c n=${#SETUP_LIST[@]} base logfile pid
+  local name k c n=${#SETUP_LIST[@]} base logfile
   declare -gA SLICE_PORT=() SLICE_APP=() SLICE_PROBER=() SLICE_READERS=()
   printf 'setup\tcycle\tkind\tserved\tcpu_ns\talloc_bytes\twrk_requests\twrk_duration_us\tp99_us\n' >"$SLICES_TSV"
   for ((k = 0; k < n; k++)); do
