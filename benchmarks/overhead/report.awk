@@ -31,17 +31,10 @@ part == "slices" {
   for (name in col) v[s, name, n[s]] = $col[name]
 }
 
-function median(s, name,    k, m, i, j, t, a) {
-  m = n[s]
-  if (m == 0) return ""
-  for (i = 1; i <= m; i++) a[i] = v[s, name, i] + 0
-  for (i = 2; i <= m; i++) {
-    t = a[i]
-    for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]
-    a[j + 1] = t
-  }
-  if (m % 2) return a[(m + 1) / 2]
-  return (a[m / 2] + a[m / 2 + 1]) / 2
+function median(s, name,    i, list) {
+  list = ""
+  for (i = 1; i <= n[s]; i++) list = list " " (v[s, name, i] + 0)
+  return med(list)
 }
 function total(s, name,    i, t) {
   t = 0
@@ -206,7 +199,7 @@ function med(list,    a, m, i, j, t) {
     a[j + 1] = t
   }
   RANGE = a[1] " to " a[m]
-  return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+  return (m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2) + 0
 }
 # A figure of one set-up and kind over the cycles, as a list.
 function over(arr, s, kind,    c, list) {
