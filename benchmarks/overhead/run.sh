@@ -505,6 +505,21 @@ start_only() {
   rm -f "$base.service.log" "$base.stdout.log"
 }
 
+# keep_log_samples BASE: keeps the head and tail of BASE.service.log and BASE.stdout.log as
+# .sample files and removes the logs (they grow by ~100 MB a run). Sets LOG_FILE_BYTES to their
+# sizes.
+keep_log_samples() {
+  local logfile
+  LOG_FILE_BYTES=0
+  for logfile in "$1.service.log" "$1.stdout.log"; do
+    if [[ -s $logfile ]]; then
+      LOG_FILE_BYTES=$((LOG_FILE_BYTES + $(stat -c %s "$logfile")))
+      { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
+    fi
+    rm -f "$logfile"
+  done
+}
+
 # start_prober NAME BASE: the scraper and the readiness probe of set-up NAME (listening on
 # APP_PORT), one long-lived process beside wrk on the load CPU, from start-up to the end of the
 # run, as Prometheus and an orchestrator would (see Prober): the warm-up warms the scrape too. Only
@@ -547,10 +562,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
     start_sink hang "$HANG_PORT" "$base.sink-hang.log"
     hang_pid=$SINK_PID
   fi
-  local service_log=$base.service.log
   log "run $label: starting"
-
-  local stdout_log=$base.stdout.log
   launch_app "$label" "$base"
   local pid=$APP_PID startup_ms=$STARTUP_MS
 
@@ -599,19 +611,14 @@ run_one() { # KIND(setup|fault) NAME ROUND
   stop_pid "$pid"
   if [[ -n $hang_pid ]]; then stop_pid "$hang_pid"; fi
 
-  # Keep the head and tail of the log files, not the whole (they grow by ~100 MB a run).
-  local log_bytes=0 logfile
+  # Log lines: what went through the pipes or into the files, whose head and tail are kept.
+  local log_bytes=0
   if ((LOG_PIPES)); then
     close_log_pipes "$base"
     log_bytes=$LOG_PIPE_BYTES
   fi
-  for logfile in "$service_log" "$stdout_log"; do
-    if [[ -s $logfile ]]; then
-      log_bytes=$((log_bytes + $(stat -c %s "$logfile")))
-      { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
-    fi
-    rm -f "$logfile"
-  done
+  keep_log_samples "$base"
+  log_bytes=$((log_bytes + LOG_FILE_BYTES))
 
   local s0=$base.stats-0.txt s1=$base.stats-1.txt
   local requests=$(($(stat_of "$s1" requests) - $(stat_of "$s0" requests)))
@@ -689,7 +696,7 @@ slice_one() { # NAME CYCLE KIND(main|light|settle) CONNECTIONS THREADS SECONDS
 }
 
 slices_pass() {
-  local name k c n=${#SETUP_LIST[@]} base logfile
+  local name k c n=${#SETUP_LIST[@]} base
   declare -gA SLICE_PORT=() SLICE_APP=() SLICE_PROBER=() SLICE_READERS=()
   printf 'setup\tcycle\tkind\tserved\tcpu_ns\talloc_bytes\twrk_requests\twrk_duration_us\tp99_us\n' >"$SLICES_TSV"
   for ((k = 0; k < n; k++)); do
@@ -736,12 +743,7 @@ slices_pass() {
       read -r -a LOG_READERS <<<"${SLICE_READERS[$name]}"
       close_log_pipes "$base"
     fi
-    for logfile in "$base.service.log" "$base.stdout.log"; do
-      if [[ -s $logfile ]]; then
-        { head -n 5 "$logfile"; echo "..."; tail -n 5 "$logfile"; } >"$logfile.sample"
-      fi
-      rm -f "$logfile"
-    done
+    keep_log_samples "$base"
   done
   APP_PORT=$PORT_BASE
 }
