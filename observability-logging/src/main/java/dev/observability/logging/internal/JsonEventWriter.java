@@ -95,7 +95,8 @@ public final class JsonEventWriter {
   static {
     for (int i = 0; i < PLAIN_KEYS.length; i++) {
       String key = PLAIN_KEYS[i];
-      if (Fields.isReserved(key) || !isPlainAscii(key)) {
+      // Plain ASCII also leaves Keys.sanitize nothing to replace.
+      if (Fields.isReserved(key) || key.length() > MAX_KEY_LENGTH || !isPlainAscii(key)) {
         throw new ExceptionInInitializerError("not a plain key: " + key);
       }
       PLAIN_KEY_BYTES[i] = ascii(",\"" + key + "\":");
