@@ -63,8 +63,11 @@ public final class DecisionCache {
 
   /** Records the decision for {@code traceId}. */
   public void record(String traceId, boolean keep) {
-    long high = high(traceId);
-    long low = low(traceId);
+    record(high(traceId), low(traceId), keep);
+  }
+
+  /** Records the decision for the trace id of these halves ({@link #high}, {@link #low}). */
+  public void record(long high, long low, boolean keep) {
     if (!valid(high, low)) {
       return;
     }
@@ -81,8 +84,11 @@ public final class DecisionCache {
 
   /** {@link #KEPT}, {@link #DROPPED} or {@link #UNKNOWN}. */
   public int lookup(String traceId) {
-    long high = high(traceId);
-    long low = low(traceId);
+    return lookup(high(traceId), low(traceId));
+  }
+
+  /** As {@link #lookup(String)}, for the trace id of these halves. */
+  public int lookup(long high, long low) {
     if (!valid(high, low)) {
       return UNKNOWN;
     }
@@ -101,12 +107,22 @@ public final class DecisionCache {
    * local root, when it ends, is kept under the error policy.
    */
   public void markError(String traceId) {
-    mark(traceId, ERROR_MARK);
+    mark(high(traceId), low(traceId), ERROR_MARK);
+  }
+
+  /** As {@link #markError(String)}, for the trace id of these halves. */
+  public void markError(long high, long low) {
+    mark(high, low, ERROR_MARK);
   }
 
   /** Whether {@link #markError(String)} was called for {@code traceId} (and not overwritten). */
   public boolean hasErrorMark(String traceId) {
-    return hasMark(traceId, ERROR_MARK);
+    return hasMark(high(traceId), low(traceId), ERROR_MARK);
+  }
+
+  /** As {@link #hasErrorMark(String)}, for the trace id of these halves. */
+  public boolean hasErrorMark(long high, long low) {
+    return hasMark(high, low, ERROR_MARK);
   }
 
   /**
@@ -115,12 +131,22 @@ public final class DecisionCache {
    * it ends. Kept apart from {@link #markError} so that these marks never overwrite those.
    */
   public void markDecidedError(String traceId) {
-    mark(traceId, DECIDED_ERROR_MARK);
+    mark(high(traceId), low(traceId), DECIDED_ERROR_MARK);
+  }
+
+  /** As {@link #markDecidedError(String)}, for the trace id of these halves. */
+  public void markDecidedError(long high, long low) {
+    mark(high, low, DECIDED_ERROR_MARK);
   }
 
   /** Whether {@link #markDecidedError(String)} was called for {@code traceId} (not overwritten). */
   public boolean hasDecidedErrorMark(String traceId) {
-    return hasMark(traceId, DECIDED_ERROR_MARK);
+    return hasMark(high(traceId), low(traceId), DECIDED_ERROR_MARK);
+  }
+
+  /** As {@link #hasDecidedErrorMark(String)}, for the trace id of these halves. */
+  public boolean hasDecidedErrorMark(long high, long low) {
+    return hasMark(high, low, DECIDED_ERROR_MARK);
   }
 
   /**
@@ -129,19 +155,27 @@ public final class DecisionCache {
    * kept under the downstream policy.
    */
   public void markDownstream(String traceId) {
-    mark(traceId, DOWNSTREAM_MARK);
+    mark(high(traceId), low(traceId), DOWNSTREAM_MARK);
+  }
+
+  /** As {@link #markDownstream(String)}, for the trace id of these halves. */
+  public void markDownstream(long high, long low) {
+    mark(high, low, DOWNSTREAM_MARK);
   }
 
   /**
    * Whether {@link #markDownstream(String)} was called for {@code traceId} (and not overwritten).
    */
   public boolean hasDownstreamMark(String traceId) {
-    return hasMark(traceId, DOWNSTREAM_MARK);
+    return hasMark(high(traceId), low(traceId), DOWNSTREAM_MARK);
   }
 
-  private void mark(String traceId, int which) {
-    long high = high(traceId);
-    long low = low(traceId);
+  /** As {@link #hasDownstreamMark(String)}, for the trace id of these halves. */
+  public boolean hasDownstreamMark(long high, long low) {
+    return hasMark(high, low, DOWNSTREAM_MARK);
+  }
+
+  private void mark(long high, long low, int which) {
     if (valid(high, low)) {
       int entry = slot(low) * MARK_STRIDE + which;
       marks[entry] = high;
@@ -149,9 +183,7 @@ public final class DecisionCache {
     }
   }
 
-  private boolean hasMark(String traceId, int which) {
-    long high = high(traceId);
-    long low = low(traceId);
+  private boolean hasMark(long high, long low, int which) {
     return valid(high, low) && holds(marks, slot(low) * MARK_STRIDE + which, high, low);
   }
 
@@ -168,11 +200,17 @@ public final class DecisionCache {
     return (high | low) != 0 && high != TraceIdRatio.NOT_HEX && low != TraceIdRatio.NOT_HEX;
   }
 
-  private static long high(String traceId) {
+  /**
+   * The upper 64 bits of a trace id as the cache keys it: {@link TraceIdRatio#NOT_HEX} for an id
+   * that is not 32 hex digits. A span reads its trace id's halves once and passes them to every
+   * operation its end takes, instead of the id.
+   */
+  public static long high(String traceId) {
     return TraceIdRatio.half(traceId, 0);
   }
 
-  private static long low(String traceId) {
+  /** The lower 64 bits of a trace id as the cache keys it; see {@link #high}. */
+  public static long low(String traceId) {
     return TraceIdRatio.half(traceId, 16);
   }
 

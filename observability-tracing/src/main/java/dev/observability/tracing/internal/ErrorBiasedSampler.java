@@ -46,14 +46,23 @@ public final class ErrorBiasedSampler implements Sampler {
       SpanKind spanKind,
       Attributes attributes,
       List<LinkData> parentLinks) {
-    SpanContext parent = Span.fromContext(parentContext).getSpanContext();
+    return shouldSample(
+        Span.fromContext(parentContext).getSpanContext(), DecisionCache.low(traceId));
+  }
+
+  /**
+   * The decision {@link #shouldSample(Context, String, String, SpanKind, Attributes, List)} makes,
+   * from the parent's span context and the lower half of the trace id as {@link DecisionCache#low}
+   * reads it: for a tracer that has both at hand.
+   */
+  SamplingResult shouldSample(SpanContext parent, long traceLow) {
     boolean sampled;
     if (parent.isValid() && !parent.isRemote()) {
       sampled = parent.isSampled();
     } else if (parent.isValid() && respectParentSampled && parent.isSampled()) {
       sampled = true;
     } else {
-      sampled = ratio.keeps(traceId);
+      sampled = ratio.keepsLow(traceLow);
     }
     return sampled ? SamplingResult.recordAndSample() : SamplingResult.recordOnly();
   }

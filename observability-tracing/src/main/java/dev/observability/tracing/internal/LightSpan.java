@@ -55,6 +55,16 @@ public final class LightSpan implements ReadWriteSpan {
 
   private final long startEpochNanos;
 
+  /**
+   * The trace id's halves as the tail sampler's decision cache keys them ({@link
+   * DecisionCache#high}, {@link DecisionCache#low}): read from the id once per trace in this
+   * process, where its local root starts, instead of at each of the cache's look-ups as the span
+   * ends.
+   */
+  private final long traceHigh;
+
+  private final long traceLow;
+
   // Guarded by this.
   private String name;
 
@@ -109,6 +119,8 @@ public final class LightSpan implements ReadWriteSpan {
       String name,
       long anchorOffsetNanos,
       long startEpochNanos,
+      long traceHigh,
+      long traceLow,
       AttributeKey<?>[] layout) {
     this.tracer = tracer;
     this.context = context;
@@ -117,12 +129,24 @@ public final class LightSpan implements ReadWriteSpan {
     this.name = name;
     this.anchorOffsetNanos = anchorOffsetNanos;
     this.startEpochNanos = startEpochNanos;
+    this.traceHigh = traceHigh;
+    this.traceLow = traceLow;
     this.keys = layout;
     this.sharedKeys = true;
   }
 
   long anchorOffsetNanos() {
     return anchorOffsetNanos;
+  }
+
+  /** The upper half of the trace id, as {@link DecisionCache#high} reads it. */
+  long traceHigh() {
+    return traceHigh;
+  }
+
+  /** The lower half of the trace id, as {@link DecisionCache#low} reads it. */
+  long traceLow() {
+    return traceLow;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.Clock;
@@ -20,6 +21,7 @@ import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +41,9 @@ public final class LightTracer {
 
   /** Layouts of no key, by capacity: a span that sets no attribute allocates no array for them. */
   private static final AttributeKey<?>[][] EMPTY_LAYOUTS = new AttributeKey<?>[17][];
+
+  /** OpenTelemetry's random id generator, whose trace ids this tracer makes itself (see start). */
+  private static final IdGenerator RANDOM_IDS = IdGenerator.random();
 
   static {
     for (int i = 0; i < EMPTY_LAYOUTS.length; i++) {
@@ -108,15 +113,39 @@ public final class LightTracer {
     String spanId = ids.generateSpanId();
     String traceId;
     boolean randomTraceId;
-    if (parentContext.isValid()) {
+    // The trace id's halves as the tail sampler's decision cache keys them: read once per trace in
+    // this process, where its local root starts, instead of at each look-up as its spans end.
+    long traceHigh;
+    long traceLow;
+    if (parentSpan instanceof LightSpan light && parentContext.isValid()) {
       traceId = parentContext.getTraceId();
       randomTraceId = parentContext.getTraceFlags().isTraceIdRandom();
+      traceHigh = light.traceHigh();
+      traceLow = light.traceLow();
+    } else if (parentContext.isValid()) {
+      traceId = parentContext.getTraceId();
+      randomTraceId = parentContext.getTraceFlags().isTraceIdRandom();
+      traceHigh = DecisionCache.high(traceId);
+      traceLow = DecisionCache.low(traceId);
+    } else if (ids == RANDOM_IDS) {
+      // What OpenTelemetry's random generator does, keeping the two numbers it formats.
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      traceHigh = random.nextLong();
+      do {
+        traceLow = random.nextLong();
+      } while (traceLow == 0);
+      traceId = TraceId.fromLongs(traceHigh, traceLow);
+      randomTraceId = true;
     } else {
       traceId = ids.generateTraceId();
       randomTraceId = ids.generatesRandomTraceIds();
+      traceHigh = DecisionCache.high(traceId);
+      traceLow = DecisionCache.low(traceId);
     }
     SamplingResult sampling =
-        sampler.shouldSample(parent, traceId, name, kind, Attributes.empty(), List.of());
+        sampler instanceof ErrorBiasedSampler errorBiased
+            ? errorBiased.shouldSample(parentContext, traceLow)
+            : sampler.shouldSample(parent, traceId, name, kind, Attributes.empty(), List.of());
     SamplingDecision decision = sampling.getDecision();
     TraceState traceState = sampling.getUpdatedTraceState(parentContext.getTraceState());
     SpanContext context =
@@ -140,7 +169,16 @@ public final class LightTracer {
       anchorOffsetNanos = startEpochNanos - clock.nanoTime();
     }
     return new LightSpan(
-        this, context, parentContext, kind, name, anchorOffsetNanos, startEpochNanos, layout);
+        this,
+        context,
+        parentContext,
+        kind,
+        name,
+        anchorOffsetNanos,
+        startEpochNanos,
+        traceHigh,
+        traceLow,
+        layout);
   }
 
   private static boolean distinctNames(AttributeKey<?>[] layout) {

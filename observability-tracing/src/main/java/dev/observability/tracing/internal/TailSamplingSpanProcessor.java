@@ -171,8 +171,12 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     }
     try {
       SpanData data = span.toSpanData();
+      String traceId = data.getSpanContext().getTraceId();
       end(
           data,
+          traceId,
+          DecisionCache.high(traceId),
+          DecisionCache.low(traceId),
           data.getSpanContext(),
           data.getParentSpanContext(),
           hasError(data),
@@ -199,6 +203,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       boolean downstream = span.isDownstreamKept();
       end(
           span,
+          span.getSpanContext().getTraceId(),
+          span.traceHigh(),
+          span.traceLow(),
           span.getSpanContext(),
           span.getParentSpanContext(),
           !downstream && span.isError(),
@@ -214,24 +221,28 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    * Decides one ended span.
    *
    * @param span the span as buffered and exported: its {@link SpanData}, or a {@link LightSpan}
+   * @param high the trace id's upper half, as {@link DecisionCache#high} reads it
+   * @param low the trace id's lower half, as {@link DecisionCache#low} reads it
    * @param downstream whether the span's callee kept the trace (a client span)
    */
   private void end(
       Object span,
+      String traceId,
+      long high,
+      long low,
       SpanContext context,
       SpanContext parent,
       boolean error,
       boolean serverError,
       long durationNanos,
       boolean downstream) {
-    String traceId = context.getTraceId();
     boolean root = !parent.isValid() || parent.isRemote();
     if (context.isSampled()) {
       // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.
       if (root) {
         SamplingPolicy policy =
             Objects.requireNonNull(
-                policy(true, traceId, error || serverError, durationNanos, parent, downstream));
+                policy(true, high, low, error || serverError, durationNanos, parent, downstream));
         metrics.kept(policy);
         if (pipeline.export(span, policy)) {
           noteKept(span, policy);
@@ -240,15 +251,17 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         pipeline.export(span, null);
       }
     } else if (root) {
-      endRoot(span, traceId, error || serverError, durationNanos, parent, downstream);
+      endRoot(span, traceId, high, low, error || serverError, durationNanos, parent, downstream);
     } else {
-      endChild(span, traceId, error, downstream);
+      endChild(span, traceId, high, low, error, downstream);
     }
   }
 
   private void endRoot(
       Object root,
       String traceId,
+      long high,
+      long low,
       boolean error,
       long durationNanos,
       SpanContext parent,
@@ -260,7 +273,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       // A fragment of one clean span: no error or downstream keep to add, no lock to take.
       bufferedTraces.decrementAndGet();
       bufferedSpans.decrementAndGet();
-      policy = policy(false, traceId, error, durationNanos, parent, downstream);
+      policy = policy(false, high, low, error, durationNanos, parent, downstream);
       if (policy != null) {
         children = List.of(lone);
       }
@@ -274,7 +287,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         policy =
             policy(
                 false,
-                traceId,
+                high,
+                low,
                 error || fragmentError,
                 durationNanos,
                 parent,
@@ -287,16 +301,16 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       // Buffered by trace id, the fragment may hold spans of another local root of this trace in
       // this process (a service calling its own endpoint) that has yet to end: it is kept too.
       if (fragmentError) {
-        decisions.markDecidedError(traceId);
+        decisions.markDecidedError(high, low);
         errorMarks = true;
       }
       if (fragmentDownstream) {
-        markDownstream(traceId);
+        markDownstream(high, low);
       }
     } else {
-      policy = policy(false, traceId, error, durationNanos, parent, downstream);
+      policy = policy(false, high, low, error, durationNanos, parent, downstream);
     }
-    decisions.record(traceId, policy != null);
+    decisions.record(high, low, policy != null);
     if (policy == null) {
       metrics.droppedByRatio();
       return;
@@ -321,12 +335,15 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    * The policy that keeps a local root, or null when none does.
    *
    * @param sampled whether the root carries the sampled flag
+   * @param high the trace id's upper half
+   * @param low the trace id's lower half
    * @param error whether the fragment holds an error, or the root is an HTTP 5xx
    * @param downstream whether a callee of the fragment kept the trace
    */
   private @Nullable SamplingPolicy policy(
       boolean sampled,
-      String traceId,
+      long high,
+      long low,
       boolean error,
       long durationNanos,
       SpanContext parent,
@@ -334,13 +351,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     if (error
         || (!sampled
             && errorMarks
-            && (decisions.hasErrorMark(traceId) || decisions.hasDecidedErrorMark(traceId)))) {
+            && (decisions.hasErrorMark(high, low) || decisions.hasDecidedErrorMark(high, low)))) {
       return SamplingPolicy.ERROR;
     }
     if (durationNanos > latencyThresholdNanos) {
       return SamplingPolicy.LATENCY;
     }
-    if (downstream || (!sampled && downstreamMarks && decisions.hasDownstreamMark(traceId))) {
+    if (downstream || (!sampled && downstreamMarks && decisions.hasDownstreamMark(high, low))) {
       return SamplingPolicy.DOWNSTREAM;
     }
     if (sampled) {
@@ -374,22 +391,25 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
           }
         }
       }
-      markDownstream(traceId);
-      if (decisions.lookup(traceId) == DecisionCache.DROPPED) {
+      long high = DecisionCache.high(traceId);
+      long low = DecisionCache.low(traceId);
+      markDownstream(high, low);
+      if (decisions.lookup(high, low) == DecisionCache.DROPPED) {
         // The root already ended and dropped its fragment: the spans still to come are kept.
-        decisions.record(traceId, true);
+        decisions.record(high, low, true);
       }
     } catch (RuntimeException e) {
       errors.accept(e);
     }
   }
 
-  private void markDownstream(String traceId) {
-    decisions.markDownstream(traceId);
+  private void markDownstream(long high, long low) {
+    decisions.markDownstream(high, low);
     downstreamMarks = true;
   }
 
-  private void endChild(Object span, String traceId, boolean error, boolean downstream) {
+  private void endChild(
+      Object span, String traceId, long high, long low, boolean error, boolean downstream) {
     Fragment fragment;
     boolean created = false;
     for (; ; ) {
@@ -410,11 +430,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         }
         continue;
       }
-      int decided = decisions.lookup(traceId);
+      int decided = decisions.lookup(high, low);
       if (decided != DecisionCache.UNKNOWN && downstream) {
         // Another local root of the trace in this process (the callee itself, when a service
         // calls its own endpoint) decided already; this span's own root is still to end.
-        markDownstream(traceId);
+        markDownstream(high, low);
       }
       if (decided == DecisionCache.KEPT) {
         pipeline.export(span, null);
@@ -422,25 +442,25 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       }
       if (decided == DecisionCache.DROPPED) {
         if (error || downstream) {
-          decisions.record(traceId, true);
+          decisions.record(high, low, true);
           pipeline.export(span, null);
         }
         return;
       }
       if (bufferedTraces.incrementAndGet() > maxBufferedTraces) {
         bufferedTraces.decrementAndGet();
-        overflow(span, traceId, error, downstream, false);
+        overflow(span, high, low, error, downstream, false);
         return;
       }
       if (!error && !downstream && span instanceof LightSpan lone) {
         if (!reserveSpan()) {
           bufferedTraces.decrementAndGet();
-          overflow(span, traceId, false, false, false);
+          overflow(span, high, low, false, false, false);
           return;
         }
         if (fragments.putIfAbsent(traceId, lone) == null) {
           // A root may have decided between the cache lookup above and the insert.
-          int late = decisions.lookup(traceId);
+          int late = decisions.lookup(high, low);
           if (late != DecisionCache.UNKNOWN) {
             resolve(traceId, lone, late == DecisionCache.KEPT);
           }
@@ -478,12 +498,12 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         pipeline.export(span, null);
       }
     } else if (!buffered) {
-      overflow(span, traceId, error, downstream, true);
+      overflow(span, high, low, error, downstream, true);
     }
     if (created) {
       // A root may have decided between the cache lookup above and the insert: resolve the new
       // fragment by that decision rather than leave it to expire.
-      int late = decisions.lookup(traceId);
+      int late = decisions.lookup(high, low);
       if (late != DecisionCache.UNKNOWN) {
         resolve(traceId, fragment, late == DecisionCache.KEPT);
       }
@@ -527,16 +547,16 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    * the trace, and its trace marked so that the root is kept.
    */
   private void overflow(
-      Object span, String traceId, boolean error, boolean downstream, boolean fragmentMarked) {
+      Object span, long high, long low, boolean error, boolean downstream, boolean fragmentMarked) {
     if (error) {
       if (!fragmentMarked) {
-        decisions.markError(traceId);
+        decisions.markError(high, low);
         errorMarks = true;
       }
       pipeline.export(span, null);
     } else if (downstream) {
       if (!fragmentMarked) {
-        markDownstream(traceId);
+        markDownstream(high, low);
       }
       pipeline.export(span, null);
     } else {

@@ -38,8 +38,16 @@ public final class TraceIdRatio {
 
   /** Whether a trace with this (32 lower-case hex digits) id falls within the ratio. */
   public boolean keeps(String traceId) {
+    return keepsLow(half(traceId, 16));
+  }
+
+  /**
+   * As {@link #keeps(String)}, from the id's lower half as {@link #half} reads it ({@link #NOT_HEX}
+   * for an id that is not 32 hex digits).
+   */
+  boolean keepsLow(long low) {
     // An id that is not 32 hex digits reads as -1: kept at every ratio from about 2.2e-19 up.
-    return Math.abs(half(traceId, 16)) < idUpperBound;
+    return Math.abs(low) < idUpperBound;
   }
 
   /**

@@ -57,6 +57,43 @@ class DecisionCacheTest {
   }
 
   @Test
+  void halves_findWhatTheIdRecordedAndMarked_andTheIdFindsWhatTheHalvesDid() {
+    DecisionCache cache = new DecisionCache(64);
+    String traceId = ids.generateTraceId();
+    long high = DecisionCache.high(traceId);
+    long low = DecisionCache.low(traceId);
+
+    cache.record(high, low, true);
+    assertThat(cache.lookup(traceId)).isEqualTo(DecisionCache.KEPT);
+    cache.record(traceId, false);
+    assertThat(cache.lookup(high, low)).isEqualTo(DecisionCache.DROPPED);
+    assertThat(cache.hasErrorMark(high, low)).isFalse();
+    cache.markError(high, low);
+    assertThat(cache.hasErrorMark(traceId)).isTrue();
+    cache.markDecidedError(traceId);
+    assertThat(cache.hasDecidedErrorMark(high, low)).isTrue();
+    assertThat(cache.hasDownstreamMark(traceId)).isFalse();
+    cache.markDownstream(high, low);
+    assertThat(cache.hasDownstreamMark(traceId)).isTrue();
+    assertThat(cache.lookup(DecisionCache.high(ids.generateTraceId()), low))
+        .isEqualTo(DecisionCache.UNKNOWN);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", "0af7651916cd43dd8448eb211c80319", "0af7651916cd43dd8448eb211c80319g"})
+  void halves_ofAnIdThatIsNotHex_areNeverRemembered(String traceId) {
+    DecisionCache cache = new DecisionCache(64);
+    long high = DecisionCache.high(traceId);
+    long low = DecisionCache.low(traceId);
+    cache.record(high, low, true);
+    cache.markError(high, low);
+
+    assertThat(cache.lookup(high, low)).isEqualTo(DecisionCache.UNKNOWN);
+    assertThat(cache.hasErrorMark(high, low)).isFalse();
+  }
+
+  @Test
   void capacity_isRoundedUpToPowerOfTwo() {
     assertThat(new DecisionCache(16_384).capacity()).isEqualTo(16_384);
     assertThat(new DecisionCache(10_000).capacity()).isEqualTo(16_384);

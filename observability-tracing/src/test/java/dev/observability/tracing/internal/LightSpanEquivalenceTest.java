@@ -25,6 +25,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -460,6 +461,70 @@ class LightSpanEquivalenceTest {
             return null;
           });
     }
+  }
+
+  @Test
+  void traceIdHalves_areTheDecisionCachesReadingOfTheTraceId_forRootsChildrenAndRemoteChildren() {
+    Side light = light();
+    Context remote =
+        Context.root()
+            .with(
+                Span.wrap(
+                    SpanContext.createFromRemoteParent(
+                        "4bf92f3577b34da6a3ce929d0e0e4736",
+                        "00f067aa0ba902b7",
+                        TraceFlags.getDefault(),
+                        TraceState.getDefault())));
+    Span root = light.start("GET /", SpanKind.SERVER, Context.root(), List.of());
+    Span child = light.start("child", SpanKind.INTERNAL, Context.root().with(root), List.of());
+    Span grandChild =
+        light.start("inner", SpanKind.INTERNAL, Context.root().with(child), List.of());
+    Span remoteChild = light.start("GET /", SpanKind.SERVER, remote, List.of());
+    for (Span span : List.of(root, child, grandChild, remoteChild)) {
+      LightSpan lightSpan = (LightSpan) span;
+      String traceId = span.getSpanContext().getTraceId();
+      assertThat(lightSpan.traceHigh()).isEqualTo(DecisionCache.high(traceId));
+      assertThat(lightSpan.traceLow()).isEqualTo(DecisionCache.low(traceId));
+    }
+    assertThat(((LightSpan) remoteChild).traceHigh()).isEqualTo(0x4bf92f3577b34da6L);
+    assertThat(((LightSpan) remoteChild).traceLow()).isEqualTo(0xa3ce929d0e0e4736L);
+  }
+
+  @Test
+  void randomIds_rootsGetValidRandomTraceIds_readAsTheCacheReadsThem_sampledAsTheSamplerSays() {
+    LightTracer tracer =
+        new LightTracer(
+            SAMPLER, IdGenerator.random(), new ManualClock(), LIMITS, () -> RESOURCE, SCOPE, null);
+    int sampled = 0;
+    for (int i = 0; i < 2_000; i++) {
+      LightSpan root = tracer.start("GET /", SpanKind.SERVER, Context.root(), 2);
+      LightSpan child = tracer.start("child", SpanKind.INTERNAL, Context.root().with(root), 2);
+      SpanContext context = root.getSpanContext();
+      String traceId = context.getTraceId();
+      assertThat(context.isValid()).isTrue();
+      assertThat(context.getTraceFlags().isTraceIdRandom()).isTrue();
+      assertThat(child.getSpanContext().getTraceId()).isEqualTo(traceId);
+      for (LightSpan span : List.of(root, child)) {
+        assertThat(span.traceHigh()).isEqualTo(DecisionCache.high(traceId));
+        assertThat(span.traceLow()).isEqualTo(DecisionCache.low(traceId));
+      }
+      boolean expected =
+          SAMPLER
+                  .shouldSample(
+                      Context.root(),
+                      traceId,
+                      "GET /",
+                      SpanKind.SERVER,
+                      Attributes.empty(),
+                      List.of())
+                  .getDecision()
+              == SamplingDecision.RECORD_AND_SAMPLE;
+      assertThat(context.isSampled()).isEqualTo(expected);
+      assertThat(child.getSpanContext().isSampled()).isEqualTo(expected);
+      sampled += expected ? 1 : 0;
+    }
+    // The ratio of 0.5 keeps about half: both answers were seen.
+    assertThat(sampled).isBetween(800, 1_200);
   }
 
   @Test
