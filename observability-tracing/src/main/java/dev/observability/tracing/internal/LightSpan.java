@@ -472,17 +472,21 @@ public final class LightSpan implements ReadWriteSpan {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> @Nullable T getAttribute(AttributeKey<T> key) {
     synchronized (this) {
-      for (int i = 0; i < size; i++) {
-        if (values[i] != null && keys[i].getKey().equals(key.getKey())) {
-          // As the SDK's map: a value stored under the same name with another type is not it.
-          return keys[i].getType() == key.getType() ? (T) values[i] : null;
-        }
-      }
-      return null;
+      return attribute(key);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> @Nullable T attribute(AttributeKey<T> key) {
+    for (int i = 0; i < size; i++) {
+      if (values[i] != null && keys[i].getKey().equals(key.getKey())) {
+        // As the SDK's map: a value stored under the same name with another type is not it.
+        return keys[i].getType() == key.getType() ? (T) values[i] : null;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -506,8 +510,34 @@ public final class LightSpan implements ReadWriteSpan {
   /** Whether the span ended with status ERROR or recorded an exception event. Ended spans only. */
   boolean isError() {
     synchronized (this) {
-      return status.getStatusCode() == StatusCode.ERROR || exceptionRecorded || hasExceptionEvent();
+      return endedError();
     }
+  }
+
+  // What the span recorded, read without its lock by a thread that has called end(): end() takes
+  // the lock, so it sees every change made before the span ended, on any thread, and no change
+  // follows the end (each change checks, under the lock, that the span has not ended). The tail
+  // sampler decides the span on the thread that ended it, and the handler reads it after calling
+  // end(); each lock left out is an atomic operation saved.
+
+  /** {@link #isError()}, on a thread that has called {@link #end()}. */
+  boolean endedError() {
+    return status.getStatusCode() == StatusCode.ERROR || exceptionRecorded || hasExceptionEvent();
+  }
+
+  /** {@link #isDownstreamKept()}, on a thread that has called {@link #end()}. */
+  boolean endedDownstreamKept() {
+    return (outcome & 1) != 0;
+  }
+
+  /** {@link #longAttribute}, on a thread that has called {@link #end()}. */
+  @Nullable Long endedLongAttribute(AttributeKey<Long> key) {
+    return attribute(key);
+  }
+
+  /** {@link #endEpochNanos()}, on a thread that has called {@link #end()}. */
+  long endedEpochNanos() {
+    return endEpochNanos;
   }
 
   private boolean hasExceptionEvent() {

@@ -200,7 +200,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     try {
       // A call whose callee kept the trace failed, if it did, with the callee's failure: the
       // callee's fragment holds that error, this one is kept for it (downstream), not as its own.
-      boolean downstream = span.isDownstreamKept();
+      // On the thread that ended the span (the sink's contract): read without the span's lock.
+      boolean downstream = span.endedDownstreamKept();
       end(
           span,
           span.getSpanContext().getTraceId(),
@@ -208,9 +209,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
           span.traceLow(),
           span.getSpanContext(),
           span.getParentSpanContext(),
-          !downstream && span.isError(),
-          isServerError(span.longAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
-          span.endEpochNanos() - span.startEpochNanos(),
+          !downstream && span.endedError(),
+          isServerError(span.endedLongAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE)),
+          span.endedEpochNanos() - span.startEpochNanos(),
           downstream);
     } catch (RuntimeException e) {
       errors.accept(e);

@@ -410,7 +410,7 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
           || kept == SamplingPolicy.DOWNSTREAM) {
         sayKept((HttpServerObservationContext) context, server);
       }
-    } else if (light.isError() || light.isDownstreamKept()) {
+    } else if (light.endedError() || light.endedDownstreamKept()) {
       // A span of the request's fragment failed, or its callee kept the trace: the fragment will
       // be kept, so the request's response says so now, before the application writes it.
       requestKeptEarly(context, light);

@@ -546,6 +546,30 @@ class TailSamplingSpanProcessorTest {
   }
 
   @Test
+  void lightSpans_5xxRootKeptAsAnError_failedCallWhoseCalleeKeptTheTraceKeptAsDownstream() {
+    Sdk sdk = sdk(0.0);
+    LightSpan failed = sdk.lightRoot("GET /a");
+    failed.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
+    failed.end();
+    LightSpan notFound = sdk.lightRoot("GET /b");
+    notFound.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 404L);
+    notFound.end();
+    LightSpan front = sdk.lightRoot("GET /c");
+    LightSpan call = sdk.lightChild(front, "GET /c/call");
+    assertThat(call.keepDownstream()).isTrue();
+    call.setStatus(StatusCode.ERROR);
+    call.end();
+    front.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("GET /a", "GET /c", "GET /c/call");
+    assertThat(policyOf(exported, "GET /a")).isEqualTo("error");
+    assertThat(policyOf(exported, "GET /c")).isEqualTo("downstream");
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+  }
+
+  @Test
   void serverRootWith5xx_isKept_5xxWithoutErrorStatusToo() {
     Sdk sdk = sdk(0.0);
     Span root = sdk.root("GET /a");
