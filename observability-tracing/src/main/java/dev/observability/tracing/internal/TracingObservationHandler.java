@@ -21,6 +21,8 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -511,13 +513,35 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
    *
    * <p>The span and context are written before the state is put in the observation context and
    * never after.
+   *
+   * <p>The first scope is claimed by a compare-and-set of its owner and then read and cleared by
+   * that thread alone, so that a request's own thread opens and closes it without the lock (one
+   * atomic operation per scope instead of a monitor's two on opening and two on closing). Further
+   * scopes, and the list, take the lock. The list, once made, stays: a thread that finds it looks
+   * there first for its latest scope, which its own nested scopes put there before.
    */
   static class SpanState {
+    private static final VarHandle OWNER;
+
+    static {
+      try {
+        OWNER = MethodHandles.lookup().findVarHandle(SpanState.class, "owner", Thread.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     Span span = Span.getInvalid();
     Context context = Context.root();
+
+    /** The first scope: written and read by {@link #owner} only, while it holds it. */
     private @Nullable Scope scope;
-    private @Nullable Thread owner;
-    private @Nullable List<OpenScope> more;
+
+    /** The thread holding the first scope, or null: set by compare-and-set, cleared by it. */
+    private volatile @Nullable Thread owner;
+
+    /** Guarded by this; the reference is read without the lock, to skip it while null. */
+    private volatile @Nullable List<OpenScope> more;
 
     private record OpenScope(Thread thread, Scope scope) {}
 
@@ -526,38 +550,46 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
       this.context = current;
     }
 
-    synchronized void push(Scope opened) {
-      if (scope == null) {
+    void push(Scope opened) {
+      Thread thread = Thread.currentThread();
+      if (owner == null && OWNER.compareAndSet(this, null, thread)) {
         scope = opened;
-        owner = Thread.currentThread();
         return;
       }
-      if (more == null) {
-        more = new ArrayList<>(2);
+      synchronized (this) {
+        List<OpenScope> list = more;
+        if (list == null) {
+          list = new ArrayList<>(2);
+          more = list;
+        }
+        list.add(new OpenScope(thread, opened));
       }
-      more.add(new OpenScope(Thread.currentThread(), opened));
     }
 
     /** Whether {@code thread} holds the first open scope (the request's own thread). */
-    synchronized boolean ownedBy(Thread thread) {
+    boolean ownedBy(Thread thread) {
       return owner == thread;
     }
 
-    synchronized @Nullable Scope pop() {
+    @Nullable Scope pop() {
       Thread thread = Thread.currentThread();
       if (more != null) {
-        for (int i = more.size() - 1; i >= 0; i--) {
-          OpenScope entry = more.get(i);
-          if (entry.thread() == thread) {
-            more.remove(i);
-            return entry.scope();
+        synchronized (this) {
+          List<OpenScope> list = more;
+          for (int i = list.size() - 1; i >= 0; i--) {
+            OpenScope entry = list.get(i);
+            if (entry.thread() == thread) {
+              list.remove(i);
+              return entry.scope();
+            }
           }
         }
       }
-      if (scope != null && owner == thread) {
+      if (owner == thread) {
         Scope found = scope;
         scope = null;
-        owner = null;
+        // Released after the slot is cleared: the next owner's claim sees it empty.
+        OWNER.setRelease(this, (Thread) null);
         return found;
       }
       return null;
