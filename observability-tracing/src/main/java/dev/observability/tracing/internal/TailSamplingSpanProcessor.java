@@ -174,7 +174,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       String traceId = data.getSpanContext().getTraceId();
       end(
           data,
-          traceId,
           DecisionCache.high(traceId),
           DecisionCache.low(traceId),
           data.getSpanContext(),
@@ -204,7 +203,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       boolean downstream = span.endedDownstreamKept();
       end(
           span,
-          span.getSpanContext().getTraceId(),
           span.traceHigh(),
           span.traceLow(),
           span.getSpanContext(),
@@ -228,7 +226,6 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
    */
   private void end(
       Object span,
-      String traceId,
       long high,
       long low,
       SpanContext context,
@@ -237,6 +234,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       boolean serverError,
       long durationNanos,
       boolean downstream) {
+    String traceId = context.getTraceId();
     boolean root = !parent.isValid() || parent.isRemote();
     if (context.isSampled()) {
       // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -79,48 +77,36 @@ class SpanStateTest {
   @Test
   void threadsOpeningAndClosingAtOnce_eachGetsBackItsOwnScopes_latestFirst() throws Exception {
     TracingObservationHandler.SpanState state = new TracingObservationHandler.SpanState();
-    int threads = 4;
     int rounds = 20_000;
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> workers = new ArrayList<>();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    for (int t = 0; t < threads; t++) {
-      Thread worker =
-          new Thread(
-              () -> {
-                try {
-                  start.await();
-                  Deque<Scope> open = new ArrayDeque<>();
-                  for (int i = 0; i < rounds; i++) {
-                    // Up to three nested scopes, closed in turn.
-                    int depth = 1 + i % 3;
-                    for (int d = 0; d < depth; d++) {
-                      Scope s = scope();
-                      state.push(s);
-                      open.push(s);
-                    }
-                    for (int d = 0; d < depth; d++) {
-                      Scope popped = state.pop();
-                      Scope expected = open.pop();
-                      if (popped != expected) {
-                        throw new AssertionError("round " + i + ": another scope came back");
-                      }
-                    }
-                  }
-                  if (state.pop() != null) {
-                    throw new AssertionError("a scope was left");
-                  }
-                } catch (Throwable e) {
-                  failures.add(e);
+    Race.run(
+        4,
+        () -> {
+          try {
+            Deque<Scope> open = new ArrayDeque<>();
+            for (int i = 0; i < rounds; i++) {
+              // Up to three nested scopes, closed in turn.
+              int depth = 1 + i % 3;
+              for (int d = 0; d < depth; d++) {
+                Scope s = scope();
+                state.push(s);
+                open.push(s);
+              }
+              for (int d = 0; d < depth; d++) {
+                Scope popped = state.pop();
+                Scope expected = open.pop();
+                if (popped != expected) {
+                  throw new AssertionError("round " + i + ": another scope came back");
                 }
-              });
-      worker.start();
-      workers.add(worker);
-    }
-    start.countDown();
-    for (Thread worker : workers) {
-      worker.join(TimeUnit.SECONDS.toMillis(60));
-    }
+              }
+            }
+            if (state.pop() != null) {
+              throw new AssertionError("a scope was left");
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        });
     assertThat(failures).isEmpty();
     assertThat(state.pop()).isNull();
   }

@@ -548,12 +548,7 @@ class TailSamplingSpanProcessorTest {
   @Test
   void lightSpans_5xxRootKeptAsAnError_failedCallWhoseCalleeKeptTheTraceKeptAsDownstream() {
     Sdk sdk = sdk(0.0);
-    LightSpan failed = sdk.lightRoot("GET /a");
-    failed.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
-    failed.end();
-    LightSpan notFound = sdk.lightRoot("GET /b");
-    notFound.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 404L);
-    notFound.end();
+    endRootsWith503And404(sdk::lightRoot);
     LightSpan front = sdk.lightRoot("GET /c");
     LightSpan call = sdk.lightChild(front, "GET /c/call");
     assertThat(call.keepDownstream()).isTrue();
@@ -569,15 +564,20 @@ class TailSamplingSpanProcessorTest {
     assertThat(sdk.processor.bufferedTraces()).isZero();
   }
 
+  /** Ends a root "GET /a" that answered 503 and a root "GET /b" that answered 404. */
+  private static void endRootsWith503And404(Function<String, ? extends Span> roots) {
+    Span failed = roots.apply("GET /a");
+    failed.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
+    failed.end();
+    Span notFound = roots.apply("GET /b");
+    notFound.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 404L);
+    notFound.end();
+  }
+
   @Test
   void serverRootWith5xx_isKept_5xxWithoutErrorStatusToo() {
     Sdk sdk = sdk(0.0);
-    Span root = sdk.root("GET /a");
-    root.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 503L);
-    root.end();
-    Span notFound = sdk.root("GET /b");
-    notFound.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, 404L);
-    notFound.end();
+    endRootsWith503And404(sdk::root);
 
     List<SpanData> exported = sdk.flushed();
     assertThat(names(exported)).containsExactly("GET /a");
