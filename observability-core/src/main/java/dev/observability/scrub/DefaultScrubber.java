@@ -243,7 +243,11 @@ final class DefaultScrubber implements Scrubber {
         i++;
         continue;
       }
-      long r = detect(t, i, n, trigger, last, maskEnd);
+      if (insideWord(t, i, trigger, maskEnd)) {
+        i = wordEnd(t, i + 1, n);
+        continue;
+      }
+      long r = detect(t, i, n, trigger, last);
       if (r >= 0) {
         int start = (int) (r >>> 32);
         int end = (int) r;
@@ -287,14 +291,33 @@ final class DefaultScrubber implements Scrubber {
   }
 
   /**
-   * The detector that {@code trigger} wakes at {@code i}: a match ({@code start << 32 | end}) or
-   * {@code ~resume}. {@code floor} is where look-back stops (the end of the last mask); {@code
-   * maskEnd} the end of the last mask, which counts as a word boundary.
+   * Whether {@code trigger} at {@code i} is a letter or digit that cannot start a token, being
+   * inside a word. Every further word character up to the word's end then cannot either (the one
+   * before it is a word character, and a mask ends at most at {@code i}), and no other detector
+   * starts at a word character: the scan skips to the word's end, instead of waking a detector at
+   * each {@code e}, {@code s} or digit only to be told the same.
    */
-  private long detect(CharSequence t, int i, int n, int trigger, int floor, int maskEnd) {
+  private static boolean insideWord(CharSequence t, int i, int trigger, int maskEnd) {
+    return (trigger == T_DIGIT || trigger == T_LETTER) && !boundaryBefore(t, i, maskEnd);
+  }
+
+  /** The first index from {@code k} that does not hold a word character. */
+  private static int wordEnd(CharSequence t, int k, int n) {
+    while (k < n && Chars.isWord(t.charAt(k))) {
+      k++;
+    }
+    return k;
+  }
+
+  /**
+   * The detector that {@code trigger} wakes at {@code i}: a match ({@code start << 32 | end}) or
+   * {@code ~resume}. {@code floor} is where look-back stops (the end of the last mask). A letter or
+   * digit reaches here only at the start of a word ({@link #insideWord}).
+   */
+  private long detect(CharSequence t, int i, int n, int trigger, int floor) {
     return switch (trigger) {
-      case T_DIGIT -> boundaryBefore(t, i, maskEnd) ? digits(t, i, n) : resume(i + 1);
-      case T_LETTER -> boundaryBefore(t, i, maskEnd) ? token(t, i, n) : resume(i + 1);
+      case T_DIGIT -> digits(t, i, n);
+      case T_LETTER -> token(t, i, n);
       case T_COLON ->
           isSchemeSeparator(t, i, n) ? urlCredentials(t, i, n, floor) : keyValue(t, i, n, floor);
       case T_EQUALS -> keyValue(t, i, n, floor);
@@ -388,7 +411,11 @@ final class DefaultScrubber implements Scrubber {
         i++;
         continue;
       }
-      long r = detect(t, i, n, trigger, last, maskEnd);
+      if (insideWord(t, i, trigger, maskEnd)) {
+        i = wordEnd(t, i + 1, n);
+        continue;
+      }
+      long r = detect(t, i, n, trigger, last);
       if (r >= 0) {
         int start = (int) (r >>> 32);
         int end = (int) r;
