@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import dev.observability.logging.LogVolumeFilter;
+import dev.observability.scrub.Scrubber;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,6 +47,20 @@ public final class AccessLogEvent implements ILoggingEvent {
   static final String SENTRY_EVENT_ID = "sentry_event_id";
   static final String ERROR = "error";
 
+  /** The names of the key-values, by the index {@link #forEachKeyValue} hands its sink. */
+  static final String[] KEYS = {
+    METHOD, PATH, ROUTE, STATUS, DURATION_MS, SENTRY_EVENT_ID, ERROR, Fields.ERROR_FINGERPRINT
+  };
+
+  static final int K_METHOD = 0;
+  static final int K_PATH = 1;
+  static final int K_ROUTE = 2;
+  static final int K_STATUS = 3;
+  static final int K_DURATION_MS = 4;
+  static final int K_SENTRY_EVENT_ID = 5;
+  static final int K_ERROR = 6;
+  static final int K_ERROR_FINGERPRINT = 7;
+
   private static final StackTraceElement[] NO_CALLER = new StackTraceElement[0];
 
   private final LoggerContextVO context;
@@ -65,6 +80,7 @@ public final class AccessLogEvent implements ILoggingEvent {
   private final @Nullable String sentryEventId;
   private final @Nullable ThrowableProxy throwable;
   private final @Nullable String errorFingerprint;
+  private final Scrubber scrubber;
 
   private volatile @Nullable Views views;
 
@@ -88,6 +104,7 @@ public final class AccessLogEvent implements ILoggingEvent {
    * @param sentryEventId the error event's id, or null
    * @param error the exception the request ended with, or null
    * @param errorFingerprint the exception's {@code ErrorFingerprint}, or null
+   * @param scrubber the scrubber {@code method}, {@code path} and {@code route} went through
    */
   public AccessLogEvent(
       LoggerContextVO context,
@@ -106,7 +123,8 @@ public final class AccessLogEvent implements ILoggingEvent {
       double durationMs,
       @Nullable String sentryEventId,
       @Nullable Throwable error,
-      @Nullable String errorFingerprint) {
+      @Nullable String errorFingerprint,
+      Scrubber scrubber) {
     this.context = context;
     this.level = level;
     this.timestamp = timestamp;
@@ -125,6 +143,7 @@ public final class AccessLogEvent implements ILoggingEvent {
     // Built now, as Logback builds it for any logged exception: only failed requests pay for it.
     this.throwable = error == null ? null : new ThrowableProxy(error);
     this.errorFingerprint = errorFingerprint;
+    this.scrubber = scrubber;
   }
 
   /** The trace id, or null. */
@@ -147,38 +166,44 @@ public final class AccessLogEvent implements ILoggingEvent {
     return threadMdc;
   }
 
-  /** Hands the key-values to {@code fields}, in order, without building pairs or boxing. */
+  /**
+   * Hands the key-values to {@code fields}, in order, by their index in {@link #KEYS}, without
+   * building pairs or boxing.
+   */
   void forEachKeyValue(KeyValueSink fields) {
-    fields.text(METHOD, method);
-    fields.text(PATH, path);
+    fields.text(K_METHOD, method, scrubber);
+    fields.text(K_PATH, path, scrubber);
     if (route != null) {
-      fields.text(ROUTE, route);
+      fields.text(K_ROUTE, route, scrubber);
     }
-    fields.integer(STATUS, status);
+    fields.integer(K_STATUS, status);
     if (!Double.isNaN(durationMs)) {
-      fields.decimal(DURATION_MS, durationMs);
+      fields.decimal(K_DURATION_MS, durationMs);
     }
     if (sentryEventId != null) {
-      fields.text(SENTRY_EVENT_ID, sentryEventId);
+      fields.text(K_SENTRY_EVENT_ID, sentryEventId, null);
     }
     if (throwable != null) {
-      fields.text(ERROR, throwable.getClassName());
+      fields.text(K_ERROR, throwable.getClassName(), null);
     }
     if (errorFingerprint != null) {
-      fields.text(Fields.ERROR_FINGERPRINT, errorFingerprint);
+      fields.text(K_ERROR_FINGERPRINT, errorFingerprint, null);
     }
   }
 
-  /** Receives the key-values of the line, by type. */
+  /** Receives the key-values of the line, by type; {@code key} indexes {@link #KEYS}. */
   interface KeyValueSink {
-    /** A text value. */
-    void text(String key, String value);
+    /**
+     * A text value; {@code scrubbedBy} is the scrubber it went through already, or null when it
+     * went through none.
+     */
+    void text(int key, String value, @Nullable Scrubber scrubbedBy);
 
     /** A whole number. */
-    void integer(String key, long value);
+    void integer(int key, long value);
 
     /** A finite decimal number. */
-    void decimal(String key, double value);
+    void decimal(int key, double value);
   }
 
   @Override
@@ -287,18 +312,19 @@ public final class AccessLogEvent implements ILoggingEvent {
     forEachKeyValue(
         new KeyValueSink() {
           @Override
-          public void text(String key, String value) {
-            list.add(new KeyValuePair(key, value));
+          public void text(int key, String value, @Nullable Scrubber scrubbedBy) {
+            list.add(new KeyValuePair(KEYS[key], value));
           }
 
           @Override
-          public void integer(String key, long value) {
-            list.add(new KeyValuePair(key, (int) value == value ? (Object) (int) value : value));
+          public void integer(int key, long value) {
+            list.add(
+                new KeyValuePair(KEYS[key], (int) value == value ? (Object) (int) value : value));
           }
 
           @Override
-          public void decimal(String key, double value) {
-            list.add(new KeyValuePair(key, value));
+          public void decimal(int key, double value) {
+            list.add(new KeyValuePair(KEYS[key], value));
           }
         });
     return Collections.unmodifiableList(list);

@@ -75,20 +75,12 @@ public final class JsonEventWriter {
   private static final byte[] LEVEL_OTHER = ascii("\",\"level\":\"");
 
   /**
-   * The access line's keys ({@link AccessLogEvent#forEachKeyValue}), found by identity: names that
-   * need no sanitising or escaping and are not reserved, written from these bytes ({@code
-   * ,"name":}). The same name from another instance takes the general path, with the same result.
+   * The access line's keys ({@link AccessLogEvent#KEYS}, by the index its sink is handed; other
+   * events' key-values found by identity): names that need no sanitising or escaping and are not
+   * reserved, written from these bytes ({@code ,"name":}). The same name from another instance
+   * takes the general path, with the same result.
    */
-  private static final String[] PLAIN_KEYS = {
-    AccessLogEvent.METHOD,
-    AccessLogEvent.PATH,
-    AccessLogEvent.ROUTE,
-    AccessLogEvent.STATUS,
-    AccessLogEvent.DURATION_MS,
-    AccessLogEvent.SENTRY_EVENT_ID,
-    AccessLogEvent.ERROR,
-    Fields.ERROR_FINGERPRINT
-  };
+  private static final String[] PLAIN_KEYS = AccessLogEvent.KEYS;
 
   private static final byte[][] PLAIN_KEY_BYTES = new byte[PLAIN_KEYS.length][];
 
@@ -117,7 +109,7 @@ public final class JsonEventWriter {
   private final int maxEventSize;
   private final boolean callerData;
   private final StackTraceRenderer stackTraces;
-  private volatile SensitiveKeys keys = new SensitiveKeys(Scrubber.noop());
+  private volatile SensitiveKeys keys = new SensitiveKeys(Scrubber.noop(), PLAIN_KEYS);
 
   /** The scrubber that left the access line's message unchanged, once asked; null before. */
   private volatile @Nullable Scrubber accessMessageScrubber;
@@ -227,7 +219,7 @@ public final class JsonEventWriter {
   private void render(ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
     SensitiveKeys k = keys;
     if (k.scrubber() != scrubber) {
-      k = new SensitiveKeys(scrubber);
+      k = new SensitiveKeys(scrubber, PLAIN_KEYS);
       keys = k;
     }
     Pass pass = b.pass;
@@ -567,33 +559,50 @@ public final class JsonEventWriter {
       return null;
     }
 
+    /**
+     * A text key-value of the access line: the mask under a sensitive key, else the value, which is
+     * scrubbed here unless this line's scrubber is the one it went through already.
+     */
     @Override
-    public void text(String key, String value) {
-      if (!dynamicFull) {
-        field(key, value, Fields.KEY_VALUE_PREFIX, false);
+    public void text(int key, String value, @Nullable Scrubber scrubbedBy) {
+      if (dynamicFull) {
+        return;
       }
+      int mark = beginAccessField(key);
+      if (mark < 0) {
+        return;
+      }
+      Scrubber scrubber = scrubber();
+      if (keys().isFixedSensitive(key)) {
+        writeString(scrubber.mask());
+      } else {
+        writeString(scrubbedBy == scrubber ? value : scrubber.scrub(value));
+      }
+      endField(mark);
     }
 
     @Override
-    public void integer(String key, long value) {
+    public void integer(int key, long value) {
       number(key, true, value, 0);
     }
 
     @Override
-    public void decimal(String key, double value) {
+    public void decimal(int key, double value) {
       number(key, false, 0, value);
     }
 
-    /** A numeric key-value, written without boxing; masked under a sensitive key. */
-    private void number(String key, boolean whole, long longValue, double doubleValue) {
+    /**
+     * A numeric key-value of the access line, written without boxing; masked under a sensitive key.
+     */
+    private void number(int key, boolean whole, long longValue, double doubleValue) {
       if (dynamicFull) {
         return;
       }
-      int mark = beginField(key, Fields.KEY_VALUE_PREFIX);
+      int mark = beginAccessField(key);
       if (mark < 0) {
         return;
       }
-      if (keys().isSensitive(key)) {
+      if (keys().isFixedSensitive(key)) {
         writeString(scrubber().mask());
       } else if (whole) {
         b.writeLong(longValue);
@@ -601,6 +610,18 @@ public final class JsonEventWriter {
         b.writeDouble(doubleValue);
       }
       endField(mark);
+    }
+
+    /** {@link #beginField} for the access line's {@code key}th key, from its bytes. */
+    private int beginAccessField(int key) {
+      String name = PLAIN_KEYS[key];
+      if (b.seen(name)) {
+        return beginField(name, Fields.KEY_VALUE_PREFIX);
+      }
+      int mark = b.size();
+      b.write(PLAIN_KEY_BYTES[key]);
+      fieldName = name;
+      return mark;
     }
 
     /** One MDC entry. */

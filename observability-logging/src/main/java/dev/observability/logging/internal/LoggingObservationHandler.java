@@ -299,7 +299,8 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
             durationMs,
             errorEventId(http),
             error,
-            error == null ? null : ErrorFingerprint.of(http)));
+            error == null ? null : ErrorFingerprint.of(http),
+            scrubber));
   }
 
   /**

@@ -14,9 +14,27 @@ final class SensitiveKeys {
 
   private final Scrubber scrubber;
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
+  private final boolean[] fixed;
 
   SensitiveKeys(Scrubber scrubber) {
+    this(scrubber, new String[0]);
+  }
+
+  /**
+   * Keys for {@code scrubber}, with {@code fixedNames} (names a writer uses on every line) asked
+   * once, here, for {@link #isFixedSensitive}.
+   */
+  SensitiveKeys(Scrubber scrubber, String[] fixedNames) {
     this.scrubber = scrubber;
+    this.fixed = new boolean[fixedNames.length];
+    for (int i = 0; i < fixedNames.length; i++) {
+      fixed[i] = scrubber.isSensitiveKey(fixedNames[i]);
+    }
+  }
+
+  /** Whether the {@code i}th of the fixed names given at construction is sensitive. */
+  boolean isFixedSensitive(int i) {
+    return fixed[i];
   }
 
   Scrubber scrubber() {

@@ -2,7 +2,11 @@ package dev.observability.logging.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.observability.scrub.Scrubber;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +53,72 @@ class JsonEventWriterTest {
     assertThat(writer.scrubbedMessage("token=hunter2hunter2", scrubber))
         .isEqualTo("token=[REDACTED]");
     assertThat(scrubber.calls.get()).isEqualTo(3);
+  }
+
+  @Test
+  void accessValues_scrubbedByTheLinesScrubber_areNotScrubbedAgain() {
+    CountingScrubber scrubber = new CountingScrubber(Scrubber.defaults());
+    AccessLogEvent event = accessEvent("/orders/42?page=2", "/orders/{id}", scrubber);
+    line(event, scrubber); // the access message is scrubbed once per scrubber
+    int before = scrubber.calls.get();
+
+    String line = line(event, scrubber);
+
+    assertThat(scrubber.calls.get() - before).isZero();
+    assertThat(line)
+        .contains("\"method\":\"GET\",\"path\":\"/orders/42?page=2\",\"route\":\"/orders/{id}\"");
+  }
+
+  @Test
+  void accessValues_fromAnotherScrubber_areScrubbedByTheLinesOwn() {
+    AccessLogEvent event =
+        accessEvent("/login?next=token=hunter2hunter2", "/login", Scrubber.noop());
+
+    String line = line(event, Scrubber.defaults());
+
+    assertThat(line).contains("\"path\":\"/login?next=token=[REDACTED]\"");
+    assertThat(line).doesNotContain("hunter2");
+  }
+
+  @Test
+  void accessKeys_thatTheScrubberDeemsSensitive_areMasked() {
+    Scrubber scrubber = Scrubber.builder().addSensitiveKeys("route", "status").build();
+    AccessLogEvent event = accessEvent("/orders/42", "/orders/{id}", scrubber);
+
+    String line = line(event, scrubber);
+
+    assertThat(line)
+        .contains("\"path\":\"/orders/42\"")
+        .contains("\"route\":\"[REDACTED]\"")
+        .contains("\"status\":\"[REDACTED]\"")
+        .doesNotContain("{id}");
+  }
+
+  private static AccessLogEvent accessEvent(String path, String route, Scrubber scrubbedBy) {
+    return new AccessLogEvent(
+        new LoggerContext().getLoggerContextRemoteView(),
+        Level.INFO,
+        0L,
+        0L,
+        "main",
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "00f067aa0ba902b7",
+        "req-1",
+        Map.of(),
+        "GET",
+        path,
+        route,
+        200,
+        1.5,
+        null,
+        null,
+        null,
+        scrubbedBy);
+  }
+
+  private String line(AccessLogEvent event, Scrubber scrubber) {
+    return new String(
+        writer.encode(event, scrubber, ServiceFields.UNKNOWN), StandardCharsets.UTF_8);
   }
 
   /** Counts the texts it is asked to scrub. */
