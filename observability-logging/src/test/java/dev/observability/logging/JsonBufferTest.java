@@ -65,6 +65,47 @@ class JsonBufferTest {
     return new String(buffer.toByteArray(), StandardCharsets.UTF_8);
   }
 
+  private static String escapedRecent(JsonBuffer buffer, String s, int slot, int maxBytes) {
+    buffer.reset();
+    buffer.writeEscapedRecent(s, slot, maxBytes);
+    return new String(buffer.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writeEscapedRecent_repeatedChangedOrCut_writesWhatWriteEscapedWrites() {
+    String[] values = {
+      "4bf92f3577b34da6a3ce929d0e0e4736",
+      "00f067aa0ba902b7",
+      "6adc477a-7b37-4b0b-bc9a-715a4ba060db",
+      "req \"quoted\"\n\u2028 caf\u00e9 \ud83d\ude00 lone \ud800",
+      "z".repeat(64),
+      "z".repeat(65),
+      ""
+    };
+    JsonBuffer recent = new JsonBuffer();
+    JsonBuffer plain = new JsonBuffer();
+    // Each value under each slot, twice in a row (a miss, then a hit unless cut or too long), at
+    // every bound, and the slots interleaved so that each keeps its own value.
+    for (int pass = 0; pass < 2; pass++) {
+      for (String value : values) {
+        for (int slot : new int[] {JsonBuffer.RECENT_TRACE_ID, JsonBuffer.RECENT_REQUEST_ID}) {
+          for (int max : new int[] {Integer.MAX_VALUE, 64, 40, 17, 3, 0, Integer.MAX_VALUE}) {
+            for (int repeat = 0; repeat < 2; repeat++) {
+              assertThat(escapedRecent(recent, value, slot, max))
+                  .as("%s in slot %d, at most %d bytes", value, slot, max)
+                  .isEqualTo(escaped(plain, value, max, false));
+            }
+          }
+        }
+      }
+    }
+    // The same text in another instance: written alike.
+    String copy = new String(values[0].toCharArray());
+    escapedRecent(recent, values[0], JsonBuffer.RECENT_SPAN_ID, Integer.MAX_VALUE);
+    assertThat(escapedRecent(recent, copy, JsonBuffer.RECENT_SPAN_ID, Integer.MAX_VALUE))
+        .isEqualTo(values[0]);
+  }
+
   @Test
   void writeEscapedStable_remembered_forgottenOrCut_writesWhatWriteEscapedWrites() {
     List<String> names = new ArrayList<>();

@@ -66,6 +66,23 @@ public final class JsonBuffer {
   private final int[] stableLengths = new int[STABLE_SLOTS];
   private int stableNext;
 
+  /** The slot of {@link #writeEscapedRecent} for the trace id. */
+  public static final int RECENT_TRACE_ID = 0;
+
+  /** The slot of {@link #writeEscapedRecent} for the span id. */
+  public static final int RECENT_SPAN_ID = 1;
+
+  /** The slot of {@link #writeEscapedRecent} for the request id. */
+  public static final int RECENT_REQUEST_ID = 2;
+
+  // The escaped bytes of the last string written under each of those slots, found by identity:
+  // the service's lines and the access line of one request hold the same id instances.
+  private static final int RECENT_SLOTS = 3;
+  private static final int RECENT_MAX_BYTES = 64;
+  private final String[] recent = new String[RECENT_SLOTS];
+  private final byte[] recentBytes = new byte[RECENT_SLOTS * RECENT_MAX_BYTES];
+  private final int[] recentLengths = new int[RECENT_SLOTS];
+
   private long cachedSecond = Long.MIN_VALUE;
   private final byte[] cachedPrefix = new byte[20];
 
@@ -240,6 +257,37 @@ public final class JsonBuffer {
       return writeEscapedString(str, maxBytes);
     }
     return writeEscapedChars(s, 0, maxBytes);
+  }
+
+  /**
+   * As {@link #writeEscaped(CharSequence, int)}, for a value that the next lines of this thread are
+   * likely to repeat, the same instance (a request's trace, span and request ids): the escaped
+   * bytes of the last one written under {@code slot} are remembered, and copied rather than escaped
+   * when the same instance comes again.
+   *
+   * @param slot {@link #RECENT_TRACE_ID}, {@link #RECENT_SPAN_ID} or {@link #RECENT_REQUEST_ID}
+   * @return whether {@code s} was cut
+   */
+  public boolean writeEscapedRecent(String s, int slot, int maxBytes) {
+    int at = slot * RECENT_MAX_BYTES;
+    if (recent[slot] == s) {
+      int length = recentLengths[slot];
+      if (length <= maxBytes) {
+        ensure(length);
+        System.arraycopy(recentBytes, at, buf, pos, length);
+        pos += length;
+        return false;
+      }
+    }
+    int start = pos;
+    boolean cut = writeEscapedString(s, maxBytes);
+    int length = pos - start;
+    if (!cut && length <= RECENT_MAX_BYTES) {
+      System.arraycopy(buf, start, recentBytes, at, length);
+      recentLengths[slot] = length;
+      recent[slot] = s;
+    }
+    return cut;
   }
 
   /**

@@ -454,17 +454,17 @@ public final class JsonEventWriter {
       b.write(minimalService ? service.minimal() : service.full());
       if (traceId != null) {
         b.write(TRACE_ID);
-        b.writeEscaped(traceId, maxField);
+        b.writeEscapedRecent(traceId, JsonBuffer.RECENT_TRACE_ID, maxField);
         b.write('"');
         if (spanId != null) {
           b.write(SPAN_ID);
-          b.writeEscaped(spanId, maxField);
+          b.writeEscapedRecent(spanId, JsonBuffer.RECENT_SPAN_ID, maxField);
           b.write('"');
         }
       }
       if (requestId != null) {
         b.write(REQUEST_ID);
-        b.writeEscaped(requestId, maxField);
+        b.writeEscapedRecent(requestId, JsonBuffer.RECENT_REQUEST_ID, maxField);
         b.write('"');
       }
       if (writer.callerData) {
