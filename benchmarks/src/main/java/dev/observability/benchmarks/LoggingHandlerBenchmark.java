@@ -53,7 +53,8 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <p>Both measure the request thread only: the batching appender's writes happen on its own thread,
- * and the peer's appender writes to a stream that discards.
+ * and the peer's appender writes to a stream that discards. To read the SDK's lines, give the fork
+ * {@code -Dlogging.benchmark.file=<path>} ({@code -jvmArgs}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
