@@ -2,6 +2,7 @@ package dev.observability.tracing.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.internal.ImmutableSpanContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -148,15 +149,19 @@ public final class LightTracer {
             : sampler.shouldSample(parent, traceId, name, kind, Attributes.empty(), List.of());
     SamplingDecision decision = sampling.getDecision();
     TraceState traceState = sampling.getUpdatedTraceState(parentContext.getTraceState());
+    // As the SDK's span builder: ids from OpenTelemetry's random generator, and a valid parent's
+    // trace id, are not checked again as hex (a check of 48 characters per span).
     SpanContext context =
-        SpanContext.create(
+        ImmutableSpanContext.create(
             traceId,
             spanId,
             TraceFlags.builder()
                 .setSampled(decision == SamplingDecision.RECORD_AND_SAMPLE)
                 .setRandomTraceId(randomTraceId)
                 .build(),
-            traceState);
+            traceState,
+            false,
+            ids == RANDOM_IDS);
     long anchorOffsetNanos;
     long startEpochNanos;
     if (parentSpan instanceof LightSpan light) {

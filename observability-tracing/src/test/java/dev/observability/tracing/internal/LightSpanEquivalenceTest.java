@@ -6,9 +6,11 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.Clock;
@@ -525,6 +527,43 @@ class LightSpanEquivalenceTest {
     }
     // The ratio of 0.5 keeps about half: both answers were seen.
     assertThat(sampled).isBetween(800, 1_200);
+  }
+
+  @Test
+  void spanContexts_areCheckedAsHexUnlessTheIdsAreOpenTelemetrysRandomOnes() {
+    // Another generator's ids are checked, as SpanContext.create checks them: not hex, invalid.
+    IdGenerator notHex =
+        new IdGenerator() {
+          @Override
+          public String generateSpanId() {
+            return "span-id-not-hex!";
+          }
+
+          @Override
+          public String generateTraceId() {
+            return "0123456789abcdef0123456789abcdeZ";
+          }
+        };
+    LightTracer checked =
+        new LightTracer(SAMPLER, notHex, new ManualClock(), LIMITS, () -> RESOURCE, SCOPE, null);
+    SpanContext invalid =
+        checked.start("GET /", SpanKind.SERVER, Context.root(), 0).getSpanContext();
+    assertThat(invalid.isValid()).isFalse();
+    assertThat(invalid.getTraceId()).isEqualTo(TraceId.getInvalid());
+    assertThat(invalid.getSpanId()).isEqualTo(SpanId.getInvalid());
+    // OpenTelemetry's random generator, the one the module uses: taken as valid without a second
+    // check, as the SDK's span builder takes them; for roots and for children alike.
+    LightTracer random =
+        new LightTracer(
+            SAMPLER, IdGenerator.random(), new ManualClock(), LIMITS, () -> RESOURCE, SCOPE, null);
+    LightSpan root = random.start("GET /", SpanKind.SERVER, Context.root(), 0);
+    LightSpan child = random.start("child", SpanKind.INTERNAL, Context.root().with(root), 0);
+    for (SpanContext context : List.of(root.getSpanContext(), child.getSpanContext())) {
+      assertThat(context.isValid()).isTrue();
+      assertThat(TraceId.isValid(context.getTraceId())).isTrue();
+      assertThat(SpanId.isValid(context.getSpanId())).isTrue();
+    }
+    assertThat(child.getSpanContext().getTraceId()).isEqualTo(root.getSpanContext().getTraceId());
   }
 
   @Test
