@@ -1,0 +1,116 @@
+package dev.observability.benchmarks;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import dev.observability.HttpServerObservationContext;
+import dev.observability.Observability;
+import dev.observability.ObservationNames;
+import dev.observability.logging.BatchingAppender;
+import dev.observability.logging.JsonEncoder;
+import dev.observability.logging.LoggingModule;
+import dev.observability.metrics.MetricsModule;
+import dev.observability.tracing.TracingModule;
+import io.micrometer.observation.Observation;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request-path handlers of the logging, metrics and tracing modules together, for one request
+ * of the overhead app's {@code GET /work} without Jetty: the request's observation through the
+ * SDK's spine, its scope, a child observation ({@code Observability.observe}) and the service's
+ * line inside it, then the stop with its access line, request timer and spans. Every trace is
+ * dropped (sample ratio 0, no error), so no span is exported; the lines go through the logging
+ * module's {@link BatchingAppender} and {@link JsonEncoder} to {@code /dev/null}.
+ *
+ * <p>Measures the request thread's share of what the handlers do together, where {@code
+ * RequestBenchmark} adds Jetty's and the servlet filter's work to it, with their noise.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class HandlersBenchmark {
+
+  private static final String REQUEST_ID = "6adc477a-7b37-4b0b-bc9a-715a4ba060db";
+
+  private Observability observability;
+  private org.slf4j.Logger service;
+  private long n;
+
+  @Setup
+  public void start() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    JsonEncoder encoder = new JsonEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    BatchingAppender batching = new BatchingAppender();
+    batching.setContext(context);
+    batching.setName("SDK");
+    batching.setEncoder(encoder);
+    batching.setFile("/dev/null");
+    batching.start();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(batching);
+    root.setLevel(Level.INFO);
+    service = context.getLogger("dev.observability.benchmarks.overhead.OverheadApp");
+    observability =
+        Observability.builder()
+            .systemProperties(Map.of())
+            .environmentVariables(Map.of())
+            .discoverModules(false)
+            .module(new LoggingModule())
+            .module(new MetricsModule())
+            .module(new TracingModule())
+            .serviceName("overhead-sdk")
+            .environment("benchmark")
+            .property("tracing.sample-ratio", "0")
+            .property("shutdown.hook", "false")
+            .start();
+  }
+
+  @TearDown
+  public void stop() {
+    observability.close();
+  }
+
+  @Benchmark
+  public HttpServerObservationContext request() {
+    HttpServerObservationContext http =
+        new HttpServerObservationContext("GET", "/work", null, name -> null);
+    http.setRequestId(REQUEST_ID);
+    http.setRoute("/work");
+    http.setClientAddress("127.0.0.1");
+    http.setScheme("http");
+    http.setServerAddress("127.0.0.1");
+    http.setServerPort(8080);
+    http.setProtocolVersion("1.1");
+    Observation observation = observability.observation(ObservationNames.HTTP_SERVER, http).start();
+    Observation.Scope scope = observation.openScope();
+    try {
+      long id = ++n;
+      String item = observability.observe("child", () -> "item-" + id);
+      service.info("served work request {} with item {}", id, item);
+    } finally {
+      scope.close();
+    }
+    http.setStatus(200);
+    observation.stop();
+    return http;
+  }
+}
