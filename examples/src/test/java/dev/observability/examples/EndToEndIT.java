@@ -310,6 +310,10 @@ class EndToEndIT {
     assertThat(access.path("duration_ms").asDouble()).isGreaterThanOrEqualTo(1000.0);
     ExportedSpan root = serverSpan(access.path("trace_id").asText(), "/api/slow");
     assertThat(root.attribute("sampling.policy")).isEqualTo("latency");
+    // The access line and the span start and stop at the same readings of the clock.
+    long spanNanos = root.span().getEndTimeUnixNano() - root.span().getStartTimeUnixNano();
+    assertThat(access.path("duration_ms").asDouble())
+        .isEqualTo(Math.round(spanNanos / 1_000.0) / 1_000.0);
   }
 
   @Test

@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * (reads take no lock; writes are serialised on the context).
  *
  * <p>The SDK's own observation stamps the context with its start time ({@link #startNanos()})
- * before the handlers' {@code onStart}, so that the handlers that time it (the access line, the
- * request and operation timers) share one reading of the clock instead of keeping one each.
+ * before the handlers' {@code onStart}, and with its stop time ({@link #stopNanos()}) before their
+ * {@code onStop}, so that the handlers that time it (the span, the access line, the request and
+ * operation timers) share one reading of the clock at each end instead of taking one each, and
+ * report the same duration.
  *
  * <p>The base of the SDK's contexts ({@code HttpServerObservationContext}, {@code
  * HttpClientObservationContext}, {@code MethodObservationContext}) and of those {@code
@@ -46,7 +48,7 @@ public class CompactContext extends Observation.Context {
 
   /**
    * Entries published in {@link #entries}, at most {@link #SLOTS}; written after their key and
-   * value. A byte, as the flags below: the context stays at 56 bytes (120 for a request's).
+   * value. A byte, as the flags below, to keep the context small.
    */
   private volatile byte count;
 
@@ -60,16 +62,26 @@ public class CompactContext extends Observation.Context {
    */
   private volatile boolean hasKeyValues;
 
+  private static final byte STARTED = 1;
+  private static final byte STOPPED = 2;
+
   /**
    * {@link System#nanoTime()} when the SDK's observation last started this context; meaningful only
-   * while {@link #started} is set. Written on the starting thread before the handlers' {@code
+   * while {@link #STARTED} is set. Written on the starting thread before the handlers' {@code
    * onStart}; a stop on another thread reads it through the same hand-off that brings it the
    * context.
    */
   private long startNanos;
 
-  /** Whether the SDK's observation started this context. */
-  private boolean started;
+  /**
+   * {@link System#nanoTime()} when the SDK's observation last stopped this context; meaningful only
+   * while {@link #STOPPED} is set. Written on the stopping thread before the handlers' {@code
+   * onStop}.
+   */
+  private long stopNanos;
+
+  /** {@link #STARTED} and {@link #STOPPED}, as the SDK's observation stamped this context. */
+  private byte stamps;
 
   /** Creates an empty context. */
   public CompactContext() {}
@@ -77,7 +89,15 @@ public class CompactContext extends Observation.Context {
   /** Stamps the start of the observation; called by the SDK's observation only. */
   final void markStarted(long nanoTime) {
     startNanos = nanoTime;
-    started = true;
+    stamps = STARTED;
+  }
+
+  /** Stamps the stop of an observation it started; called by the SDK's observation only. */
+  final void markStopped(long nanoTime) {
+    if ((stamps & STARTED) != 0) {
+      stopNanos = nanoTime;
+      stamps = STARTED | STOPPED;
+    }
   }
 
   /**
@@ -86,7 +106,7 @@ public class CompactContext extends Observation.Context {
    * configured itself): handlers then keep their own start time.
    */
   public final boolean isStarted() {
-    return started;
+    return (stamps & STARTED) != 0;
   }
 
   /**
@@ -95,6 +115,23 @@ public class CompactContext extends Observation.Context {
    */
   public final long startNanos() {
     return startNanos;
+  }
+
+  /**
+   * Whether the SDK's observation stopped this context after starting it, so that {@link
+   * #stopNanos()} holds its stop time. False until the stop, and for a context the SDK's
+   * observation did not start.
+   */
+  public final boolean isStopped() {
+    return (stamps & STOPPED) != 0;
+  }
+
+  /**
+   * The {@link System#nanoTime()} at which the SDK's observation stopped this context, read before
+   * any handler's {@code onStop}; only meaningful when {@link #isStopped()}.
+   */
+  public final long stopNanos() {
+    return stopNanos;
   }
 
   /**

@@ -185,6 +185,9 @@ public final class DirectObservation implements Observation, Observation.Scope, 
         context.setContextualName(newContextualName);
       }
     }
+    if (context instanceof CompactContext compact) {
+      compact.markStopped(System.nanoTime());
+    }
     Observation.Context mapped = context;
     for (ObservationFilter filter : plan.filters) {
       mapped = filter.map(mapped);

@@ -10,9 +10,11 @@ import java.util.function.Function;
  * start or stop is counted once.
  *
  * <p>A context that the SDK's observation started carries its start time ({@link
- * CompactContext#startNanos()}): with the system clock, the handler keeps only a mark in the
- * context, a shared constant, and allocates nothing. Otherwise (Micrometer's own observation, or
- * another clock) the start time is kept in a holder in the context, which a reused context reuses.
+ * CompactContext#startNanos()}), and once stopped its stop time: with the system clock, the handler
+ * keeps only a mark in the context, a shared constant, allocates nothing, and times the observation
+ * from one stamp to the other, as the other handlers do. Otherwise (Micrometer's own observation,
+ * or another clock) the start time is kept in a holder in the context, which a reused context
+ * reuses.
  *
  * <p>Each instance uses its own context key. Thread-safe; a context is used by one thread at a
  * time.
@@ -68,7 +70,9 @@ final class StartTimes {
       if (context.remove(key) != TIMING) {
         return -1;
       }
-      return Math.max(0, System.nanoTime() - ((CompactContext) context).startNanos());
+      CompactContext compact = (CompactContext) context;
+      long stop = compact.isStopped() ? compact.stopNanos() : System.nanoTime();
+      return Math.max(0, stop - compact.startNanos());
     }
     Holder holder = context.get(key);
     if (holder == null || !holder.active) {

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A start and a stop are counted once each, whether the time comes from the SDK observation's stamp
- * (system clock) or from the handler's own clock.
+ * A start and a stop are counted once each, whether the time comes from the SDK observation's
+ * stamps (system clock) or from the handler's own clock.
  */
 class StartTimesTest {
 
@@ -67,15 +67,19 @@ class StartTimesTest {
     long before = System.nanoTime();
     Observation observation = registry.observation("work", context).start();
     long started = System.nanoTime();
+    assertThat(context.isStopped()).isFalse();
     observation.stop();
     long after = System.nanoTime();
 
     assertThat(context.isStarted()).isTrue();
+    assertThat(context.isStopped()).isTrue();
     assertThat(seen).hasSize(4);
     assertThat(seen.subList(0, 2)).containsExactly(true, false);
-    // From the stamp taken before onStart: at least the time from then to the stop's start.
-    assertThat((Long) seen.get(2)).isBetween(0L, after - before);
     assertThat(context.startNanos()).isBetween(before, started);
+    assertThat(context.stopNanos()).isBetween(started, after);
+    // From the stamp taken before onStart to the one taken before onStop, which every handler
+    // that times the observation shares.
+    assertThat(seen.get(2)).isEqualTo(context.stopNanos() - context.startNanos());
     assertThat(seen.get(3)).isEqualTo(-1L);
   }
 }

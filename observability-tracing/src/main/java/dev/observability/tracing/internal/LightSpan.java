@@ -413,6 +413,15 @@ public final class LightSpan implements ReadWriteSpan {
     endAt(timestamp == 0 ? now() : u.toNanos(timestamp));
   }
 
+  /**
+   * Ends the span at {@code endNanoTime}, a {@link System#nanoTime()} reading taken a moment before
+   * (the stop stamp of the observation the span is for, at which the other handlers stop timing it
+   * too). With a clock other than the system's, ends it now on that clock, as {@link #end()} does.
+   */
+  public void endAtNanoTime(long endNanoTime) {
+    endAt(tracer.systemClock() ? anchorOffsetNanos + endNanoTime : now());
+  }
+
   private void endAt(long epochNanos) {
     synchronized (this) {
       if (ended) {

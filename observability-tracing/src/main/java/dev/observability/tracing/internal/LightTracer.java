@@ -59,6 +59,7 @@ public final class LightTracer {
   private final Supplier<Resource> resource;
   private final InstrumentationScopeInfo scope;
   private final @Nullable Sink sink;
+  private final boolean systemClock;
   private final ExceptionAttributeResolver exceptions = ExceptionAttributeResolver.getDefault();
 
   /**
@@ -83,6 +84,7 @@ public final class LightTracer {
     this.sampler = sampler;
     this.ids = ids;
     this.clock = clock;
+    this.systemClock = clock == Clock.getDefault();
     this.limits = limits;
     this.resource = resource;
     this.scope = scope;
@@ -97,7 +99,18 @@ public final class LightTracer {
    * @param attributeCapacity attributes expected; the span grows past it
    */
   public LightSpan start(String name, SpanKind kind, Context parent, int attributeCapacity) {
-    return start(name, kind, parent, layout(attributeCapacity));
+    return start(name, kind, parent, layout(attributeCapacity), false, 0);
+  }
+
+  /**
+   * As {@link #start(String, SpanKind, Context, int)}, for a span that starts at {@code
+   * startNanoTime}, a {@link System#nanoTime()} reading taken a moment before (the start stamp of
+   * the observation the span is for, which the other handlers time it from too). With a clock other
+   * than the system's, the reading is not used and the clock is read, as {@code start} does.
+   */
+  public LightSpan startAt(
+      String name, SpanKind kind, Context parent, int attributeCapacity, long startNanoTime) {
+    return start(name, kind, parent, layout(attributeCapacity), true, startNanoTime);
   }
 
   /**
@@ -108,6 +121,25 @@ public final class LightTracer {
    *     them without comparing names); its length is the capacity expected
    */
   public LightSpan start(String name, SpanKind kind, Context parent, AttributeKey<?>[] layout) {
+    return start(name, kind, parent, layout, false, 0);
+  }
+
+  /**
+   * As {@link #start(String, SpanKind, Context, AttributeKey[])}, for a span that starts at {@code
+   * startNanoTime}, as {@link #startAt(String, SpanKind, Context, int, long)} says.
+   */
+  public LightSpan startAt(
+      String name, SpanKind kind, Context parent, AttributeKey<?>[] layout, long startNanoTime) {
+    return start(name, kind, parent, layout, true, startNanoTime);
+  }
+
+  private LightSpan start(
+      String name,
+      SpanKind kind,
+      Context parent,
+      AttributeKey<?>[] layout,
+      boolean stamped,
+      long startNanoTime) {
     assert distinctNames(layout) : "a layout names a key twice";
     Span parentSpan = Span.fromContext(parent);
     SpanContext parentContext = parentSpan.getSpanContext();
@@ -162,16 +194,20 @@ public final class LightTracer {
             traceState,
             false,
             ids == RANDOM_IDS);
+    boolean atStamp = stamped && systemClock;
     long anchorOffsetNanos;
     long startEpochNanos;
     if (parentSpan instanceof LightSpan light) {
       // As the SDK does for a child of its own span: the parent's clock anchor. The SDK's
       // anchorEpoch + (nanoTime - anchorNanoTime) is the same sum, in the same wrapping arithmetic.
       anchorOffsetNanos = light.anchorOffsetNanos();
-      startEpochNanos = anchorOffsetNanos + clock.nanoTime();
+      startEpochNanos = anchorOffsetNanos + (atStamp ? startNanoTime : clock.nanoTime());
     } else {
       startEpochNanos = clock.now();
       anchorOffsetNanos = startEpochNanos - clock.nanoTime();
+      if (atStamp) {
+        startEpochNanos = anchorOffsetNanos + startNanoTime;
+      }
     }
     return new LightSpan(
         this,
@@ -204,6 +240,11 @@ public final class LightTracer {
   /** The epoch nanos now on a span's anchored clock. */
   long now(long anchorOffsetNanos) {
     return anchorOffsetNanos + clock.nanoTime();
+  }
+
+  /** Whether the clock is the system's, whose {@code nanoTime()} is {@link System#nanoTime()}. */
+  boolean systemClock() {
+    return systemClock;
   }
 
   SpanLimits limits() {

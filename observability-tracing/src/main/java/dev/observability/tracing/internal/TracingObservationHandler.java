@@ -5,6 +5,7 @@ import dev.observability.HttpClientObservationContext;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
 import dev.observability.instrument.MethodObservationContext;
+import dev.observability.internal.CompactContext;
 import dev.observability.tracing.SamplingPolicy;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -166,12 +167,11 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     } else {
       state = new SpanState();
       String name = context.getContextualName();
+      String spanName = name == null || name.isEmpty() ? context.getName() : name;
       LightSpan internal =
-          tracer.start(
-              name == null || name.isEmpty() ? context.getName() : name,
-              SpanKind.INTERNAL,
-              parent,
-              4);
+          context instanceof CompactContext compact && compact.isStarted()
+              ? tracer.startAt(spanName, SpanKind.INTERNAL, parent, 4, compact.startNanos())
+              : tracer.start(spanName, SpanKind.INTERNAL, parent, 4);
       if (context instanceof MethodObservationContext method) {
         internal.initAttribute(
             HttpSemconv.CODE_FUNCTION_NAME,
@@ -200,9 +200,11 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     String original = http.getMethod();
     String method = HttpSemconv.method(original);
     String route = request.route;
+    String name = HttpSemconv.serverSpanName(method, route);
     LightSpan span =
-        tracer
-            .start(HttpSemconv.serverSpanName(method, route), SpanKind.SERVER, parent, SERVER_KEYS)
+        (http.isStarted()
+                ? tracer.startAt(name, SpanKind.SERVER, parent, SERVER_KEYS, http.startNanos())
+                : tracer.start(name, SpanKind.SERVER, parent, SERVER_KEYS))
             .initAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
             .initAttribute(HttpSemconv.URL_PATH, http.getPath());
     if (!method.equals(original)) {
@@ -229,9 +231,11 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     String method = HttpSemconv.method(original);
     URI uri = client.getUri();
     String template = client.getRouteTemplate();
+    String name = HttpSemconv.spanName(method, template);
     LightSpan span =
-        tracer
-            .start(HttpSemconv.spanName(method, template), SpanKind.CLIENT, parent, 8)
+        (client.isStarted()
+                ? tracer.startAt(name, SpanKind.CLIENT, parent, 8, client.startNanos())
+                : tracer.start(name, SpanKind.CLIENT, parent, 8))
             .initAttribute(HttpSemconv.HTTP_REQUEST_METHOD, method)
             .initAttribute(HttpSemconv.URL_FULL, HttpSemconv.urlFull(uri));
     if (!method.equals(original)) {
@@ -394,7 +398,16 @@ public final class TracingObservationHandler implements ObservationHandler<Obser
     if (errorType != null) {
       span.setAttribute(HttpSemconv.ERROR_TYPE, errorType);
     }
-    span.end();
+    if (error == null
+        && span instanceof LightSpan light
+        && context instanceof CompactContext compact
+        && compact.isStopped()) {
+      // At the stop stamp the request timer and the access line stop at too: one duration in all
+      // three. A span with an exception ends now, after its exception event.
+      light.endAtNanoTime(compact.stopNanos());
+    } else {
+      span.end();
+    }
     if (!(span instanceof LightSpan light)) {
       return;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.observability.HttpServerObservationContext;
 import dev.observability.ObservationNames;
+import dev.observability.internal.CompactContext;
+import dev.observability.internal.FacadeObservationRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -26,8 +28,10 @@ class TracingObservationHandlerTest {
   private final ObservationRegistry registry = ObservationRegistry.create();
   private final Map<String, String> responseHeaders = new HashMap<>();
 
+  private final LightTracer tracer;
+
   TracingObservationHandlerTest() {
-    LightTracer tracer =
+    tracer =
         new LightTracer(
             Sampler.alwaysOn(),
             IdGenerator.random(),
@@ -68,6 +72,56 @@ class TracingObservationHandlerTest {
         .map(Map.Entry::getValue)
         .findFirst()
         .orElse(null);
+  }
+
+  @Test
+  void sdkObservations_spansRunFromTheStampsTheOtherHandlersShare_unlessTheyEndWithAnException() {
+    FacadeObservationRegistry sdk = new FacadeObservationRegistry();
+    sdk.observationConfig()
+        .observationHandler(
+            new TracingObservationHandler(tracer, W3CTraceContextPropagator.getInstance(), true));
+    sdk.seal();
+
+    HttpServerObservationContext request = request("/users/{id}");
+    CompactContext child = new CompactContext();
+    Observation server = sdk.observation(ObservationNames.HTTP_SERVER, request).start();
+    Observation.Scope scope = server.openScope();
+    try {
+      sdk.observation("child", child).start().stop();
+    } finally {
+      scope.close();
+    }
+    request.setStatus(200);
+    server.stop();
+
+    assertThat(ended).hasSize(2);
+    SpanData childSpan = ended.get(0);
+    SpanData serverSpan = ended.get(1);
+    assertThat(childSpan.getParentSpanId()).isEqualTo(serverSpan.getSpanContext().getSpanId());
+    // The request timer and the access line time the same contexts from these stamps.
+    assertThat(childSpan.getEndEpochNanos() - childSpan.getStartEpochNanos())
+        .isEqualTo(child.stopNanos() - child.startNanos());
+    assertThat(serverSpan.getEndEpochNanos() - serverSpan.getStartEpochNanos())
+        .isEqualTo(request.stopNanos() - request.startNanos());
+    // On the parent's anchored clock: the child's start and end as far from the server's start.
+    assertThat(childSpan.getStartEpochNanos() - serverSpan.getStartEpochNanos())
+        .isEqualTo(child.startNanos() - request.startNanos());
+    assertThat(childSpan.getEndEpochNanos() - serverSpan.getStartEpochNanos())
+        .isEqualTo(child.stopNanos() - request.startNanos());
+
+    ended.clear();
+    HttpServerObservationContext failing = request("/users/{id}");
+    Observation failed = sdk.observation(ObservationNames.HTTP_SERVER, failing).start();
+    failed.error(new IllegalStateException("boom"));
+    failing.setStatus(500);
+    failed.stop();
+    SpanData failedSpan = onlySpan();
+    // Ended after the exception event that onStop records, not at the earlier stamp.
+    assertThat(failedSpan.getEvents()).hasSize(1);
+    assertThat(failedSpan.getEvents().get(0).getEpochNanos())
+        .isLessThanOrEqualTo(failedSpan.getEndEpochNanos());
+    assertThat(failedSpan.getEndEpochNanos() - failedSpan.getStartEpochNanos())
+        .isGreaterThanOrEqualTo(failing.stopNanos() - failing.startNanos());
   }
 
   @Test
