@@ -43,6 +43,11 @@ public class CompactContext extends Observation.Context {
   private static final Object REMOVED = new Object();
   private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(Object[].class);
 
+  /** Bits of {@link #stamps}: the SDK's observation started the context, and stopped it. */
+  private static final byte STARTED = 1;
+
+  private static final byte STOPPED = 2;
+
   /** Keys at even indexes, values at odd ones; written under the lock, read without it. */
   private volatile Object @Nullable [] entries;
 
@@ -61,9 +66,6 @@ public class CompactContext extends Observation.Context {
    * observation (most carry no key values of their own).
    */
   private volatile boolean hasKeyValues;
-
-  private static final byte STARTED = 1;
-  private static final byte STOPPED = 2;
 
   /**
    * {@link System#nanoTime()} when the SDK's observation last started this context; meaningful only
