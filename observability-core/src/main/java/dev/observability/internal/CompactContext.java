@@ -137,6 +137,14 @@ public class CompactContext extends Observation.Context {
   }
 
   /**
+   * {@link #stopNanos()} once the SDK's observation stopped this context, else {@link
+   * System#nanoTime()} now: where a handler stops timing it.
+   */
+  public final long stopNanosOrNow() {
+    return isStopped() ? stopNanos : System.nanoTime();
+  }
+
+  /**
    * The slot of {@code key} in {@code e} among the first {@code n}, or -1. A reader may pair the
    * array from before a growth with the count after it: only the slots that array has are read.
    */

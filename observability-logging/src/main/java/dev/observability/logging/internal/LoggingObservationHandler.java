@@ -224,7 +224,7 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
       line.addKeyValue("status", status);
       long start = startNanos(http);
       if (start != NO_START) {
-        long nanos = stopNanos(http) - start;
+        long nanos = http.stopNanosOrNow() - start;
         line.addKeyValue("duration_ms", Math.round(nanos / 1_000.0) / 1_000.0);
       }
       String eventId = errorEventId(http);
@@ -275,7 +275,9 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     }
     long start = startNanos(http);
     double durationMs =
-        start == NO_START ? Double.NaN : Math.round((stopNanos(http) - start) / 1_000.0) / 1_000.0;
+        start == NO_START
+            ? Double.NaN
+            : Math.round((http.stopNanosOrNow() - start) / 1_000.0) / 1_000.0;
     String route = http.getRoute();
     Throwable error = http.getError();
     SequenceNumberGenerator sequence = context.getSequenceNumberGenerator();
@@ -311,14 +313,6 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     }
     Long kept = http.get(START_NANOS);
     return kept == null ? NO_START : kept;
-  }
-
-  /**
-   * The {@link System#nanoTime()} at which the request's observation stopped: the SDK's stamp,
-   * which the span and the request timer end at too, or now.
-   */
-  private static long stopNanos(HttpServerObservationContext http) {
-    return http.isStopped() ? http.stopNanos() : System.nanoTime();
   }
 
   /**

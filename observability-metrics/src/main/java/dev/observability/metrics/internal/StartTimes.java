@@ -71,8 +71,7 @@ final class StartTimes {
         return -1;
       }
       CompactContext compact = (CompactContext) context;
-      long stop = compact.isStopped() ? compact.stopNanos() : System.nanoTime();
-      return Math.max(0, stop - compact.startNanos());
+      return Math.max(0, compact.stopNanosOrNow() - compact.startNanos());
     }
     Holder holder = context.get(key);
     if (holder == null || !holder.active) {
