@@ -1,13 +1,9 @@
 package dev.observability.benchmarks;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import dev.observability.HttpServerObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
-import dev.observability.logging.BatchingAppender;
-import dev.observability.logging.JsonEncoder;
 import dev.observability.logging.LoggingModule;
 import dev.observability.metrics.MetricsModule;
 import dev.observability.tracing.TracingModule;
@@ -25,7 +21,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.slf4j.LoggerFactory;
 
 /**
  * The request-path handlers of the logging, metrics and tracing modules together, for one request
@@ -33,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * SDK's spine, its scope, a child observation ({@code Observability.observe}) and the service's
  * line inside it, then the stop with its access line, request timer and spans. Every trace is
  * dropped (sample ratio 0, no error), so no span is exported; the lines go through the logging
- * module's {@link BatchingAppender} and {@link JsonEncoder} to {@code /dev/null}.
+ * module's {@code BatchingAppender} and {@code JsonEncoder} to {@code /dev/null}.
  *
  * <p>Measures the request thread's share of what the handlers do together, where {@code
  * RequestBenchmark} adds Jetty's and the servlet filter's work to it, with their noise.
@@ -54,20 +49,7 @@ public class HandlersBenchmark {
 
   @Setup
   public void start() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    JsonEncoder encoder = new JsonEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    BatchingAppender batching = new BatchingAppender();
-    batching.setContext(context);
-    batching.setName("SDK");
-    batching.setEncoder(encoder);
-    batching.setFile("/dev/null");
-    batching.start();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.addAppender(batching);
-    root.setLevel(Level.INFO);
+    LoggerContext context = SdkLines.toFile("/dev/null");
     service = context.getLogger("dev.observability.benchmarks.overhead.OverheadApp");
     observability =
         Observability.builder()

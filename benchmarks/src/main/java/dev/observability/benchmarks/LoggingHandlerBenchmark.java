@@ -2,7 +2,6 @@ package dev.observability.benchmarks;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -33,7 +32,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -77,21 +75,8 @@ public class LoggingHandlerBenchmark {
 
   @Setup
   public void start() {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-
-    JsonEncoder encoder = new JsonEncoder();
-    encoder.setContext(context);
-    encoder.start();
-    BatchingAppender batching = new BatchingAppender();
-    batching.setContext(context);
-    batching.setName("SDK");
-    batching.setEncoder(encoder);
-    batching.setFile(System.getProperty("logging.benchmark.file", "/dev/null"));
-    batching.start();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.addAppender(batching);
-    root.setLevel(Level.INFO);
+    LoggerContext context =
+        SdkLines.toFile(System.getProperty("logging.benchmark.file", "/dev/null"));
 
     LogstashEncoder logstash = new LogstashEncoder();
     logstash.setContext(context);
