@@ -20,6 +20,8 @@ import io.opentelemetry.sdk.trace.data.ExceptionEventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -107,6 +109,33 @@ public final class LightSpan implements ReadWriteSpan {
   /** Whether {@link #keys} is the shared layout, to be copied before the first write it differs. */
   private boolean sharedKeys;
 
+  /**
+   * This span's local root, when that is a light span of the same tracer and this span is not the
+   * root itself: the tail sampler may leave this span with it once ended ({@link #hold}).
+   */
+  private final @Nullable LightSpan localRoot;
+
+  /**
+   * On a local root, the tail sampler's slot for one ended, clean span of its fragment, held here
+   * until the root ends instead of in the sampler's buffer: null while free, then the span held,
+   * then {@link #BUFFERED} once the fragment's spans go to the buffer, or {@link #ROOT_ENDED}.
+   * Written through {@link #HELD} only.
+   */
+  @SuppressWarnings("unused")
+  private volatile @Nullable Object held;
+
+  private static final Object BUFFERED = new Object();
+  private static final Object ROOT_ENDED = new Object();
+  private static final VarHandle HELD;
+
+  static {
+    try {
+      HELD = MethodHandles.lookup().findVarHandle(LightSpan.class, "held", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final SamplingPolicy[] POLICIES = SamplingPolicy.values();
 
   private static final Object[] NO_VALUES = {};
@@ -121,7 +150,8 @@ public final class LightSpan implements ReadWriteSpan {
       long startEpochNanos,
       long traceHigh,
       long traceLow,
-      AttributeKey<?>[] layout) {
+      AttributeKey<?>[] layout,
+      @Nullable LightSpan localRoot) {
     this.tracer = tracer;
     this.context = context;
     this.parent = parent;
@@ -133,6 +163,7 @@ public final class LightSpan implements ReadWriteSpan {
     this.traceLow = traceLow;
     this.keys = layout;
     this.sharedKeys = true;
+    this.localRoot = localRoot;
   }
 
   long anchorOffsetNanos() {
@@ -147,6 +178,60 @@ public final class LightSpan implements ReadWriteSpan {
   /** The lower half of the trace id, as {@link DecisionCache#low} reads it. */
   long traceLow() {
     return traceLow;
+  }
+
+  /** The local root whose slot this span may be held in, or null (see {@link #localRoot}). */
+  @Nullable LightSpan localRoot() {
+    return localRoot;
+  }
+
+  /**
+   * The local root to give a span that {@code childTracer} starts with this span as its parent:
+   * this span when it is a local root (no parent, or a remote one), else its own local root; null
+   * when the child's tracer is another one.
+   */
+  @Nullable LightSpan localRootOfChild(LightTracer childTracer) {
+    if (childTracer != tracer) {
+      return null;
+    }
+    return !parent.isValid() || parent.isRemote() ? this : localRoot;
+  }
+
+  /**
+   * On a local root: holds {@code child}, an ended span of its fragment, until this root ends.
+   *
+   * @return false when the slot is taken, or closed ({@link #release}, {@link #takeHeld})
+   */
+  boolean hold(LightSpan child) {
+    return HELD.compareAndSet(this, null, child);
+  }
+
+  /**
+   * On a local root: closes its slot, so that the fragment's spans go to the sampler's buffer from
+   * now on, and answers the span it held, which goes there first.
+   *
+   * @return the span held, or null
+   */
+  @Nullable LightSpan release() {
+    for (; ; ) {
+      Object h = held;
+      if (h == BUFFERED || h == ROOT_ENDED) {
+        return null;
+      }
+      if (HELD.compareAndSet(this, h, BUFFERED)) {
+        return (LightSpan) h;
+      }
+    }
+  }
+
+  /**
+   * On a local root that ends: closes its slot for good and answers the span it held.
+   *
+   * @return the span held, or null
+   */
+  @Nullable LightSpan takeHeld() {
+    Object h = HELD.getAndSet(this, ROOT_ENDED);
+    return h instanceof LightSpan span ? span : null;
   }
 
   /**

@@ -219,7 +219,8 @@ public final class LightTracer {
         startEpochNanos,
         traceHigh,
         traceLow,
-        layout);
+        layout,
+        parentSpan instanceof LightSpan light ? light.localRootOfChild(this) : null);
   }
 
   private static boolean distinctNames(AttributeKey<?>[] layout) {

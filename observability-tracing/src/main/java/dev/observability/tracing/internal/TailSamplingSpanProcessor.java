@@ -67,20 +67,32 @@ import org.jspecify.annotations.Nullable;
  * fragmentTtl} after its first span was buffered expires: kept if it holds an error, else dropped
  * with its spans counted as {@code expired}. At shutdown every fragment is decided that way.
  *
+ * <p><b>Held spans.</b> The usual fragment is one clean child {@link LightSpan} (no error, no
+ * downstream keep) that ends before its root, itself a running light span. Such a span is not
+ * buffered: its root holds it ({@link LightSpan#hold}, one compare-and-set) until the root ends and
+ * decides both, without the buffer's map, counts or decision-cache look-ups. A root holds one span
+ * at most; the next light span of its fragment to end (or an error, or a downstream keep) closes
+ * the slot and goes to the buffer after the held span, so that the fragment's light spans keep the
+ * order in which they ended (the host's SDK spans, which do not know their root's slot, are
+ * buffered without closing it). Held spans are bounded by the running roots, one each, and stay
+ * outside the caps and the TTL: a held span waits as long as its root runs, and is exported
+ * complete with it if the root is kept, however late. The buffer's gauges, like its caps, leave
+ * them out. A root that ends after {@link #shutdown()} counts the span it held as {@code expired}.
+ *
  * <p>It receives two kinds of span: the SDK's own (spans the host starts through the facade's
  * tracer), through {@link #onEnd}, snapshotted once as {@link SpanData}; and the handler's {@link
  * LightSpan}s, through {@link #ended}, which are buffered as they are and turned into {@code
  * SpanData} on the export thread only when kept.
  *
- * <p>The usual fragment is one clean child {@code LightSpan} (no error, no downstream keep) waiting
- * for its root: it is buffered as itself, without a {@code Fragment} around it. Such a lone span is
+ * <p>A fragment of one clean {@code LightSpan} in the buffer (its root closed its slot, or is not a
+ * light span) is buffered as itself, without a {@code Fragment} around it. Such a lone span is
  * immutable in the map and nothing locks it: whoever removes it from the map decides it, and a
  * second span of its fragment replaces it with a {@code Fragment} that holds both. Its age is
  * measured from its end.
  *
  * <p>Thread-safe. Both run on the thread that ends the span: a few atomic operations and, for
- * unsampled spans with a parent, one map lookup and a synchronized append; they never block on I/O
- * and never throw (failures go to the error sink).
+ * unsampled spans with a parent, a compare-and-set on their root or one map lookup and a
+ * synchronized append; they never block on I/O and never throw (failures go to the error sink).
  */
 public final class TailSamplingSpanProcessor implements SpanProcessor, LightTracer.Sink {
 
@@ -103,6 +115,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
 
   private final AtomicInteger bufferedTraces = new AtomicInteger();
   private final AtomicInteger bufferedSpans = new AtomicInteger();
+
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final @Nullable ScheduledExecutorService sweeper;
 
@@ -194,6 +207,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
   @Override
   public void ended(LightSpan span) {
     if (shutdown.get()) {
+      // A root that ends after the shutdown: the span it held was buffered when the rest expired.
+      if (span.takeHeld() != null) {
+        metrics.droppedExpired();
+        metrics.spansDropped(DropReason.EXPIRED, 1);
+      }
       return;
     }
     try {
@@ -236,6 +254,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       boolean downstream) {
     String traceId = context.getTraceId();
     boolean root = !parent.isValid() || parent.isRemote();
+    LightSpan held = root && span instanceof LightSpan light ? light.takeHeld() : null;
     if (context.isSampled()) {
       // Already in the sample (ratio or sampled parent): kept whatever happens, nothing to buffer.
       if (root) {
@@ -243,6 +262,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
             Objects.requireNonNull(
                 policy(true, high, low, error || serverError, durationNanos, parent, downstream));
         metrics.kept(policy);
+        if (held != null) {
+          pipeline.export(held, null);
+        }
         if (pipeline.export(span, policy)) {
           noteKept(span, policy);
         }
@@ -250,12 +272,17 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
         pipeline.export(span, null);
       }
     } else if (root) {
-      endRoot(span, traceId, high, low, error || serverError, durationNanos, parent, downstream);
+      endRoot(
+          span, traceId, high, low, error || serverError, durationNanos, parent, downstream, held);
     } else {
       endChild(span, traceId, high, low, error, downstream);
     }
   }
 
+  /**
+   * Decides an unsampled local root's fragment: {@code held}, the span the root held, and what the
+   * buffer holds for its trace.
+   */
   private void endRoot(
       Object root,
       String traceId,
@@ -264,7 +291,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       boolean error,
       long durationNanos,
       SpanContext parent,
-      boolean downstream) {
+      boolean downstream,
+      @Nullable LightSpan held) {
     Object entry = bufferedTraces.get() == 0 ? null : fragments.remove(traceId);
     SamplingPolicy policy;
     List<Object> children = List.of();
@@ -315,6 +343,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
       return;
     }
     metrics.kept(policy);
+    if (held != null) {
+      pipeline.export(held, null);
+    }
     for (int i = 0; i < children.size(); i++) {
       pipeline.export(children.get(i), null);
     }
@@ -407,7 +438,31 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     downstreamMarks = true;
   }
 
+  /**
+   * An unsampled span with a parent. A clean light span whose local root is running is held by the
+   * root, as long as the root holds no other: most requests' one child, with no buffer, count or
+   * cache look-up. Any other span closes the root's slot and goes to the buffer, after the span the
+   * root held, so that the fragment's spans stay in the order they ended.
+   */
   private void endChild(
+      Object span, String traceId, long high, long low, boolean error, boolean downstream) {
+    if (span instanceof LightSpan light) {
+      LightSpan root = light.localRoot();
+      if (root != null) {
+        if (!error && !downstream && root.hold(light)) {
+          return;
+        }
+        LightSpan first = root.release();
+        if (first != null) {
+          buffer(first, traceId, high, low, false, false);
+        }
+      }
+    }
+    buffer(span, traceId, high, low, error, downstream);
+  }
+
+  /** Buffers an unsampled span with a parent in its fragment, or decides it as a late one. */
+  private void buffer(
       Object span, String traceId, long high, long low, boolean error, boolean downstream) {
     Fragment fragment;
     boolean created = false;
@@ -672,12 +727,12 @@ public final class TailSamplingSpanProcessor implements SpanProcessor, LightTrac
     return status != null && status >= 500;
   }
 
-  /** Spans buffered now, over all fragments. */
+  /** Spans buffered now, over all fragments (spans held by their running roots aside). */
   public int bufferedSpans() {
     return bufferedSpans.get();
   }
 
-  /** Fragments buffered now. */
+  /** Fragments buffered now (spans held by their running roots aside). */
   public int bufferedTraces() {
     return bufferedTraces.get();
   }

@@ -197,14 +197,16 @@ class TailSamplingSpanProcessorTest {
 
   @Test
   void lightFragmentsOfOneToThreeChildren_keptWhole_orDroppedWithBuffersEmptied() {
-    // One clean light child is buffered alone; a second one, clean or failing, joins it.
+    // One clean light child is held by its root; a second one, clean or failing, takes it to the
+    // buffer with it, or a failing one goes there alone.
     Sdk sdk = sdk(0.0);
     fragmentsOfOneToThreeChildren(sdk, sdk::lightRoot, sdk::lightChild);
   }
 
   /**
    * Roots with one to three children, the last one failing or not: each fragment is kept whole
-   * (children in the order they ended, then the root) or dropped, and the buffers are emptied.
+   * (children in the order they ended, then the root) or dropped, and the buffers are emptied. A
+   * root that is a light span holds its first clean light child out of the buffer.
    */
   private void fragmentsOfOneToThreeChildren(
       Sdk sdk,
@@ -222,9 +224,10 @@ class TailSamplingSpanProcessorTest {
           }
           child.end();
           expected.add(rootName + "/child-" + i);
-          assertThat(sdk.processor.bufferedTraces()).isEqualTo(1);
+          boolean held = root instanceof LightSpan && i == 0 && !(failing && count == 1);
+          assertThat(sdk.processor.bufferedTraces()).isEqualTo(held ? 0 : 1);
+          assertThat(sdk.processor.bufferedSpans()).isEqualTo(held ? 0 : i + 1);
         }
-        assertThat(sdk.processor.bufferedSpans()).isEqualTo(count);
         root.end();
         assertThat(sdk.processor.bufferedSpans()).isZero();
         assertThat(sdk.processor.bufferedTraces()).isZero();
@@ -268,34 +271,107 @@ class TailSamplingSpanProcessorTest {
   }
 
   @Test
-  void lightChildAlone_whoseRootNeverEnds_expiresAfterTtl_andAtShutdown() {
+  void lightChildAlone_isHeldByItsRunningRoot_notExpired_andKeptWithTheRootHoweverLate() {
+    Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(30)));
+    LightSpan root = sdk.lightRoot("long");
+    sdk.lightChild(root, "long/a").end();
+    // Held by its root: out of the buffer and its TTL.
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(sdk.processor.sweep()).isZero();
+    root.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactly("long/a", "long");
+    assertThat(policyOf(exported, "long")).isEqualTo("latency");
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isZero();
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+
+    // Dropped with its root, nothing counted but the decision.
+    LightSpan quick = sdk.lightRoot("quick");
+    sdk.lightChild(quick, "quick/a").end();
+    quick.end();
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(1);
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.flushed()).hasSize(2);
+  }
+
+  @Test
+  void lightChildren_whoseRootNeverEnds_expireOnceASecondGoesToTheBuffer_andAtShutdown() {
     Sdk sdk = new Sdk(0.0, 2048, b -> b.fragmentTtl(Duration.ofSeconds(30)));
     LightSpan root = sdk.lightRoot("never-ends");
     sdk.lightChild(root, "a").end();
     clock.advance(Duration.ofSeconds(29));
     assertThat(sdk.processor.sweep()).isZero();
-    // A second span joins it: the fragment's age still runs from the first one's end.
+    // A second span takes the held one to the buffer with it: the fragment's age still runs from
+    // the first one's end.
     sdk.lightChild(root, "b").end();
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(2);
+    assertThat(sdk.processor.bufferedTraces()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(2));
     assertThat(sdk.processor.sweep()).isEqualTo(1);
     assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(2);
+    assertThat(sdk.decided("dropped", "expired")).isEqualTo(1);
 
-    LightSpan other = sdk.lightRoot("other");
-    sdk.lightChild(other, "c").end();
+    // A later span of the fragment follows the expired fragment's decision, as a late span.
+    sdk.lightChild(root, "c").end();
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
+
+    // A lone span whose root is not a light span is buffered, and expires.
+    Span sdkRoot = sdk.root("sdk-root");
+    sdk.lightChild(sdkRoot, "e").end();
+    assertThat(sdk.processor.bufferedSpans()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(31));
     assertThat(sdk.processor.sweep()).isEqualTo(1);
     assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(3);
-    assertThat(sdk.decided("dropped", "expired")).isEqualTo(2);
 
+    // A span held when the processor shuts down is counted as expired when its root ends.
     LightSpan open = sdk.lightRoot("open");
     sdk.lightChild(open, "d").end();
-    assertThat(sdk.processor.bufferedSpans()).isEqualTo(1);
     sdk.provider.shutdown().join(10, TimeUnit.SECONDS);
     sdk.processor.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(3);
+    open.end();
     assertThat(sdk.dropped(TracingMetrics.DropReason.EXPIRED)).isEqualTo(4);
+    assertThat(sdk.decided("dropped", "expired")).isEqualTo(3);
     assertThat(sdk.processor.bufferedSpans()).isZero();
     assertThat(sdk.processor.bufferedTraces()).isZero();
     assertThat(sdk.exporter.spans()).isEmpty();
+  }
+
+  @Test
+  void fragmentsMixingHeldAndBufferedSpans_keepTheLightSpansInTheOrderTheyEnded() {
+    Sdk sdk = sdk(0.0);
+    // An error first: the root's slot is closed, the clean span after it is buffered after it.
+    LightSpan root = sdk.lightRoot("errors-first");
+    LightSpan failing = sdk.lightChild(root, "errors-first/failing");
+    failing.setStatus(StatusCode.ERROR);
+    failing.end();
+    sdk.lightChild(root, "errors-first/clean").end();
+    root.end();
+    assertThat(sdk.flushed().stream().map(SpanData::getName).toList())
+        .containsExactly("errors-first/failing", "errors-first/clean", "errors-first");
+
+    // A grandchild is held by the local root too; an SDK span of the host is buffered beside it;
+    // a nested light child that fails keeps them all.
+    LightSpan request = sdk.lightRoot("request");
+    LightSpan work = sdk.lightChild(request, "request/work");
+    sdk.lightChild(work, "request/work/step").end();
+    sdk.child(request, "request/host").end();
+    work.setStatus(StatusCode.ERROR);
+    work.end();
+    request.end();
+    List<String> names =
+        sdk.flushed().stream().map(SpanData::getName).filter(n -> n.startsWith("request")).toList();
+    assertThat(names)
+        .containsExactlyInAnyOrder("request/work/step", "request/host", "request/work", "request");
+    assertThat(names.indexOf("request/work/step")).isLessThan(names.indexOf("request/work"));
+    assertThat(policyOf(sdk.flushed(), "request")).isEqualTo("error");
+    assertThat(sdk.processor.bufferedSpans()).isZero();
+    assertThat(sdk.processor.bufferedTraces()).isZero();
   }
 
   @Test
@@ -499,6 +575,37 @@ class TailSamplingSpanProcessorTest {
       assertThat(policyOf(exported, "POST /api/inventory/reserve")).isEqualTo("error");
       assertThat(policyOf(exported, "POST /api/checkout")).isEqualTo("downstream");
     }
+  }
+
+  @Test
+  void serviceCallingItself_calleeDroppedFirst_callersHeldSpanStillKeptWithItsSlowRoot() {
+    Sdk sdk = sdk(0.0);
+    LightSpan checkout = sdk.lightRoot("POST /api/checkout");
+    LightSpan call = sdk.lightChild(checkout, "POST");
+    SpanContext remote =
+        SpanContext.createFromRemoteParent(
+            call.getSpanContext().getTraceId(),
+            call.getSpanContext().getSpanId(),
+            TraceFlags.getDefault(),
+            TraceState.getDefault());
+    LightSpan inventory =
+        sdk.light.start(
+            "POST /api/inventory/reserve",
+            SpanKind.SERVER,
+            Context.root().with(Span.wrap(remote)),
+            4);
+    // The callee, quick and clean, is dropped first; the trace's decision says so.
+    inventory.end();
+    assertThat(sdk.decided("dropped", "ratio")).isEqualTo(1);
+    // The caller's span ends after that decision, held by its own root, which is then kept for
+    // its latency: the fragment is exported whole.
+    call.end();
+    clock.advance(Duration.ofMillis(60));
+    checkout.end();
+
+    List<SpanData> exported = sdk.flushed();
+    assertThat(names(exported)).containsExactlyInAnyOrder("POST /api/checkout", "POST");
+    assertThat(policyOf(exported, "POST /api/checkout")).isEqualTo("latency");
   }
 
   @Test
