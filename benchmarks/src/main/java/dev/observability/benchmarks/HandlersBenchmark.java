@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The request-path handlers of the logging, metrics and tracing modules together, for one request
  * of the overhead app's {@code GET /work} without Jetty: the request's observation through the
  * SDK's spine, its scope, a child observation ({@code Observability.observe}) and the service's
- * line inside it, then the stop with its access line, request timer and spans. Every trace is
- * dropped (sample ratio 0, no error), so no span is exported; the lines go through the logging
+ * line inside it, then the stop with its access line, request timer and spans. The spans go to the
+ * tail sampler, as in a service that exports them, which drops every trace (sample ratio 0, no
+ * error), so no span is exported and the endpoint is never called; the lines go through the logging
  * module's {@code BatchingAppender} and {@code JsonEncoder} to {@code /dev/null}.
  *
  * <p>Measures the request thread's share of what the handlers do together, where {@code
@@ -62,6 +63,8 @@ public class HandlersBenchmark {
             .serviceName("overhead-sdk")
             .environment("benchmark")
             .property("tracing.sample-ratio", "0")
+            // Without an endpoint the module records spans but has no tail sampler to decide them.
+            .property("tracing.otlp.endpoint", "http://127.0.0.1:9")
             .property("shutdown.hook", "false")
             .start();
   }
