@@ -533,17 +533,22 @@ class TailSamplingSpanProcessorTest {
 
   /** A second local root of {@code call}'s trace in this process: the callee's server span. */
   private static Span calleeRoot(Sdk sdk, Span call, String name) {
+    return sdk.tracer
+        .spanBuilder(name)
+        .setParent(calledBy(call))
+        .setSpanKind(SpanKind.SERVER)
+        .startSpan();
+  }
+
+  /** The context a callee in this process extracts from {@code call}'s unsampled request. */
+  private static Context calledBy(Span call) {
     SpanContext remote =
         SpanContext.createFromRemoteParent(
             call.getSpanContext().getTraceId(),
             call.getSpanContext().getSpanId(),
             TraceFlags.getDefault(),
             TraceState.getDefault());
-    return sdk.tracer
-        .spanBuilder(name)
-        .setParent(Context.root().with(Span.wrap(remote)))
-        .setSpanKind(SpanKind.SERVER)
-        .startSpan();
+    return Context.root().with(Span.wrap(remote));
   }
 
   @Test
@@ -582,18 +587,8 @@ class TailSamplingSpanProcessorTest {
     Sdk sdk = sdk(0.0);
     LightSpan checkout = sdk.lightRoot("POST /api/checkout");
     LightSpan call = sdk.lightChild(checkout, "POST");
-    SpanContext remote =
-        SpanContext.createFromRemoteParent(
-            call.getSpanContext().getTraceId(),
-            call.getSpanContext().getSpanId(),
-            TraceFlags.getDefault(),
-            TraceState.getDefault());
     LightSpan inventory =
-        sdk.light.start(
-            "POST /api/inventory/reserve",
-            SpanKind.SERVER,
-            Context.root().with(Span.wrap(remote)),
-            4);
+        sdk.light.start("POST /api/inventory/reserve", SpanKind.SERVER, calledBy(call), 4);
     // The callee, quick and clean, is dropped first; the trace's decision says so.
     inventory.end();
     assertThat(sdk.decided("dropped", "ratio")).isEqualTo(1);
