@@ -26,8 +26,7 @@ import org.jspecify.annotations.Nullable;
  * pays the encoding and a copy, never a system call; compared with a queue of events handed to
  * another thread, nothing is retained per event (no deferred processing of the event, no copy of
  * its MDC) and lines stay in the order they were logged. With {@link JsonEncoder} an event is
- * encoded into a reused per-thread buffer, so appending allocates nothing; other encoders' arrays
- * are copied.
+ * encoded into a reused buffer, so appending allocates nothing; other encoders' arrays are copied.
  *
  * <p>Bounds and policy: the buffer holds at most {@link #setBufferSize bufferSize} bytes (default
  * 256 KiB) and {@link #setMaxEvents maxEvents} lines (default 8192); while the background thread
@@ -573,7 +572,7 @@ public class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     }
   }
 
-  /** Receives the line {@link JsonEncoder} wrote into its per-thread buffer. Thread-safe. */
+  /** Receives the line {@link JsonEncoder} wrote into its reused buffer. Thread-safe. */
   private static final class LineSink extends OutputStream {
     private final BatchingAppender owner;
     private final boolean important;

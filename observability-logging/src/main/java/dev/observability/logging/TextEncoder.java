@@ -3,6 +3,7 @@ package dev.observability.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.encoder.EncoderBase;
+import dev.observability.internal.ScratchPool;
 import dev.observability.logging.internal.Fields;
 import dev.observability.logging.internal.LineSpan;
 import dev.observability.logging.internal.LoggingRuntime;
@@ -34,8 +35,10 @@ import org.slf4j.event.KeyValuePair;
  */
 public class TextEncoder extends EncoderBase<ILoggingEvent> {
 
-  private static final ThreadLocal<StringBuilder> BUFFERS =
-      ThreadLocal.withInitial(() -> new StringBuilder(256));
+  // One per platform thread, held softly; a few shared by virtual threads (see ScratchPool).
+  private static final ScratchPool<Text> BUFFERS = new ScratchPool<>(Text::new);
+
+  private static final int RETAIN_LIMIT = 64 * 1024;
 
   private int maxStackFrames = JsonEncoder.DEFAULT_MAX_STACK_FRAMES;
   private int maxCauses = JsonEncoder.DEFAULT_MAX_CAUSES;
@@ -101,7 +104,8 @@ public class TextEncoder extends EncoderBase<ILoggingEvent> {
   /** Encodes one event as a text line (plus its stack trace). Never throws. */
   @Override
   public byte[] encode(ILoggingEvent event) {
-    StringBuilder sb = BUFFERS.get();
+    Text text = BUFFERS.acquire();
+    StringBuilder sb = text.sb;
     sb.setLength(0);
     try {
       write(event, sb);
@@ -120,10 +124,16 @@ public class TextEncoder extends EncoderBase<ILoggingEvent> {
               + ")\n")
           .getBytes(StandardCharsets.UTF_8);
     } finally {
-      if (sb.capacity() > 64 * 1024) {
-        BUFFERS.remove();
+      if (sb.capacity() > RETAIN_LIMIT) {
+        text.sb = new StringBuilder(256);
       }
+      BUFFERS.release(text);
     }
+  }
+
+  /** The line being written, kept between events. */
+  private static final class Text extends ScratchPool.Scratch {
+    StringBuilder sb = new StringBuilder(256);
   }
 
   private void write(ILoggingEvent event, StringBuilder sb) {

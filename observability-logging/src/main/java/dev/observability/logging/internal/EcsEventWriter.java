@@ -3,6 +3,7 @@ package dev.observability.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import dev.observability.internal.ScratchPool;
 import dev.observability.logging.LogVolumeFilter;
 import dev.observability.scrub.Scrubber;
 import io.opentelemetry.api.trace.Span;
@@ -32,7 +33,7 @@ import org.slf4j.event.KeyValuePair;
  * written again with the stack trace cut first, then the messages down to a floor, then labels, and
  * is tagged {@code "tags":["truncated"]}; if even that does not fit, a minimal line is written.
  *
- * <p>Immutable and thread-safe (the buffer is per thread).
+ * <p>Immutable and thread-safe (a buffer is used by one call at a time).
  */
 public final class EcsEventWriter {
 
@@ -48,7 +49,8 @@ public final class EcsEventWriter {
   private static final int MINIMAL_MESSAGE = 512;
   private static final int MAX_KEY_LENGTH = 256;
 
-  private static final ThreadLocal<State> STATES = ThreadLocal.withInitial(State::new);
+  // One per platform thread, held softly; a few shared by virtual threads (see ScratchPool).
+  private static final ScratchPool<State> STATES = new ScratchPool<>(State::new);
 
   private static final byte[] TIMESTAMP = ascii("{\"@timestamp\":\"");
   private static final byte[] LEVEL = ascii("\",\"log.level\":\"");
@@ -126,17 +128,15 @@ public final class EcsEventWriter {
       s = new Service(serviceFields, dataset);
       service = s;
     }
-    State shared = STATES.get();
-    // A key-value's toString() may itself log: never let a nested call reuse the busy state.
-    State state = shared.inUse ? new State() : shared;
-    state.inUse = true;
+    // A key-value's toString() may itself log: the pool never hands out a busy state.
+    State state = STATES.acquire();
     try {
       state.begin(this, event, scrubber, k, s);
       return state.render();
     } finally {
       state.end();
-      state.inUse = false;
       state.b.trim();
+      STATES.release(state);
     }
   }
 
@@ -217,10 +217,9 @@ public final class EcsEventWriter {
   }
 
   /** The writing of one event: prepared values, then one or more attempts under limits. */
-  private static final class State {
+  private static final class State extends ScratchPool.Scratch {
     final JsonBuffer b = new JsonBuffer();
     final StringBuilder stack = new StringBuilder(512);
-    boolean inUse;
 
     private @Nullable EcsEventWriter writer;
     private @Nullable ILoggingEvent event;

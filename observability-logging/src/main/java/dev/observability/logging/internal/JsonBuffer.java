@@ -1,5 +1,6 @@
 package dev.observability.logging.internal;
 
+import dev.observability.internal.ScratchPool;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -10,10 +11,11 @@ import java.util.Set;
  * surrogate becomes U+FFFD; everything else is encoded as UTF-8 directly. The output is therefore
  * always valid UTF-8 and never holds a raw line break.
  *
- * <p>Encoders keep one per thread and reuse it; a buffer that grew past {@link #RETAIN_LIMIT} is
- * shrunk after use so that one huge event does not pin memory. Not thread-safe.
+ * <p>Encoders take one from a {@link ScratchPool} (one per platform thread, a few shared by virtual
+ * threads) and reuse it; a buffer that grew past {@link #RETAIN_LIMIT} is shrunk after use so that
+ * one huge event does not pin memory. Not thread-safe.
  */
-public final class JsonBuffer {
+public final class JsonBuffer extends ScratchPool.Scratch {
 
   /** Capacity kept between events; larger buffers are replaced after use. */
   public static final int RETAIN_LIMIT = 64 * 1024;
@@ -42,9 +44,6 @@ public final class JsonBuffer {
 
   byte[] buf = new byte[INITIAL];
   int pos;
-
-  /** Set while an encoder uses this buffer, so that a re-entrant call takes a fresh one. */
-  boolean inUse;
 
   /** The per-event writing state, reused between events. */
   final JsonEventWriter.Pass pass = new JsonEventWriter.Pass(this);

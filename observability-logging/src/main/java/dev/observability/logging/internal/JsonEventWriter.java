@@ -3,12 +3,12 @@ package dev.observability.logging.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import dev.observability.internal.ScratchPool;
 import dev.observability.scrub.Scrubber;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.ref.SoftReference;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +23,11 @@ import org.slf4j.event.KeyValuePair;
 /**
  * Writes one Logback event as one line of JSON (see {@code docs/signals.md} for the fields).
  *
- * <p>The line is built in a per-thread {@link JsonBuffer} and copied once into the returned array.
- * When it would exceed {@code maxEventSize} bytes, it is written again with budgets that cut, in
- * this order, the stack trace, the exception message, the message and then the key-value and MDC
- * fields, and is marked {@code "truncated":true}; the correlation fields are never cut. If even
- * that does not fit, a minimal line (every field short, no key-values) is written.
+ * <p>The line is built in a reused {@link JsonBuffer} and copied once into the returned array. When
+ * it would exceed {@code maxEventSize} bytes, it is written again with budgets that cut, in this
+ * order, the stack trace, the exception message, the message and then the key-value and MDC fields,
+ * and is marked {@code "truncated":true}; the correlation fields are never cut. If even that does
+ * not fit, a minimal line (every field short, no key-values) is written.
  *
  * <p>Immutable and thread-safe.
  */
@@ -43,10 +43,8 @@ public final class JsonEventWriter {
   private static final int MAX_KEY_LENGTH = 256;
   private static final int MAX_NUMBER_LENGTH = 256;
 
-  // Softly held: a container's thread that outlives a web application must not keep the
-  // application's classes (Tomcat reports such values at undeploy); Jackson's buffer recycler does
-  // the same.
-  private static final ThreadLocal<SoftReference<JsonBuffer>> BUFFERS = new ThreadLocal<>();
+  // One per platform thread, held softly; a few shared by virtual threads (see ScratchPool).
+  private static final ScratchPool<JsonBuffer> BUFFERS = new ScratchPool<>(JsonBuffer::new);
 
   private static final byte[] TIMESTAMP = ascii("{\"timestamp\":\"");
   private static final byte[] LOGGER = ascii("\",\"logger\":\"");
@@ -198,22 +196,14 @@ public final class JsonEventWriter {
     return scrubbed;
   }
 
+  // A key-value's toString() may itself log: the pool never hands out a busy buffer.
   private static JsonBuffer acquire() {
-    SoftReference<JsonBuffer> held = BUFFERS.get();
-    JsonBuffer shared = held == null ? null : held.get();
-    if (shared == null) {
-      shared = new JsonBuffer();
-      BUFFERS.set(new SoftReference<>(shared));
-    }
-    // A key-value's toString() may itself log: never let a nested call reuse the busy buffer.
-    JsonBuffer b = shared.inUse ? new JsonBuffer() : shared;
-    b.inUse = true;
-    return b;
+    return BUFFERS.acquire();
   }
 
   private static void release(JsonBuffer b) {
-    b.inUse = false;
     b.trim();
+    BUFFERS.release(b);
   }
 
   private void render(ILoggingEvent event, Scrubber scrubber, ServiceFields service, JsonBuffer b) {
@@ -327,7 +317,7 @@ public final class JsonEventWriter {
       dynamicBytes = 0;
     }
 
-    /** Drops references to the event so that the per-thread buffer does not retain it. */
+    /** Drops references to the event so that the reused buffer does not retain it. */
     void end() {
       writer = null;
       event = null;
