@@ -3,6 +3,7 @@ package dev.observability.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -14,6 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +88,62 @@ class BatchingAppenderTest {
     for (int i = 0; i < 1000; i++) {
       assertThat(lines.get(i).get("message").asText()).isEqualTo("line " + i);
       assertThat(lines.get(i).get("service").asText()).isEqualTo("orders");
+    }
+  }
+
+  /**
+   * Virtual threads share the encoder's buffers (a few, taken and given back): every line still
+   * carries its own thread, message and key-values. Runs on a JDK with virtual threads (21 or
+   * newer); JDK 17 has none, and ScratchPoolTest covers the shared buffers there.
+   */
+  @Test
+  void virtualThreads_sharingBuffers_writeEachTheirOwnLine(@TempDir Path dir) throws Throwable {
+    MethodHandle startVirtual = virtualThreadStarter();
+    assumeTrue(startVirtual != null, "this JDK has no virtual threads");
+    Path file = dir.resolve("app.log");
+    BatchingAppender batching = new BatchingAppender();
+    batching.setFile(file.toString());
+    start(batching);
+
+    int count = 2000;
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      Runnable task =
+          () -> {
+            Thread.currentThread().setName("virtual-" + n);
+            logger.atInfo().addKeyValue("n", n).log("line {} {}", n, "x".repeat(n % 97));
+          };
+      threads.add((Thread) startVirtual.invoke(task));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.readString(file).lines().count() == count);
+    List<JsonNode> lines = lines(Files.readString(file));
+    boolean[] seen = new boolean[count];
+    for (JsonNode line : lines) {
+      int n = line.get("n").asInt();
+      assertThat(seen[n]).as("line %d written twice", n).isFalse();
+      seen[n] = true;
+      assertThat(line.get("thread").asText()).isEqualTo("virtual-" + n);
+      assertThat(line.get("message").asText()).isEqualTo("line " + n + " " + "x".repeat(n % 97));
+      assertThat(line.get("service").asText()).isEqualTo("orders");
+    }
+  }
+
+  private static @Nullable MethodHandle virtualThreadStarter() {
+    try {
+      return MethodHandles.publicLookup()
+          .findStatic(
+              Thread.class,
+              "startVirtualThread",
+              MethodType.methodType(Thread.class, Runnable.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
     }
   }
 
