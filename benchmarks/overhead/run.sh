@@ -58,6 +58,10 @@
 #                                          on LOAD_CPUS (PIN=0: no pinning)
 #   WRK_THREADS=1 (PIN=1) or 2 (PIN=0)
 #   JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"   JVM options of the app, the same in every set-up
+#   APP_JAVA=java                          the app's java command, in every set-up (the sink, the
+#                                          prober and the build use the one on the PATH)
+#   VIRTUAL_THREADS=0                      1: every set-up's Jetty serves each request on a virtual
+#                                          thread of its own (needs APP_JAVA of JDK 21 or newer)
 #   ERROR_EVERY=100                        b reports an error on every N-th request (0: none)
 #   SLICES=0 SLICE=10 SLICE_LIGHT=5        an interleaved pass before the rounds (SLICES > 0): every
 #   SLICE_DRAIN=1                          set-up of SETUPS up at once, warmed up, then SLICES
@@ -106,6 +110,10 @@ APP_CPUS=${APP_CPUS:-0}
 LOAD_CPUS=${LOAD_CPUS:-1}
 if [[ $PIN == 1 ]]; then WRK_THREADS=${WRK_THREADS:-1}; else WRK_THREADS=${WRK_THREADS:-2}; fi
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
+APP_JAVA=${APP_JAVA:-java}
+# The profile's jcmd must be the app's JDK's.
+APP_JCMD=$(dirname "$(command -v "$APP_JAVA" || echo java)")/jcmd
+VIRTUAL_THREADS=${VIRTUAL_THREADS:-0}
 ERROR_EVERY=${ERROR_EVERY:-100}
 BUILD=${BUILD:-1}
 PORT_BASE=${PORT_BASE:-18080}
@@ -222,6 +230,7 @@ stat_of() { awk -v n="$2" '$1 == n { print $2; found = 1 } END { if (!found) pri
 # ---------------------------------------------------------------------------------------------
 # Build and fetch.
 command -v java >/dev/null || die "java not found"
+command -v "$APP_JAVA" >/dev/null || die "APP_JAVA ($APP_JAVA) not found"
 command -v wrk >/dev/null || die "wrk not found (Debian: apt-get install wrk)"
 if [[ $PIN == 1 ]]; then
   command -v taskset >/dev/null || die "taskset not found (util-linux); or PIN=0"
@@ -284,6 +293,7 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
   APP_ENV=()
   APP_JVM=(${JAVA_OPTS})
   APP_ARGS=(--port "$APP_PORT")
+  if [[ $VIRTUAL_THREADS == 1 ]]; then APP_ARGS+=(--virtual-threads); fi
   APP_JAR=$JAR
   if [[ $what == b0 ]]; then
     [[ -f $BASELINE_JAR ]] || die "set-up b0 needs BASELINE_JAR (a benchmarks jar of another build)"
@@ -469,7 +479,7 @@ launch_app() {
   if ((LOG_PIPES)); then open_log_pipes "$base"; fi
   t0=$(now_us)
   # The app writes its own status lines to stderr; stdout holds only log lines (set-up (b)).
-  env "${APP_ENV[@]}" "${PIN_APP[@]}" java "${APP_JVM[@]}" "-Doverhead.log.file=$base.service.log" \
+  env "${APP_ENV[@]}" "${PIN_APP[@]}" "$APP_JAVA" "${APP_JVM[@]}" "-Doverhead.log.file=$base.service.log" \
     -cp "$APP_JAR" "$PKG.OverheadApp" "${APP_ARGS[@]}" >"$base.stdout.log" 2>"$base.app.log" &
   APP_PID=$!
   PIDS+=("$APP_PID")
@@ -578,7 +588,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
   http_get "$APP_PORT" /admin/stats 30 >"$base.stats-0.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-0.txt" || die "sink stats failed"
   if [[ $kind == profile ]]; then
-    jcmd "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
+    "$APP_JCMD" "$pid" JFR.start name=overhead settings=profile "filename=$RUN_DIR/b-profile.jfr" >/dev/null
   fi
   threads_snapshot "$pid" >"$base.threads-0.txt"
   local window_start_ms=$(($(now_us) / 1000))
@@ -586,7 +596,7 @@ run_one() { # KIND(setup|fault) NAME ROUND
   local window_end_ms=$(($(now_us) / 1000))
   threads_snapshot "$pid" >"$base.threads-1.txt"
   if [[ $kind == profile ]]; then
-    jcmd "$pid" JFR.stop name=overhead >/dev/null
+    "$APP_JCMD" "$pid" JFR.stop name=overhead >/dev/null
   fi
   http_get "$APP_PORT" "/admin/stats?gc=1" 30 >"$base.stats-1.txt" || die "stats failed"
   http_get "$SINK_PORT" /stats 10 >"$base.sink-1.txt" || die "sink stats failed"
@@ -781,7 +791,7 @@ for ((r = 1; r <= FAULT_ROUNDS; r++)); do
   done
 done
 if [[ $PROFILE == 1 ]]; then
-  if command -v jcmd >/dev/null; then
+  if [[ -x $APP_JCMD ]]; then
     run_one profile b-profile 1
     java -cp "$JAR" "$PKG.JfrSummary" "$RUN_DIR/b-profile.jfr" 15 >"$RUN_DIR/b-profile.md"
   else
@@ -798,7 +808,7 @@ ELAPSED=$((SECONDS - START_SECONDS))
   echo
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
   echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average at start of report: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- JDK: $(java -version 2>&1 | head -n 2 | tail -n 1)"
+  echo "- JDK: $("$APP_JAVA" -version 2>&1 | head -n 2 | tail -n 1)$([[ $VIRTUAL_THREADS == 1 ]] && echo "; requests on virtual threads (VIRTUAL_THREADS=1)")"
   echo "- wrk: $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2); OpenTelemetry Java agent $AGENT_VERSION"
   echo "- settings: WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES SETTLE=$SETTLE DURATION=$DURATION ROUNDS=$ROUNDS LIGHT_DURATION=$LIGHT_DURATION LIGHT_CONNECTIONS=$LIGHT_CONNECTIONS CONNECTIONS=$CONNECTIONS WRK_THREADS=$WRK_THREADS PIN=$PIN APP_CPUS=$APP_CPUS LOAD_CPUS=$LOAD_CPUS JAVA_OPTS=\"$JAVA_OPTS\" ERROR_EVERY=$ERROR_EVERY FAULT_ROUNDS=$FAULT_ROUNDS FAULT_DURATION=$FAULT_DURATION SLICES=$SLICES SLICE=$SLICE SLICE_LIGHT=$SLICE_LIGHT SLICE_DRAIN=$SLICE_DRAIN"
   echo "- wall time: ${ELAPSED} s"

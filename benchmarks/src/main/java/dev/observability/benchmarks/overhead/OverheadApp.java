@@ -13,6 +13,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Flags: {@code --mode bare|sdk|peer} (required), {@code --port N} (default 8080), {@code
  * --error-every N} (sdk and peer modes: report an error on every N-th request, 0 for none; default
  * 100), {@code --hanging-health-check} (sdk mode: add a readiness check that never returns), {@code
- * --sentry-dsn URL} (peer mode, required: where Sentry's static API sends the errors).
+ * --sentry-dsn URL} (peer mode, required: where Sentry's static API sends the errors), {@code
+ * --virtual-threads} (Jetty serves each request on a virtual thread of its own; needs JDK 21 or
+ * newer).
  *
  * <ul>
  *   <li>{@code bare}: Jetty alone; the child is a plain call. The OpenTelemetry Java agent set-up
@@ -55,9 +59,15 @@ public final class OverheadApp {
    * @param errorEvery report an error on every N-th request in sdk and peer modes, 0 for none
    * @param hangingHealthCheck add a readiness check that never returns (sdk mode)
    * @param sentryDsn where the peer mode sends errors, or empty
+   * @param virtualThreads whether Jetty serves requests on virtual threads
    */
   record Options(
-      String mode, int port, int errorEvery, boolean hangingHealthCheck, String sentryDsn) {
+      String mode,
+      int port,
+      int errorEvery,
+      boolean hangingHealthCheck,
+      String sentryDsn,
+      boolean virtualThreads) {
 
     static Options parse(String[] args) {
       String mode = "";
@@ -65,6 +75,7 @@ public final class OverheadApp {
       int errorEvery = 100;
       boolean hanging = false;
       String sentryDsn = "";
+      boolean virtualThreads = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--mode" -> mode = value(args, ++i, "--mode");
@@ -73,6 +84,7 @@ public final class OverheadApp {
               errorEvery = number(args, ++i, "--error-every", 0, Integer.MAX_VALUE);
           case "--hanging-health-check" -> hanging = true;
           case "--sentry-dsn" -> sentryDsn = value(args, ++i, "--sentry-dsn");
+          case "--virtual-threads" -> virtualThreads = true;
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
@@ -85,7 +97,11 @@ public final class OverheadApp {
       if (hanging && !mode.equals("sdk")) {
         throw new IllegalArgumentException("--hanging-health-check needs --mode sdk");
       }
-      return new Options(mode, port, errorEvery, hanging, sentryDsn);
+      if (virtualThreads && !VirtualThreads.areSupported()) {
+        throw new IllegalArgumentException(
+            "--virtual-threads needs a JDK with virtual threads (21 or newer)");
+      }
+      return new Options(mode, port, errorEvery, hanging, sentryDsn, virtualThreads);
     }
 
     private static String value(String[] args, int index, String flag) {
@@ -123,7 +139,7 @@ public final class OverheadApp {
       System.err.println("error: " + e.getMessage());
       System.err.println(
           "usage: OverheadApp --mode bare|sdk|peer [--port N] [--error-every N]"
-              + " [--hanging-health-check] [--sentry-dsn URL]");
+              + " [--hanging-health-check] [--sentry-dsn URL] [--virtual-threads]");
       System.exit(2);
       return;
     }
@@ -141,7 +157,11 @@ public final class OverheadApp {
         };
     long atInstrumentation = uptimeMillis();
 
-    Server server = new Server();
+    QueuedThreadPool pool = new QueuedThreadPool();
+    if (options.virtualThreads()) {
+      pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("overhead-vt-"));
+    }
+    Server server = new Server(pool);
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(options.port());
