@@ -21,6 +21,8 @@
 #                                          to profile that build's (b))
 #   B_LOGBACK=""                           a Logback configuration for (b) (an older build's (b)
 #                                          used one; without it, the SDK's default console)
+#   APP_JAVA=java VIRTUAL_THREADS=0        the app's java, and 1 to serve each request on a
+#                                          virtual thread of its own (JDK 21 or newer), as in run.sh
 # Results: a Markdown table on stdout and in benchmarks/overhead/work/profile-<date>.md, the
 # collapsed stacks beside it.
 set -euo pipefail
@@ -45,6 +47,8 @@ BUILD=${BUILD:-1}
 PORT_BASE=${PORT_BASE:-18180}
 JAR=${JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 B_LOGBACK=${B_LOGBACK:-}
+APP_JAVA=${APP_JAVA:-java}
+VIRTUAL_THREADS=${VIRTUAL_THREADS:-0}
 PKG=dev.observability.benchmarks.overhead
 APP_PORT=$PORT_BASE
 SINK_PORT=$((PORT_BASE + 1))
@@ -52,7 +56,12 @@ PROFILER_VERSION=4.2
 
 die() { echo "profile.sh: $*" >&2; exit 1; }
 log() { echo "profile.sh: $*" >&2; }
-for tool in java jcmd wrk unzip curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
+for tool in java "$APP_JAVA" wrk unzip curl; do command -v "$tool" >/dev/null || die "$tool not found"; done
+# jcmd must be the app's JDK's.
+APP_JCMD=$(dirname "$(command -v "$APP_JAVA")")/jcmd
+[[ -x $APP_JCMD ]] || die "$APP_JCMD not found"
+APP_FLAGS=()
+if [[ $VIRTUAL_THREADS == 1 ]]; then APP_FLAGS+=(--virtual-threads); fi
 [[ $(uname -s)-$(uname -m) == Linux-x86_64 ]] || die "async-profiler is fetched for linux-x64 only"
 case $EVENT in
   cpu) START="start,event=cpu,interval=$INTERVAL" UNIT="us" STAT=cpu_ns SCALE=1e-3 ;;
@@ -105,9 +114,9 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
   env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
     "SENTRY_DSN=http://overhead@127.0.0.1:$SINK_PORT/1" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark \
-    "${PIN_APP[@]}" java "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
+    "${PIN_APP[@]}" "$APP_JAVA" "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
     "${logback[@]}" "-Doverhead.log.file=$OUT/$name.service.log" \
-    "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" >"$OUT/$name.stdout.log" \
+    "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" "${APP_FLAGS[@]}" >"$OUT/$name.stdout.log" \
     2>"$OUT/$name.app.log" &
   pid=$!
   PIDS+=("$pid")
@@ -124,12 +133,12 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
       "http://127.0.0.1:$APP_PORT/work" >/dev/null
     curl -sf "http://127.0.0.1:$APP_PORT/admin/stats" >/dev/null
   done
-  jcmd "$pid" JVMTI.agent_load "$LIB" "\"$START\"" >/dev/null
+  "$APP_JCMD" "$pid" JVMTI.agent_load "$LIB" "\"$START\"" >/dev/null
   s0=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats")
   "${PIN_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$APP_PORT/work" \
     >"$OUT/$name.wrk.txt"
   s1=$(curl -sf "http://127.0.0.1:$APP_PORT/admin/stats")
-  jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$name.collapsed,collapsed\"" >/dev/null
+  "$APP_JCMD" "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$name.collapsed,collapsed\"" >/dev/null
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   rm -f "$OUT/$name.service.log" "$OUT/$name.stdout.log"
@@ -183,7 +192,7 @@ owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
 {
   echo "# Added $EVENT per request by owner, (b) SDK against (a) bare"
   echo
-  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $(java -version 2>&1 | head -n 2 | tail -n 1)"
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $("$APP_JAVA" -version 2>&1 | head -n 2 | tail -n 1)$([[ $VIRTUAL_THREADS == 1 ]] && echo "; requests on virtual threads")"
   echo "- settings: EVENT=$EVENT WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION ($START)"
   echo "- per request over the profiled window (the profiler's own share included): (a) $(cat "$OUT/a.per-request") $UNIT, (b) $(cat "$OUT/b.per-request") $UNIT"
   echo

@@ -388,9 +388,12 @@ threads_snapshot() {
 # Awk functions of the thread tables. group: the group of an app's thread, by its name: the
 # request threads (Jetty's pool), the JIT compilers, the garbage collector and the VM's own
 # threads, and everything else (the SDK's or the agent's background threads: exporters, the
-# batching appender, HTTP clients, Sentry). median: of the numbers in a space-separated list.
+# batching appender, HTTP clients, Sentry). With VIRTUAL_THREADS=1 the requests run on the virtual
+# threads' carriers (ForkJoinPool-N-worker-M), counted as request threads too. median: of the
+# numbers in a space-separated list.
 AWK_GROUP='    function group(name) {
       if (name ~ /^qtp/) return "request"
+      if (name ~ /^ForkJoinPool-[0-9]+-worker-/) return "request"
       if (name ~ /^C[12] CompilerThre/) return "jit"
       if (name ~ /^(GC Thread|G1 |VM Thread)/) return "gc"
       if (name ~ /^(VM Periodic|Sweeper|Signal Dispatch|Service Thread|Notification|Reference Handl|Finalizer|Common-Cleaner|Monitor Deflati|Attach Listener)/) return "jvm"
