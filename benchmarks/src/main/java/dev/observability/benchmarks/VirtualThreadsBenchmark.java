@@ -1,17 +1,8 @@
 package dev.observability.benchmarks;
 
-import ch.qos.logback.classic.LoggerContext;
-import dev.observability.HttpServerObservationContext;
-import dev.observability.Observability;
-import dev.observability.ObservationNames;
-import dev.observability.logging.LoggingModule;
-import dev.observability.metrics.MetricsModule;
-import dev.observability.tracing.TracingModule;
-import io.micrometer.observation.Observation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,15 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class VirtualThreadsBenchmark {
 
-  private static final String REQUEST_ID = "6adc477a-7b37-4b0b-bc9a-715a4ba060db";
-
   @Param({"pooled", "virtual"})
   public String threads;
 
-  private Observability observability;
-  private org.slf4j.Logger service;
+  // The request and its set-up are HandlersBenchmark's; each request runs after the previous one
+  // ended (joined), so its counter needs no more than that.
+  private final HandlersBenchmark handlers = new HandlersBenchmark();
   private MethodHandle startVirtual;
-  private long n;
 
   @Setup
   public void start() throws IllegalAccessException {
@@ -70,27 +59,12 @@ public class VirtualThreadsBenchmark {
             e);
       }
     }
-    LoggerContext context = SdkLines.toFile("/dev/null");
-    service = context.getLogger("dev.observability.benchmarks.overhead.OverheadApp");
-    observability =
-        Observability.builder()
-            .systemProperties(Map.of())
-            .environmentVariables(Map.of())
-            .discoverModules(false)
-            .module(new LoggingModule())
-            .module(new MetricsModule())
-            .module(new TracingModule())
-            .serviceName("overhead-sdk")
-            .environment("benchmark")
-            .property("tracing.sample-ratio", "0")
-            .property("tracing.otlp.endpoint", "http://127.0.0.1:9")
-            .property("shutdown.hook", "false")
-            .start();
+    handlers.start();
   }
 
   @TearDown
   public void stop() {
-    observability.close();
+    handlers.stop();
   }
 
   @Benchmark
@@ -100,7 +74,7 @@ public class VirtualThreadsBenchmark {
 
   @Benchmark
   public void request() throws Throwable {
-    run(this::serve);
+    run(handlers::request);
   }
 
   private void run(Runnable work) throws Throwable {
@@ -109,28 +83,5 @@ public class VirtualThreadsBenchmark {
     } else {
       ((Thread) startVirtual.invokeExact(work)).join();
     }
-  }
-
-  private void serve() {
-    HttpServerObservationContext http =
-        new HttpServerObservationContext("GET", "/work", null, name -> null);
-    http.setRequestId(REQUEST_ID);
-    http.setRoute("/work");
-    http.setClientAddress("127.0.0.1");
-    http.setScheme("http");
-    http.setServerAddress("127.0.0.1");
-    http.setServerPort(8080);
-    http.setProtocolVersion("1.1");
-    Observation observation = observability.observation(ObservationNames.HTTP_SERVER, http).start();
-    Observation.Scope scope = observation.openScope();
-    try {
-      long id = ++n;
-      String item = observability.observe("child", () -> "item-" + id);
-      service.info("served work request {} with item {}", id, item);
-    } finally {
-      scope.close();
-    }
-    http.setStatus(200);
-    observation.stop();
   }
 }
