@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.observability.ConfigurationException;
 import dev.observability.Observability;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -97,6 +98,23 @@ class StartUpTest {
     try (ConfigurableApplicationContext context =
         app(Empty.class).run("--observability.enabled=false")) {
       assertThat(context.getBeansOfType(Observability.class)).isEmpty();
+      // Spring Boot's own set-up, as without the starter: Actuator's Prometheus registry, Spring
+      // Boot's console format, its banner.
+      assertThat(context.getBeansOfType(PrometheusMeterRegistry.class)).hasSize(1);
+      assertThat(context.getEnvironment().getPropertySources().contains("observabilityDefaults"))
+          .isFalse();
+      assertThat(context.getEnvironment().getProperty("logging.structured.format.console"))
+          .isNull();
+      assertThat(context.getEnvironment().getProperty("spring.main.banner-mode")).isNull();
+    }
+  }
+
+  @Test
+  void enabledStarter_turnsActuatorsOwnPrometheusRegistryOff() {
+    try (ConfigurableApplicationContext context = app(Empty.class).run()) {
+      assertThat(context.getBeansOfType(PrometheusMeterRegistry.class)).isEmpty();
+      assertThat(context.getEnvironment().getProperty("logging.structured.format.console"))
+          .isEqualTo("dev.observability.spring.ObservabilityJsonFormatter");
     }
   }
 }

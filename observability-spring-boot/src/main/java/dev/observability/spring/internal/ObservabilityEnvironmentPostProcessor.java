@@ -25,8 +25,12 @@ import org.springframework.util.ClassUtils;
  *       OTEL_METRICS_EXPORTER}), with the SDK's registry, filters and counters.
  * </ul>
  *
- * <p>Registered in {@code META-INF/spring.factories}; runs once per environment, before logging is
- * initialised.
+ * <p>None of them when the starter is turned off ({@code observability.enabled=false}): the
+ * application is then Spring Boot's own, with Spring Boot's console format and Actuator's own
+ * Prometheus registry, as without the starter on the class path.
+ *
+ * <p>Registered in {@code META-INF/spring.factories}; runs once per environment, after the
+ * application's property files are read and before logging is initialised.
  */
 public final class ObservabilityEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -38,12 +42,18 @@ public final class ObservabilityEnvironmentPostProcessor implements EnvironmentP
 
   static final String CONSOLE_FORMAT = "logging.structured.format.console";
 
+  /** The starter's switch, as the auto-configuration reads it. */
+  static final String ENABLED = "observability.enabled";
+
   /** Created by Spring Boot. */
   public ObservabilityEnvironmentPostProcessor() {}
 
   @Override
   public void postProcessEnvironment(
       ConfigurableEnvironment environment, SpringApplication application) {
+    if (!environment.getProperty(ENABLED, Boolean.class, true)) {
+      return;
+    }
     Map<String, Object> defaults = new LinkedHashMap<>();
     ClassLoader loader = ObservabilityEnvironmentPostProcessor.class.getClassLoader();
     if (ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext", loader)
