@@ -83,6 +83,9 @@ public final class JsonEventWriter {
   private static final byte[][] PLAIN_KEY_BYTES = new byte[PLAIN_KEYS.length][];
 
   static {
+    if (PLAIN_KEYS.length > Integer.SIZE) {
+      throw new ExceptionInInitializerError("more access keys than bits in an int");
+    }
     for (int i = 0; i < PLAIN_KEYS.length; i++) {
       String key = PLAIN_KEYS[i];
       // Plain ASCII also leaves Keys.sanitize nothing to replace.
@@ -543,8 +546,12 @@ public final class JsonEventWriter {
       }
     }
 
+    /** The access line's keys begun in this pass, one bit per index of {@link #PLAIN_KEYS}. */
+    private int accessKeysBegun;
+
     /** Writes the access line's key-values through the sink methods; none left to list. */
     private @Nullable List<KeyValuePair> keyValuesOf(AccessLogEvent access) {
+      accessKeysBegun = 0;
       access.forEachKeyValue(this);
       return null;
     }
@@ -602,12 +609,19 @@ public final class JsonEventWriter {
       endField(mark);
     }
 
-    /** {@link #beginField} for the access line's {@code key}th key, from its bytes. */
+    /**
+     * {@link #beginField} for the access line's {@code key}th key, from its bytes. The access
+     * line's key-values are the first dynamic fields and name each key once, so none of them can
+     * collide with a field written before: no look-up in the names seen. A key given a second time
+     * is handled as any other key-value.
+     */
     private int beginAccessField(int key) {
       String name = PLAIN_KEYS[key];
-      if (b.seen(name)) {
+      int bit = 1 << key;
+      if ((accessKeysBegun & bit) != 0) {
         return beginField(name, Fields.KEY_VALUE_PREFIX);
       }
+      accessKeysBegun |= bit;
       int mark = b.size();
       b.write(PLAIN_KEY_BYTES[key]);
       fieldName = name;

@@ -16,6 +16,7 @@ import io.micrometer.observation.ObservationView;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,9 +102,10 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
 
   @Override
   public void onScopeOpened(Observation.Context context) {
-    String previousTraceId = MDC.get(Fields.TRACE_ID);
-    String previousSpanId = MDC.get(Fields.SPAN_ID);
-    String previousRequestId = MDC.get(Fields.REQUEST_ID);
+    Map<String, String> mdc = ThreadMdc.live();
+    String previousTraceId = ThreadMdc.get(mdc, Fields.TRACE_ID);
+    String previousSpanId = ThreadMdc.get(mdc, Fields.SPAN_ID);
+    String previousRequestId = ThreadMdc.get(mdc, Fields.REQUEST_ID);
     if (!push(previousTraceId, previousSpanId, previousRequestId)) {
       return;
     }
@@ -148,9 +150,13 @@ public final class LoggingObservationHandler implements ObservationHandler<Obser
     values[at] = null;
     values[at + 1] = null;
     values[at + 2] = null;
-    set(Fields.TRACE_ID, previousTraceId, MDC.get(Fields.TRACE_ID));
-    set(Fields.SPAN_ID, previousSpanId, MDC.get(Fields.SPAN_ID));
-    set(Fields.REQUEST_ID, previousRequestId, MDC.get(Fields.REQUEST_ID));
+    Map<String, String> mdc = ThreadMdc.live();
+    String traceId = ThreadMdc.get(mdc, Fields.TRACE_ID);
+    String spanId = ThreadMdc.get(mdc, Fields.SPAN_ID);
+    String requestId = ThreadMdc.get(mdc, Fields.REQUEST_ID);
+    set(Fields.TRACE_ID, previousTraceId, traceId);
+    set(Fields.SPAN_ID, previousSpanId, spanId);
+    set(Fields.REQUEST_ID, previousRequestId, requestId);
   }
 
   @Override

@@ -36,7 +36,34 @@ final class ThreadMdc {
   private static final @Nullable VarHandle EVENT_CONTEXT =
       field(LoggingEvent.class, "loggerContext", LoggerContext.class);
 
+  /** What {@link #live()} answers where the thread's map cannot be read directly. */
+  static final Map<String, String> UNREADABLE = java.util.Collections.unmodifiableMap(Map.of());
+
   private ThreadMdc() {}
+
+  /**
+   * The calling thread's own MDC map as it is now, to read a few keys at once with one look-up of
+   * the thread's map instead of one per key: null when the thread has none, {@link #UNREADABLE}
+   * where it cannot be read directly (then {@code MDC.get} it is). Read it before changing the MDC,
+   * and do not keep it.
+   */
+  static @Nullable Map<String, String> live() {
+    if (MDC.getMDCAdapter() instanceof LogbackMDCAdapter logback) {
+      ThreadLocal<Map<String, String>> own = ownMap(logback);
+      if (own != null) {
+        return own.get();
+      }
+    }
+    return UNREADABLE;
+  }
+
+  /** {@code key}'s value in a map {@link #live()} answered. */
+  static @Nullable String get(@Nullable Map<String, String> live, String key) {
+    if (live == UNREADABLE) {
+      return MDC.get(key);
+    }
+    return live == null ? null : live.get(key);
+  }
 
   /** The calling thread's MDC: never null, never a map a later MDC change alters. */
   static Map<String, String> current() {
