@@ -7,6 +7,7 @@ import dev.observability.health.HealthRegistry;
 import dev.observability.instrument.Instrumentation;
 import dev.observability.metrics.Metrics;
 import dev.observability.scrub.Scrubber;
+import dev.observability.spring.internal.BatchedConsole;
 import dev.observability.spring.internal.InstrumentedBeanPostProcessor;
 import dev.observability.spring.internal.SpringEnvironmentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -255,6 +256,25 @@ public class ObservabilityAutoConfiguration {
     @ConditionalOnMissingBean
     HealthRegistry observabilityHealthRegistry(Observability observability) {
       return HealthRegistry.of(observability);
+    }
+  }
+
+  /**
+   * The logging module's batching console in place of Spring Boot's console appender, where Spring
+   * Boot writes the SDK's JSON with its own Logback set-up ({@link BatchedConsole}).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "dev.observability.logging.BatchingAppender",
+        "ch.qos.logback.classic.LoggerContext",
+        "org.springframework.boot.logging.logback.StructuredLogEncoder"
+      })
+  static class ConsoleConfiguration {
+    @Bean
+    BatchedConsole observabilityBatchedConsole(
+        Observability observability, ConfigurableEnvironment environment) {
+      return BatchedConsole.install(observability, environment);
     }
   }
 

@@ -3,12 +3,16 @@ package dev.observability.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observability.Observability;
 import dev.observability.health.HealthRegistry;
+import dev.observability.logging.BatchingAppender;
 import dev.observability.scrub.Scrubber;
 import dev.observability.spring.app.TestApplication;
+import dev.observability.spring.internal.BatchedConsole;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +36,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -247,9 +252,24 @@ class SpringBootApplicationTest {
             .orElseThrow(() -> new AssertionError("no start-up line in " + lines));
     assertThat(starting.path("service").asText()).isEqualTo("spring-test");
     assertThat(starting.path("environment").asText()).isEqualTo("test");
-    assertThat(jsonLines())
-        .anySatisfy(
-            l -> assertThat(l.path("message").asText()).startsWith("Tomcat started on port"));
+    // Written by the batching console, which took over from Spring Boot's before Tomcat started.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(jsonLines())
+                    .anySatisfy(
+                        l ->
+                            assertThat(l.path("message").asText())
+                                .startsWith("Tomcat started on port")));
+  }
+
+  @Test
+  void logging_linesWhileTheInstanceRuns_goThroughTheBatchingConsole() {
+    Logger root =
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+    assertThat(root.getAppender(BatchedConsole.NAME)).isInstanceOf(BatchingAppender.class);
+    assertThat(root.getAppender("CONSOLE")).as("Spring Boot's console appender").isNull();
   }
 
   private static final Pattern SERIES = Pattern.compile("^# TYPE (\\S+) ", Pattern.MULTILINE);

@@ -3,11 +3,17 @@ package dev.observability.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.ConsoleAppender;
 import dev.observability.ConfigurationException;
 import dev.observability.Observability;
+import dev.observability.logging.BatchingAppender;
+import dev.observability.spring.internal.BatchedConsole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -106,6 +112,37 @@ class StartUpTest {
       assertThat(context.getEnvironment().getProperty("logging.structured.format.console"))
           .isNull();
       assertThat(context.getEnvironment().getProperty("spring.main.banner-mode")).isNull();
+    }
+  }
+
+  private static ch.qos.logback.classic.Logger rootLogger() {
+    return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+  }
+
+  @Test
+  void springBootsConsole_isBatchedWhileTheInstanceRuns_andPutBackWhenTheContextCloses() {
+    try (ConfigurableApplicationContext context = app(Empty.class).run()) {
+      assertThat(context.getBean(BatchedConsole.class).isInstalled()).isTrue();
+      assertThat(rootLogger().getAppender(BatchedConsole.NAME))
+          .isInstanceOf(BatchingAppender.class);
+      assertThat(rootLogger().getAppender("CONSOLE")).isNull();
+    }
+    assertThat(rootLogger().getAppender(BatchedConsole.NAME)).isNull();
+    assertThat(rootLogger().getAppender("CONSOLE")).isInstanceOf(ConsoleAppender.class);
+  }
+
+  @Test
+  void springBootsConsole_staysWithAsyncLoggingOff_orWithAnotherFormat() {
+    try (ConfigurableApplicationContext context =
+        app(Empty.class).run("--observability.logging.async=false")) {
+      assertThat(context.getBean(BatchedConsole.class).isInstalled()).isFalse();
+      assertThat(rootLogger().getAppender("CONSOLE")).isInstanceOf(ConsoleAppender.class);
+      assertThat(rootLogger().getAppender(BatchedConsole.NAME)).isNull();
+    }
+    try (ConfigurableApplicationContext context =
+        app(Empty.class).run("--logging.structured.format.console=logstash")) {
+      assertThat(context.getBean(BatchedConsole.class).isInstalled()).isFalse();
+      assertThat(rootLogger().getAppender("CONSOLE")).isInstanceOf(ConsoleAppender.class);
     }
   }
 
