@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Collections;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
@@ -37,7 +38,7 @@ final class ThreadMdc {
       field(LoggingEvent.class, "loggerContext", LoggerContext.class);
 
   /** What {@link #live()} answers where the thread's map cannot be read directly. */
-  static final Map<String, String> UNREADABLE = java.util.Collections.unmodifiableMap(Map.of());
+  static final Map<String, String> UNREADABLE = Collections.unmodifiableMap(Map.of());
 
   private ThreadMdc() {}
 
