@@ -107,7 +107,8 @@ public final class LoggingConfig {
               "Write the installed console appender's lines in batches on a background thread"
                   + " (BatchingAppender): one write per batch instead of one per line. Lines reach"
                   + " stdout up to logging.async.flush-interval later; false writes each line as it"
-                  + " is logged.");
+                  + " is logged. In Spring Boot this also covers Spring Boot's own console while it"
+                  + " writes the SDK's JSON (the starter's default).");
 
   /** Cap on the lines of one batch. */
   public static final ConfigKey<Integer> ASYNC_QUEUE_SIZE =
