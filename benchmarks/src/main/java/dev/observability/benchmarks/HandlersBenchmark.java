@@ -8,6 +8,10 @@ import dev.observability.logging.LoggingModule;
 import dev.observability.metrics.MetricsModule;
 import dev.observability.tracing.TracingModule;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,6 +38,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Measures the request thread's share of what the handlers do together, where {@code
  * RequestBenchmark} adds Jetty's and the servlet filter's work to it, with their noise.
+ *
+ * <p>{@code registry=boot} adds to the observation registry, once the instance has started, what
+ * the Spring Boot starter and Spring Boot Actuator add to it in a Spring MVC application: a
+ * predicate that mutes one context type (the starter's, for Spring MVC's server observation), a
+ * filter that is also a predicate and lets everything through unchanged (Actuator's {@code
+ * PropertiesObservationFilterPredicate} without common key-values) and a handler that supports no
+ * context (the starter's {@code SdkMeterObservationHandler}, in Actuator's composite).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,6 +59,10 @@ public class HandlersBenchmark {
   private Observability observability;
   private org.slf4j.Logger service;
   private long n;
+
+  /** {@code sdk}: the modules' registry as they set it up; {@code boot}: with Spring Boot's. */
+  @Param({"sdk", "boot"})
+  public String registry;
 
   @Setup
   public void start() {
@@ -67,6 +83,39 @@ public class HandlersBenchmark {
             .property("tracing.otlp.endpoint", "http://127.0.0.1:9")
             .property("shutdown.hook", "false")
             .start();
+    if (registry.equals("boot")) {
+      addSpringBoots(observability.observationRegistry().observationConfig());
+    }
+  }
+
+  private static void addSpringBoots(ObservationRegistry.ObservationConfig config) {
+    config.observationPredicate((name, context) -> !(context instanceof MutedContext));
+    PassThrough passThrough = new PassThrough();
+    config.observationPredicate(passThrough);
+    config.observationFilter(passThrough);
+    config.observationHandler(
+        new ObservationHandler<>() {
+          @Override
+          public boolean supportsContext(Observation.Context context) {
+            return false;
+          }
+        });
+  }
+
+  /** The context type of an observation the predicate mutes; none is made here. */
+  private static final class MutedContext extends Observation.Context {}
+
+  /** A filter and predicate that lets every observation through unchanged. */
+  private static final class PassThrough implements ObservationPredicate, ObservationFilter {
+    @Override
+    public boolean test(String name, Observation.Context context) {
+      return true;
+    }
+
+    @Override
+    public Observation.Context map(Observation.Context context) {
+      return context;
+    }
   }
 
   @TearDown
