@@ -9,11 +9,14 @@ import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.spi.ModuleContext;
 import dev.observability.spi.ObservabilityModule;
 import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,9 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry hands out direct observations while its configuration is the modules' own, and
- * Micrometer's once the host adds to it; either way every handler sees every observation, in the
- * same order and with the same context, and the two kinds nest in any order.
+ * The registry hands out direct observations once the modules have started, with what the host adds
+ * to its configuration applied as Micrometer applies it; either way every handler sees every
+ * observation, in the same order and with the same context, and the two kinds nest in any order.
  */
 class DirectObservationTest {
 
@@ -494,17 +497,22 @@ class DirectObservationTest {
   }
 
   @Test
-  void hostAddsHandlerAfterStart_observationsAreMicrometers_andTheHostHandlerSeesTheSameContext() {
+  void hostAddsHandlerAfterStart_observationsStayDirect_theHostHandlerLastAtStartFirstAtStop() {
     start();
     FacadeObservationRegistry registry = (FacadeObservationRegistry) obs.observationRegistry();
-    assertThat(registry.isDirect()).isTrue();
     List<Observation.Context> seen = new ArrayList<>();
     registry
         .observationConfig()
         .observationHandler(
             new ObservationHandler<>() {
               @Override
+              public void onStart(Observation.Context context) {
+                events.add("host:start:" + context.getName());
+              }
+
+              @Override
               public void onStop(Observation.Context context) {
+                events.add("host:stop:" + context.getName());
                 seen.add(context);
               }
 
@@ -516,27 +524,181 @@ class DirectObservationTest {
     HttpServerObservationContext http = request();
 
     Observation observation = obs.observation(ObservationNames.HTTP_SERVER, http);
-    observation.observe(() -> {});
+    observation.start().stop();
 
-    assertThat(registry.isDirect()).isFalse();
-    assertThat(observation).isNotInstanceOf(DirectObservation.class);
+    assertThat(registry.isDirect()).isTrue();
+    assertThat(observation).isInstanceOf(DirectObservation.class);
     assertThat(seen).singleElement().isSameAs(http);
     assertThat(events)
-        .contains("a:start:http.server.request", "b:stop(filtered):http.server.request");
+        .containsExactly(
+            "a:start:http.server.request",
+            "b:start:http.server.request",
+            "host:start:http.server.request",
+            "host:stop:http.server.request",
+            "b:stop(filtered):http.server.request",
+            "a:stop(filtered):http.server.request");
   }
 
   @Test
-  void hostAddsPredicate_observationsAreMicrometers_andThePredicateApplies() {
+  void hostAddsPredicate_aRefusedObservationIsMicrometersNoop_andNoHandlerSeesIt() {
     start();
-    obs.observationRegistry()
-        .observationConfig()
-        .observationPredicate((name, context) -> !name.equals("ignored"));
+    ObservationRegistry registry = obs.observationRegistry();
+    registry.observationConfig().observationPredicate((name, context) -> !name.equals("ignored"));
 
     Observation ignored = obs.observation("ignored");
     ignored.observe(() -> {});
+    Observation kept = obs.observation("kept");
 
     assertThat(ignored.isNoop()).isTrue();
+    assertThat(ignored)
+        .isSameAs(Observation.createNotStarted("ignored", Observation.Context::new, registry));
+    assertThat(kept).isInstanceOf(DirectObservation.class);
     assertThat(events).isEmpty();
+  }
+
+  /**
+   * What Spring Boot adds to the registry after the modules started (predicates, a global
+   * convention, a filter, a handler): a direct observation and Micrometer's own, on the same
+   * registry, call the same handlers with the same contexts, key-values and names, in the same
+   * order, and hand a refused observation out as the same no-op.
+   */
+  @Test
+  void hostConfigurationAfterStart_directObservations_doWhatMicrometersDo() {
+    start();
+    FacadeObservationRegistry registry = (FacadeObservationRegistry) obs.observationRegistry();
+    ObservationRegistry.ObservationConfig config = registry.observationConfig();
+    config.observationPredicate(
+        (name, context) -> {
+          ObservationView parent = context.getParentObservation();
+          events.add(
+              "predicate:"
+                  + name
+                  + ":parent="
+                  + (parent == null ? null : parent.getContextView().getName()));
+          return !name.equals("muted");
+        });
+    config.observationConvention(new RenamingConvention());
+    config.observationFilter(c -> c.addLowCardinalityKeyValue(KeyValue.of("host", "filter")));
+    config.observationHandler(new KeyValueRecorder());
+
+    List<String> direct = scenario(true);
+    List<String> micrometers = scenario(false);
+
+    assertThat(registry.isDirect()).isTrue();
+    assertThat(direct).isEqualTo(micrometers);
+    assertThat(direct)
+        .contains(
+            "predicate:http.server.request:parent=null",
+            "predicate:child:parent=http.server.request.renamed",
+            "predicate:muted:parent=http.server.request.renamed",
+            "host:start:http.server.request.renamed:[convention=start, method=GET]",
+            "host:stop:http.server.request.renamed(GET /orders):"
+                + "[convention=start, filtered=http.server.request.renamed, host=filter,"
+                + " method=GET]",
+            "host:stop:child:[filtered=child, host=filter]",
+            "muted:noop=true");
+  }
+
+  /**
+   * A request with a child inside its scope and a muted observation beside the child, through
+   * direct observations or Micrometer's own: what the handlers and the predicate saw.
+   */
+  private List<String> scenario(boolean direct) {
+    events.clear();
+    FacadeObservationRegistry registry = (FacadeObservationRegistry) obs.observationRegistry();
+    Observation request = create(registry, direct, ObservationNames.HTTP_SERVER, request());
+    assertThat(request instanceof DirectObservation).isEqualTo(direct);
+    request.start();
+    Observation.Scope scope = request.openScope();
+    try {
+      create(registry, direct, "child", new Observation.Context()).start().stop();
+      Observation muted = create(registry, direct, "muted", new Observation.Context());
+      muted.start().stop();
+      events.add("muted:noop=" + muted.isNoop());
+    } finally {
+      scope.close();
+    }
+    request.stop();
+    return new ArrayList<>(events);
+  }
+
+  private static Observation create(
+      FacadeObservationRegistry registry,
+      boolean direct,
+      String name,
+      Observation.Context context) {
+    return direct
+        ? registry.observation(name, context)
+        : Observation.createNotStarted(name, () -> context, registry);
+  }
+
+  /** Renames the server observation and adds a key-value at start and one at stop. */
+  private static final class RenamingConvention
+      implements GlobalObservationConvention<HttpServerObservationContext> {
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return context instanceof HttpServerObservationContext;
+    }
+
+    @Override
+    public KeyValues getLowCardinalityKeyValues(HttpServerObservationContext context) {
+      return KeyValues.of("convention", "start", "method", context.getMethod());
+    }
+
+    @Override
+    public String getName() {
+      return "http.server.request.renamed";
+    }
+
+    @Override
+    public String getContextualName(HttpServerObservationContext context) {
+      return context.getMethod() + " /orders";
+    }
+  }
+
+  /** A host's handler that records each call with the context's names and key-values. */
+  private final class KeyValueRecorder implements ObservationHandler<Observation.Context> {
+    private void record(String what, Observation.Context context) {
+      List<String> keyValues = new ArrayList<>();
+      context
+          .getLowCardinalityKeyValues()
+          .forEach(kv -> keyValues.add(kv.getKey() + "=" + kv.getValue()));
+      Collections.sort(keyValues);
+      String contextual = context.getContextualName();
+      events.add(
+          "host:"
+              + what
+              + ":"
+              + context.getName()
+              + (contextual == null ? "" : "(" + contextual + ")")
+              + ":"
+              + keyValues);
+    }
+
+    @Override
+    public void onStart(Observation.Context context) {
+      record("start", context);
+    }
+
+    @Override
+    public void onScopeOpened(Observation.Context context) {
+      record("open", context);
+    }
+
+    @Override
+    public void onScopeClosed(Observation.Context context) {
+      record("close", context);
+    }
+
+    @Override
+    public void onStop(Observation.Context context) {
+      record("stop", context);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return true;
+    }
   }
 
   @Test

@@ -2,10 +2,12 @@ package dev.observability.internal;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.util.StringUtils;
+import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,19 +19,22 @@ import org.jspecify.annotations.Nullable;
  * in the same order and with the same context, without its per-observation bookkeeping (a queue of
  * the handlers that support the context, a map of scopes by thread, a scope object per opening).
  *
- * <p>At creation the context is named and its parent set to the current observation; the handlers
- * that support it are remembered. {@link #start()}, {@link #error}, {@link #event} and {@link
- * #openScope()} notify them in registration order; closing a scope and {@link #stop()} in reverse
- * order, {@code stop()} after the registry's filters mapped the context. The calls go through
- * {@link HandlerSlots}, which gives each handler call sites of its own; a module's handler that
- * throws is counted against its module, as its {@link SafeObservationHandler} would. An open scope
- * makes this observation the registry's current one (see {@link FacadeObservationRegistry}) until
- * it closes; Micrometer's own current scope is left as it is, since Micrometer's scopes assume that
- * every scope before them is one of theirs. The first scope open at a time is this object itself; a
- * second one, nested or on another thread, is an object of its own.
+ * <p>At creation, as Micrometer's observation: the context's parent is set to the current
+ * observation, and the registry's predicates are asked in turn (on the first refusal the result is
+ * the no-op observation Micrometer hands out then); the context is named, the first of the
+ * registry's global conventions that supports it is taken, and the handlers that support it are
+ * remembered. {@link #start()}, {@link #error}, {@link #event} and {@link #openScope()} notify them
+ * in registration order; closing a scope and {@link #stop()} in reverse order, {@code stop()} after
+ * the registry's filters mapped the context. The calls go through {@link HandlerSlots}, which gives
+ * each handler call sites of its own; a module's handler that throws is counted against its module,
+ * as its {@link SafeObservationHandler} would. An open scope makes this observation the registry's
+ * current one (see {@link FacadeObservationRegistry}) until it closes; Micrometer's own current
+ * scope is left as it is, since Micrometer's scopes assume that every scope before them is one of
+ * theirs. The first scope open at a time is this object itself; a second one, nested or on another
+ * thread, is an object of its own.
  *
- * <p>Used by {@link FacadeObservationRegistry} only while its configuration is the SDK's own.
- * Thread-safe as Micrometer's observation is: a scope is closed on the thread that opened it.
+ * <p>Used by {@link FacadeObservationRegistry} once the modules have started. Thread-safe as
+ * Micrometer's observation is: a scope is closed on the thread that opened it.
  */
 public final class DirectObservation implements Observation, Observation.Scope, DirectFrame {
 
@@ -37,6 +42,13 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   static final int MAX_HANDLERS = 32;
 
   private static final VarHandle INLINE_SCOPE;
+
+  /**
+   * What Micrometer hands out for an observation a predicate refuses: a no-op whose scopes change
+   * nothing (the same instance as for a no-op registry).
+   */
+  private static final Observation REFUSED =
+      Observation.createNotStarted("refused", ObservationRegistry.NOOP);
 
   static {
     try {
@@ -62,37 +74,70 @@ public final class DirectObservation implements Observation, Observation.Scope, 
   private Observation.@Nullable Scope micrometerScope;
 
   /**
-   * What every direct observation of a registry calls: its handlers and filters as registered.
+   * What every direct observation of a registry calls: its configuration as registered.
    *
    * @param registry the registry whose current scope the observations set
    * @param handlers the handlers, in registration order (at most 32, one bit each in an {@code
    *     int})
    * @param filters the filters, in registration order
+   * @param predicates the predicates, in registration order
+   * @param conventions the global conventions, in registration order
    */
   record Plan(
-      FacadeObservationRegistry registry, HandlerSlots handlers, ObservationFilter[] filters) {}
+      FacadeObservationRegistry registry,
+      HandlerSlots handlers,
+      ObservationFilter[] filters,
+      ObservationPredicate[] predicates,
+      GlobalObservationConvention<?>[] conventions) {}
 
   static Plan plan(
       FacadeObservationRegistry registry,
       List<ObservationHandler<?>> handlers,
-      List<ObservationFilter> filters) {
+      List<ObservationFilter> filters,
+      List<ObservationPredicate> predicates,
+      List<GlobalObservationConvention<?>> conventions) {
     if (handlers.size() > MAX_HANDLERS) {
       throw new IllegalArgumentException(
           "at most " + MAX_HANDLERS + " handlers, not " + handlers.size());
     }
     return new Plan(
-        registry, new HandlerSlots(handlers), filters.toArray(new ObservationFilter[0]));
+        registry,
+        new HandlerSlots(handlers),
+        filters.toArray(new ObservationFilter[0]),
+        predicates.toArray(new ObservationPredicate[0]),
+        conventions.toArray(new GlobalObservationConvention<?>[0]));
   }
 
-  DirectObservation(Plan plan, String name, Observation.Context context) {
-    this.plan = plan;
-    this.context = context;
-    context.setName(name);
-    this.supported = plan.handlers.supporting(context);
+  /**
+   * A new observation of {@code context} under {@code name}, or the no-op one if a predicate of the
+   * plan refuses it; what Micrometer's {@code Observation.createNotStarted(name, () -> context,
+   * registry)} does, in the same order.
+   */
+  static Observation create(Plan plan, String name, Observation.Context context) {
     Observation current = plan.registry.getCurrentObservation();
     if (current != null) {
       context.setParentObservation(current);
     }
+    for (ObservationPredicate predicate : plan.predicates) {
+      if (!predicate.test(name, context)) {
+        return REFUSED;
+      }
+    }
+    return new DirectObservation(plan, name, context);
+  }
+
+  @SuppressWarnings("unchecked")
+  private DirectObservation(Plan plan, String name, Observation.Context context) {
+    this.plan = plan;
+    this.context = context;
+    context.setName(name);
+    for (GlobalObservationConvention<?> global : plan.conventions) {
+      if (global.supportsContext(context)) {
+        this.convention = (ObservationConvention<Observation.Context>) global;
+        break;
+      }
+    }
+    this.supported = plan.handlers.supporting(context);
   }
 
   @Override

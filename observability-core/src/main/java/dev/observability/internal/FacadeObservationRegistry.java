@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The instance's {@link ObservationRegistry}: Micrometer's own registry in every respect (its
- * thread-local current scope, its configuration), which also knows whether its configuration is
- * still exactly what the SDK's modules set up. While it is, and Micrometer's context-propagation
- * library (which resets and re-activates scopes assuming they are all Micrometer's own) is not on
- * the class path, {@link #observation} returns a {@link DirectObservation}: the same handlers
- * called in the same order with the same context, without Micrometer's per-observation bookkeeping.
- * As soon as anything else is added (a handler, a filter, a predicate or a global convention),
- * every observation is Micrometer's own again, so that what was added applies.
+ * thread-local current scope, its configuration). Once the SDK's modules have started, and while
+ * Micrometer's context-propagation library (which resets and re-activates scopes assuming they are
+ * all Micrometer's own) is not on the class path, {@link #observation} returns a {@link
+ * DirectObservation}: what Micrometer's own observation would do with the registry's handlers,
+ * predicates, global conventions and filters, without its per-observation bookkeeping. Whatever is
+ * added to the configuration later (a host's handler, Spring Boot's predicates and filters) applies
+ * to the direct observations created from then on, as it does to Micrometer's; with more than
+ * {@value DirectObservation#MAX_HANDLERS} handlers, every observation is Micrometer's own.
  *
  * <p>Thread-safe.
  */
@@ -32,7 +33,7 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
 
   private final Config config = new Config();
 
-  /** The handlers and filters to call directly, or null while observations must be Micrometer's. */
+  /** What direct observations call, or null while observations must be Micrometer's. */
   private volatile DirectObservation.@Nullable Plan plan;
 
   /** Creates an empty registry: a no-op until a handler is added. */
@@ -117,19 +118,13 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
   }
 
   /**
-   * Marks the configuration as the SDK's own: what was registered so far is called directly from
-   * now on, until anything else is registered. Called once the modules have started.
+   * Marks the modules' set-up as done: observations are direct ones from now on, with what is
+   * registered so far and whatever is registered later. Called once the modules have started.
    */
   public void seal() {
     synchronized (config) {
       config.sealed = true;
-      // Without handlers Micrometer hands out its no-op observation, which costs less still.
-      if (!config.foreign
-          && !CONTEXT_PROPAGATION
-          && !config.handlers.isEmpty()
-          && config.handlers.size() <= DirectObservation.MAX_HANDLERS) {
-        plan = DirectObservation.plan(this, config.handlers, config.filters);
-      }
+      config.replan();
     }
   }
 
@@ -139,13 +134,14 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
   }
 
   /**
-   * A new, not yet started observation of {@code context} under {@code name}: direct while the
-   * configuration is the SDK's own, else Micrometer's (a no-op one when no handler is registered).
+   * A new, not yet started observation of {@code context} under {@code name}: a direct one once the
+   * modules have started, else Micrometer's; as Micrometer's, a no-op when no handler is registered
+   * or a predicate refuses it.
    */
   public Observation observation(String name, Observation.Context context) {
     DirectObservation.Plan p = plan;
     if (p != null) {
-      return new DirectObservation(p, name, context);
+      return DirectObservation.create(p, name, context);
     }
     return Observation.createNotStarted(name, () -> context, this);
   }
@@ -159,12 +155,16 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
     }
   }
 
-  /** Micrometer's configuration, which also records what was added after the seal. */
+  /**
+   * Micrometer's configuration, which also keeps what it holds in order, to plan direct
+   * observations with, and plans them again at each change once the modules have started.
+   */
   private final class Config extends ObservationConfig {
     final List<ObservationHandler<?>> handlers = new CopyOnWriteArrayList<>();
     final List<ObservationFilter> filters = new CopyOnWriteArrayList<>();
+    final List<ObservationPredicate> predicates = new CopyOnWriteArrayList<>();
+    final List<GlobalObservationConvention<?>> conventions = new CopyOnWriteArrayList<>();
     boolean sealed;
-    boolean foreign;
 
     @Override
     public ObservationConfig observationHandler(ObservationHandler<?> handler) {
@@ -190,8 +190,8 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
     public ObservationConfig observationPredicate(ObservationPredicate predicate) {
       synchronized (this) {
         super.observationPredicate(predicate);
-        foreign = true;
-        plan = null;
+        predicates.add(predicate);
+        changed();
       }
       return this;
     }
@@ -200,17 +200,27 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
     public ObservationConfig observationConvention(GlobalObservationConvention<?> convention) {
       synchronized (this) {
         super.observationConvention(convention);
-        foreign = true;
-        plan = null;
+        conventions.add(convention);
+        changed();
       }
       return this;
     }
 
     private void changed() {
       if (sealed) {
-        foreign = true;
-        plan = null;
+        replan();
       }
+    }
+
+    /** Under this object's lock. Without handlers, Micrometer's no-op observation costs less. */
+    void replan() {
+      plan =
+          !CONTEXT_PROPAGATION
+                  && !handlers.isEmpty()
+                  && handlers.size() <= DirectObservation.MAX_HANDLERS
+              ? DirectObservation.plan(
+                  FacadeObservationRegistry.this, handlers, filters, predicates, conventions)
+              : null;
     }
   }
 }

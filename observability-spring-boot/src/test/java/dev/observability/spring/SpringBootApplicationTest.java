@@ -9,11 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.observability.Observability;
 import dev.observability.health.HealthRegistry;
+import dev.observability.internal.DirectObservation;
+import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.logging.BatchingAppender;
 import dev.observability.scrub.Scrubber;
 import dev.observability.spring.app.TestApplication;
 import dev.observability.spring.internal.BatchedConsole;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -128,6 +132,21 @@ class SpringBootApplicationTest {
     assertThat(context.getBeansOfType(MeterRegistry.class)).hasSize(1);
     assertThat(obs.config().sourceOf(dev.observability.CoreConfig.SERVICE_ENVIRONMENT))
         .startsWith("Spring property observability.service.environment");
+  }
+
+  /**
+   * Spring Boot adds predicates, a filter and the starter's meter handler to the registry after the
+   * instance started; the SDK's observations stay direct ones, with those applied.
+   */
+  @Test
+  void observations_stayDirect_withWhatSpringBootAddedToTheRegistry() {
+    Observability obs = context.getBean(Observability.class);
+    FacadeObservationRegistry registry = (FacadeObservationRegistry) obs.observationRegistry();
+
+    assertThat(registry.isDirect()).isTrue();
+    assertThat(obs.observation("spring-boot-check", new Observation.Context()))
+        .isInstanceOf(DirectObservation.class);
+    assertThat(context.getBeansOfType(ObservationPredicate.class)).isNotEmpty();
   }
 
   @Test
