@@ -385,9 +385,9 @@ public final class Observability implements AutoCloseable {
   /**
    * A new, not yet started observation of {@code context} on this instance's registry, under {@code
    * name}: what {@code Observation.createNotStarted(name, () -> context, registry)} gives, and
-   * cheaper while the registry holds only the modules' handlers (every handler is still called, in
-   * the same order, with {@code context}). Instrumentation such as the servlet filter creates its
-   * observations here.
+   * cheaper once the instance has started (the registry's predicates, conventions, filters and
+   * handlers still apply, in the same order, to {@code context}). Instrumentation such as the
+   * servlet filter creates its observations here.
    *
    * @param name the observation's name, such as {@link ObservationNames#HTTP_SERVER}
    * @param context the context the handlers see, named {@code name}

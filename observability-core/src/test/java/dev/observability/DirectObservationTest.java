@@ -4,6 +4,9 @@ import static dev.observability.internal.InternalErrors.METER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.observability.instrument.Instrumentation;
+import dev.observability.instrument.Instrumented;
+import dev.observability.instrument.MethodObservationContext;
 import dev.observability.internal.DirectObservation;
 import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.spi.ModuleContext;
@@ -699,6 +702,41 @@ class DirectObservationTest {
     public boolean supportsContext(Observation.Context context) {
       return true;
     }
+  }
+
+  /** An instrumented interface for the test below. */
+  public interface Orders {
+    @Instrumented(name = "orders.place", tags = "tier=payments")
+    String place(String id);
+  }
+
+  @Test
+  void instrumentedMethod_isADirectObservation_withItsContextNameAndKeyValues() {
+    start();
+    ObservationRegistry registry = obs.observationRegistry();
+    List<Observation> inside = new ArrayList<>();
+    Orders orders =
+        Instrumentation.of(obs)
+            .instrument(
+                Orders.class,
+                id -> {
+                  inside.add(registry.getCurrentObservation());
+                  return "placed " + id;
+                });
+
+    assertThat(orders.place("A-1")).isEqualTo("placed A-1");
+
+    assertThat(inside).singleElement().isInstanceOf(DirectObservation.class);
+    Observation.Context context = inside.get(0).getContext();
+    assertThat(context).isInstanceOf(MethodObservationContext.class);
+    assertThat(context.getLowCardinalityKeyValue("tier"))
+        .isEqualTo(KeyValue.of("tier", "payments"));
+    assertThat(events)
+        .containsExactly(
+            "a:start:orders.place",
+            "a:open:orders.place",
+            "a:close:orders.place",
+            "a:stop(filtered):orders.place");
   }
 
   @Test

@@ -146,6 +146,19 @@ public final class FacadeObservationRegistry implements ObservationRegistry {
     return Observation.createNotStarted(name, () -> context, this);
   }
 
+  /**
+   * A new, not yet started observation of {@code context} under {@code name} on {@code registry}:
+   * {@link #observation} when it is an instance's registry, else Micrometer's {@code
+   * Observation.createNotStarted(name, () -> context, registry)}.
+   */
+  public static Observation createNotStarted(
+      String name, Observation.Context context, ObservationRegistry registry) {
+    if (registry instanceof FacadeObservationRegistry facade) {
+      return facade.observation(name, context);
+    }
+    return Observation.createNotStarted(name, () -> context, registry);
+  }
+
   private static boolean present(String className) {
     try {
       Class.forName(className, false, FacadeObservationRegistry.class.getClassLoader());

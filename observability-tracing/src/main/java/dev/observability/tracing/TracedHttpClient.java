@@ -3,6 +3,7 @@ package dev.observability.tracing;
 import dev.observability.HttpClientObservationContext;
 import dev.observability.Observability;
 import dev.observability.ObservationNames;
+import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.tracing.internal.HeaderFields;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -169,7 +170,8 @@ public final class TracedHttpClient extends HttpClient {
     HttpClientObservationContext context =
         new HttpClientObservationContext(request.method(), request.uri(), builder::setHeader);
     Observation observation =
-        Observation.createNotStarted(ObservationNames.HTTP_CLIENT, () -> context, registry).start();
+        FacadeObservationRegistry.createNotStarted(ObservationNames.HTTP_CLIENT, context, registry)
+            .start();
     HttpRequest traced;
     try {
       traced = builder.build();

@@ -6,6 +6,7 @@ import dev.observability.instrument.internal.MethodPlan.CounterSpec;
 import dev.observability.instrument.internal.MethodPlan.ObservationSpec;
 import dev.observability.instrument.internal.MethodPlan.SpanSpec;
 import dev.observability.instrument.internal.MethodPlan.TimerSpec;
+import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.internal.InternalErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
@@ -174,9 +175,9 @@ public final class MethodInvoker {
       ObservationSpec observationSpec = plan.observation();
       if (observationSpec != null) {
         Observation o =
-            Observation.createNotStarted(
+            FacadeObservationRegistry.createNotStarted(
                 observationSpec.name(),
-                () -> new MethodObservationContext(plan.declaringClass(), plan.methodName()),
+                new MethodObservationContext(plan.declaringClass(), plan.methodName()),
                 observations);
         if (observationSpec.contextualName() != null) {
           o.contextualName(observationSpec.contextualName());
