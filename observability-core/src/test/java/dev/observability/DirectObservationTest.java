@@ -740,6 +740,26 @@ class DirectObservationTest {
   }
 
   @Test
+  void createNotStarted_isDirectOnAnInstancesRegistry_andMicrometersOnAnyOther() {
+    start();
+    ObservationRegistry plain = ObservationRegistry.create();
+    plain.observationConfig().observationHandler(context -> true);
+
+    assertThat(
+            FacadeObservationRegistry.createNotStarted(
+                "client", new Observation.Context(), obs.observationRegistry()))
+        .isInstanceOf(DirectObservation.class);
+    Observation micrometers =
+        FacadeObservationRegistry.createNotStarted("client", new Observation.Context(), plain);
+    assertThat(micrometers).isNotInstanceOf(DirectObservation.class);
+    assertThat(micrometers.isNoop()).isFalse();
+    assertThat(
+            FacadeObservationRegistry.createNotStarted(
+                "client", new Observation.Context(), ObservationRegistry.NOOP))
+        .matches(Observation::isNoop);
+  }
+
+  @Test
   void withoutAnyHandler_observationsAreNoops() {
     obs =
         Observability.builder()
