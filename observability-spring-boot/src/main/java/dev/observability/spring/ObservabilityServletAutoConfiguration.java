@@ -9,23 +9,27 @@ import dev.observability.servlet.ObservabilityFilter;
 import dev.observability.servlet.ObservabilityServlets;
 import dev.observability.servlet.ServletModule;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.web.servlet.ConditionalOnMissingFilterBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * The servlet side of the starter, in a servlet web application: {@link ObservabilityFilter} on
  * every request (first of all filters), the SDK's {@code /metrics}, {@code /health}, {@code
  * /health/live} and {@code /health/ready} on the application's port, and Spring MVC's own server
- * observation turned off, so that each request is observed once.
+ * observation turned off (its filter not registered, its observation muted), so that each request
+ * is observed once.
  *
  * <p>The route of a request is Spring MVC's matched pattern ({@code /api/users/{id}}): the filter
  * reads the request attribute {@code HandlerMapping.bestMatchingPattern} ({@code
@@ -149,9 +153,29 @@ public class ObservabilityServletAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(ServerRequestObservationContext.class)
   static class SpringServerObservation {
+    /**
+     * Mutes Spring's server observation wherever it is made: by Actuator's filter if an application
+     * brings it back, by a {@code ServerHttpObservationFilter} of the application's own.
+     */
     @Bean
     ObservationPredicate observabilityOneServerObservation() {
       return (name, context) -> !(context instanceof ServerRequestObservationContext);
+    }
+
+    /**
+     * Spring MVC's server observation filter, registered disabled: Actuator registers its own only
+     * when the application has none, so Spring's filter does not run on every request to create an
+     * observation that the predicate would mute (about 1.4% of a request's CPU in the Spring Boot
+     * example).
+     */
+    @Bean
+    @ConditionalOnMissingFilterBean(ServerHttpObservationFilter.class)
+    FilterRegistrationBean<ServerHttpObservationFilter> observabilityNoSpringServerFilter() {
+      FilterRegistrationBean<ServerHttpObservationFilter> registration =
+          new FilterRegistrationBean<>(new ServerHttpObservationFilter(ObservationRegistry.NOOP));
+      registration.setName("observabilityNoSpringServerFilter");
+      registration.setEnabled(false);
+      return registration;
     }
   }
 }

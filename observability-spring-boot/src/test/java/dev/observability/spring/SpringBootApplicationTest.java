@@ -13,12 +13,15 @@ import dev.observability.internal.DirectObservation;
 import dev.observability.internal.FacadeObservationRegistry;
 import dev.observability.logging.BatchingAppender;
 import dev.observability.scrub.Scrubber;
+import dev.observability.servlet.ObservabilityFilter;
 import dev.observability.spring.app.TestApplication;
 import dev.observability.spring.internal.BatchedConsole;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,7 +46,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * The starter in a real Spring Boot application (Spring MVC on embedded Tomcat, Actuator), started
@@ -170,6 +175,13 @@ class SpringBootApplicationTest {
     assertThat(metrics)
         .containsPattern(
             "http_requests_total\\{[^}]*endpoint=\"/api/users/\\{id}\"[^}]*status=\"200\"[^}]*} [1-9]");
+    // Spring MVC's server observation filter is not registered with the servlet container.
+    ServletContext servletContext =
+        ((ServletWebServerApplicationContext) context).getServletContext();
+    assertThat(servletContext.getFilterRegistrations().values())
+        .extracting(FilterRegistration::getClassName)
+        .contains(ObservabilityFilter.class.getName())
+        .doesNotContain(ServerHttpObservationFilter.class.getName());
     // Spring MVC's own server observation is off: no second server timer, no raw paths; Actuator's
     // endpoints stay out of the golden signals like /metrics and /health.
     assertThat(metrics)
