@@ -184,7 +184,8 @@ public class ObservabilityAutoConfiguration {
    * The SDK's spine as Spring's observation registry: Spring's own observations (clients,
    * {@code @Observed}, messaging) reach the same handlers, so they are traced, timed and correlated
    * like the SDK's. Spring MVC's server observation is the exception: {@code ObservabilityFilter}
-   * observes each request once, and the predicate below turns Spring's off.
+   * observes each request once, and {@link ObservabilityServletAutoConfiguration} keeps Spring's
+   * filter from being registered and mutes its observation.
    *
    * @param observability the running instance
    * @return the bean

@@ -154,8 +154,8 @@ public class ObservabilityServletAutoConfiguration {
   @ConditionalOnClass(ServerRequestObservationContext.class)
   static class SpringServerObservation {
     /**
-     * Mutes Spring's server observation wherever it is made: by Actuator's filter if an application
-     * brings it back, by a {@code ServerHttpObservationFilter} of the application's own.
+     * Mutes Spring's server observation where it is still made: by a {@code
+     * ServerHttpObservationFilter} that the application registers itself.
      */
     @Bean
     ObservationPredicate observabilityOneServerObservation() {
