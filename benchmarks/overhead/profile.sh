@@ -90,7 +90,11 @@ LIB=$PROFILER_DIR/linux-x64/libasyncProfiler.so
 if [[ ! -f $LIB ]]; then
   log "fetching tools.profiler:async-profiler:$PROFILER_VERSION"
   mkdir -p "$PROFILER_DIR"
-  (cd "$ROOT" && mvn -q -B -ntp -N dependency:copy \
+  # Outside the reactor, as run.sh fetches the agent: the project's POM imports its own BOM.
+  DEPENDENCY_PLUGIN=$(sed -n 's:.*<dependency-plugin.version>\(.*\)</dependency-plugin.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+  [[ -n $DEPENDENCY_PLUGIN ]] || die "dependency-plugin.version not found in pom.xml"
+  (cd "$PROFILER_DIR" && mvn -q -B -ntp \
+    "org.apache.maven.plugins:maven-dependency-plugin:$DEPENDENCY_PLUGIN:copy" \
     -Dartifact="tools.profiler:async-profiler:$PROFILER_VERSION" -DoutputDirectory="$PROFILER_DIR")
   unzip -q -o "$PROFILER_DIR/async-profiler-$PROFILER_VERSION.jar" 'linux-x64/*' -d "$PROFILER_DIR"
 fi

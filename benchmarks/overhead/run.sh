@@ -249,9 +249,14 @@ AGENT_VERSION=$(sed -n 's:.*<opentelemetry-javaagent.version>\(.*\)</opentelemet
 AGENT_JAR=$WORK/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
 if [[ " $SETUPS " == *" c"* || " $SETUPS " == *" d"* ]] && [[ ! -f $AGENT_JAR ]]; then
   log "fetching io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION"
-  mvn -q -B -ntp -N dependency:copy \
+  # Outside the reactor: the project's POM imports its own BOM, which a fresh machine has not
+  # installed, so the plugin runs without a project, at the version the parent POM pins.
+  DEPENDENCY_PLUGIN=$(sed -n 's:.*<dependency-plugin.version>\(.*\)</dependency-plugin.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+  [[ -n $DEPENDENCY_PLUGIN ]] || die "dependency-plugin.version not found in pom.xml"
+  (cd "$WORK/agent" && mvn -q -B -ntp \
+    "org.apache.maven.plugins:maven-dependency-plugin:$DEPENDENCY_PLUGIN:copy" \
     -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION" \
-    -DoutputDirectory="$WORK/agent"
+    -DoutputDirectory="$WORK/agent")
 fi
 
 for port in "$APP_PORT" "$SINK_PORT" "$HANG_PORT" "$CLOSED_PORT" "$PROM_PORT"; do
