@@ -2,23 +2,88 @@ package dev.observability.internal;
 
 import dev.observability.ConfigKey;
 import dev.observability.ObservabilityConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What every module that exports over OTLP reads the same way, as the OpenTelemetry SDK environment
- * specification has it: the endpoint of one signal, and the headers sent with every request.
+ * specification has it: the keys of an endpoint, a protocol and a compression, the endpoint of one
+ * signal, and the headers sent with every request.
  */
 public final class OtlpConfig {
 
   private static final String HEADERS_EXPECTED =
       "must be comma-separated name=value pairs with percent-encoded values; ";
 
+  private static final Predicate<String> HTTP_URL = OtlpConfig::isHttpUrl;
+  private static final Predicate<String> PROTOCOL =
+      p -> p.equals("http/protobuf") || p.equals("grpc");
+  private static final Predicate<String> COMPRESSION = c -> c.equals("gzip") || c.equals("none");
+
   private OtlpConfig() {}
+
+  /**
+   * An endpoint key: unset by default, also read from {@code standardVariable}, and valid only as
+   * an absolute {@code http://} or {@code https://} URL with a host.
+   *
+   * @param name the key's name, such as {@code tracing.otlp.endpoint}
+   * @param standardVariable the standard variable, such as {@code OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @return the key, to be described by its module
+   */
+  public static ConfigKey<String> endpointKey(String name, String standardVariable) {
+    return ConfigKey.string(name, null)
+        .withStandardEnvironmentVariables(standardVariable)
+        .validate(HTTP_URL, "must be an http:// or https:// URL");
+  }
+
+  /**
+   * A protocol key: {@code http/protobuf} (the default) or {@code grpc}, also read from the
+   * signal's standard variable and then from {@code OTEL_EXPORTER_OTLP_PROTOCOL}.
+   *
+   * @param name the key's name, such as {@code tracing.otlp.protocol}
+   * @param signalVariable the signal's variable, such as {@code OTEL_EXPORTER_OTLP_TRACES_PROTOCOL}
+   * @return the key, to be described by its module
+   */
+  public static ConfigKey<String> protocolKey(String name, String signalVariable) {
+    return ConfigKey.string(name, "http/protobuf")
+        .withStandardEnvironmentVariables(signalVariable, "OTEL_EXPORTER_OTLP_PROTOCOL")
+        .validate(PROTOCOL, "must be http/protobuf or grpc");
+  }
+
+  /**
+   * A compression key: {@code gzip} or {@code none} (the default), also read from the signal's
+   * standard variable and then from {@code OTEL_EXPORTER_OTLP_COMPRESSION}.
+   *
+   * @param name the key's name, such as {@code tracing.otlp.compression}
+   * @param signalVariable the signal's variable, such as {@code
+   *     OTEL_EXPORTER_OTLP_TRACES_COMPRESSION}
+   * @return the key, to be described by its module
+   */
+  public static ConfigKey<String> compressionKey(String name, String signalVariable) {
+    return ConfigKey.string(name, "none")
+        .withStandardEnvironmentVariables(signalVariable, "OTEL_EXPORTER_OTLP_COMPRESSION")
+        .validate(COMPRESSION, "must be gzip or none");
+  }
+
+  /** Whether {@code value} is an absolute http:// or https:// URL with a host. */
+  private static boolean isHttpUrl(String value) {
+    try {
+      URI uri = new URI(value.trim());
+      String scheme = uri.getScheme();
+      return scheme != null
+          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
 
   /**
    * The endpoint of one signal: its own key as given; else the base key with {@code signalPath}

@@ -1,7 +1,7 @@
 package dev.observability.logging;
 
 import dev.observability.ConfigKey;
-import java.net.URI;
+import dev.observability.internal.OtlpConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -192,27 +192,19 @@ public final class LoggingConfig {
 
   /** The OTLP base endpoint; {@code /v1/logs} is appended for http/protobuf. */
   public static final ConfigKey<String> OTLP_ENDPOINT =
-      ConfigKey.string("logging.otlp.endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
-          .validate(LoggingConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("logging.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT")
           .describedAs(
               "OTLP base endpoint, e.g. http://collector:4318; /v1/logs is appended for"
                   + " http/protobuf.");
 
   /** The OTLP logs endpoint, used as it is. */
   public static final ConfigKey<String> OTLP_LOGS_ENDPOINT =
-      ConfigKey.string("logging.otlp.logs-endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
-          .validate(LoggingConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("logging.otlp.logs-endpoint", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
           .describedAs("OTLP logs endpoint, used as it is; wins over logging.otlp.endpoint.");
 
   /** The OTLP protocol. */
   public static final ConfigKey<String> OTLP_PROTOCOL =
-      ConfigKey.string("logging.otlp.protocol", "http/protobuf")
-          .withStandardEnvironmentVariables(
-              "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
-          .validate(
-              p -> p.equals("http/protobuf") || p.equals("grpc"), "must be http/protobuf or grpc")
+      OtlpConfig.protocolKey("logging.otlp.protocol", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL")
           .describedAs(
               "OTLP protocol: http/protobuf (JDK HttpClient) or grpc (needs a gRPC sender such as"
                   + " opentelemetry-exporter-sender-okhttp on the class path).");
@@ -236,10 +228,7 @@ public final class LoggingConfig {
 
   /** The compression of export requests. */
   public static final ConfigKey<String> OTLP_COMPRESSION =
-      ConfigKey.string("logging.otlp.compression", "none")
-          .withStandardEnvironmentVariables(
-              "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
-          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+      OtlpConfig.compressionKey("logging.otlp.compression", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION")
           .describedAs("Compression of OTLP log requests: gzip or none.");
 
   /** Whether failed exports are retried with backoff. */
@@ -315,16 +304,4 @@ public final class LoggingConfig {
           EXPORT_TIMEOUT);
 
   private LoggingConfig() {}
-
-  private static boolean isHttpUrl(String value) {
-    try {
-      URI uri = new URI(value.trim());
-      String scheme = uri.getScheme();
-      return scheme != null
-          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          && uri.getHost() != null;
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
-  }
 }

@@ -1,7 +1,7 @@
 package dev.observability.metrics;
 
 import dev.observability.ConfigKey;
-import java.net.URI;
+import dev.observability.internal.OtlpConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -128,16 +128,12 @@ public final class MetricsConfig {
 
   /** The OTLP base endpoint; {@code /v1/metrics} is appended. */
   public static final ConfigKey<String> OTLP_ENDPOINT =
-      ConfigKey.string("metrics.otlp.endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
-          .validate(MetricsConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("metrics.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT")
           .describedAs("OTLP base endpoint, e.g. http://collector:4318; /v1/metrics is appended.");
 
   /** The OTLP metrics endpoint, used as it is. */
   public static final ConfigKey<String> OTLP_METRICS_ENDPOINT =
-      ConfigKey.string("metrics.otlp.metrics-endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
-          .validate(MetricsConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("metrics.otlp.metrics-endpoint", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
           .describedAs("OTLP metrics endpoint, used as it is; wins over metrics.otlp.endpoint.");
 
   /**
@@ -180,10 +176,8 @@ public final class MetricsConfig {
 
   /** The compression of export requests. */
   public static final ConfigKey<String> OTLP_COMPRESSION =
-      ConfigKey.string("metrics.otlp.compression", "none")
-          .withStandardEnvironmentVariables(
-              "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
-          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+      OtlpConfig.compressionKey(
+              "metrics.otlp.compression", "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION")
           .describedAs("Compression of OTLP metrics requests: gzip or none.");
 
   /** How often meters are pushed. */
@@ -243,17 +237,5 @@ public final class MetricsConfig {
       previous = bucket;
     }
     return true;
-  }
-
-  private static boolean isHttpUrl(String value) {
-    try {
-      URI uri = new URI(value.trim());
-      String scheme = uri.getScheme();
-      return scheme != null
-          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          && uri.getHost() != null;
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
   }
 }

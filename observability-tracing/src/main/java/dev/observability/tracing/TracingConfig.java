@@ -1,7 +1,7 @@
 package dev.observability.tracing;
 
 import dev.observability.ConfigKey;
-import java.net.URI;
+import dev.observability.internal.OtlpConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -32,27 +32,19 @@ public final class TracingConfig {
 
   /** The OTLP base endpoint; {@code /v1/traces} is appended for http/protobuf. */
   public static final ConfigKey<String> OTLP_ENDPOINT =
-      ConfigKey.string("tracing.otlp.endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_ENDPOINT")
-          .validate(TracingConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("tracing.otlp.endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT")
           .describedAs(
               "OTLP base endpoint, e.g. http://collector:4318; /v1/traces is appended for"
                   + " http/protobuf.");
 
   /** The OTLP traces endpoint, used as it is. */
   public static final ConfigKey<String> OTLP_TRACES_ENDPOINT =
-      ConfigKey.string("tracing.otlp.traces-endpoint", null)
-          .withStandardEnvironmentVariables("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-          .validate(TracingConfig::isHttpUrl, "must be an http:// or https:// URL")
+      OtlpConfig.endpointKey("tracing.otlp.traces-endpoint", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
           .describedAs("OTLP traces endpoint, used as it is; wins over tracing.otlp.endpoint.");
 
   /** The OTLP protocol. */
   public static final ConfigKey<String> OTLP_PROTOCOL =
-      ConfigKey.string("tracing.otlp.protocol", "http/protobuf")
-          .withStandardEnvironmentVariables(
-              "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
-          .validate(
-              p -> p.equals("http/protobuf") || p.equals("grpc"), "must be http/protobuf or grpc")
+      OtlpConfig.protocolKey("tracing.otlp.protocol", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
           .describedAs(
               "OTLP protocol: http/protobuf (JDK HttpURLConnection) or grpc (needs a gRPC sender such as"
                   + " opentelemetry-exporter-sender-okhttp on the class path).");
@@ -79,10 +71,7 @@ public final class TracingConfig {
 
   /** The compression of export requests. */
   public static final ConfigKey<String> OTLP_COMPRESSION =
-      ConfigKey.string("tracing.otlp.compression", "none")
-          .withStandardEnvironmentVariables(
-              "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION")
-          .validate(c -> c.equals("gzip") || c.equals("none"), "must be gzip or none")
+      OtlpConfig.compressionKey("tracing.otlp.compression", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION")
           .describedAs("Compression of OTLP requests: gzip or none.");
 
   /** Whether failed exports are retried with backoff. */
@@ -246,16 +235,4 @@ public final class TracingConfig {
           EXPORT_TIMEOUT);
 
   private TracingConfig() {}
-
-  private static boolean isHttpUrl(String value) {
-    try {
-      URI uri = new URI(value.trim());
-      String scheme = uri.getScheme();
-      return scheme != null
-          && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          && uri.getHost() != null;
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
-  }
 }
