@@ -43,12 +43,16 @@ public final class ErrorsConfig {
           .validate(s -> s.matches(NAME_RULE), NAME_MESSAGE)
           .describedAs("Sentry release. Defaults to service.version.");
 
-  /** The server name on every event; defaults to the host name, looked up once at start. */
+  /**
+   * The server name on every event; defaults to the host name, looked up once when the Sentry
+   * client is built (on its own thread, before the first event is sent).
+   */
   public static final ConfigKey<String> SERVER_NAME =
       ConfigKey.string("errors.server-name", null)
           .withStandardEnvironmentVariables("SENTRY_SERVER_NAME")
           .validate(s -> s.matches(NAME_RULE), NAME_MESSAGE)
-          .describedAs("Server name on every event. Defaults to the host name, resolved at start.");
+          .describedAs(
+              "Server name on every event. Defaults to the host name, looked up before the first event.");
 
   /** Share of events sent, decided per event. */
   public static final ConfigKey<Double> SAMPLE_RATE =

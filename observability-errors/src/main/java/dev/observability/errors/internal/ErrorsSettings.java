@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param dsn the Sentry DSN
  * @param environment Sentry's environment
  * @param release Sentry's release
- * @param serverName the server name, or null to look the host name up once at start
+ * @param serverName the server name, or null to look the host name up once, when the client is
+ *     built
  * @param sampleRate share of events sent
  * @param sendDefaultPii whether every request header (scrubbed) and Sentry's PII options apply
  * @param sendClientIp whether the client's address is sent as the user's IP address
