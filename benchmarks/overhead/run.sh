@@ -29,6 +29,10 @@
 # the Logback file of a, c and d) into named pipes instead of files, read on LOAD_CPUS by a
 # process that keeps their first 4 KB and counts the rest, as a container runtime or a log
 # shipper reads a service's stdout: the app pays for the pipe, the reader for any file.
+# Any set-up with "+cds" appended (a+cds, b+cds, ...; before "+pipe" when both) starts with a
+# dynamic AppCDS archive of its own (-XX:SharedArchiveFile), written before the first run by one
+# training start of the set-up (-XX:ArchiveClassesAtExit) stopped after its first 200 on /work:
+# what a deployment can do for its start-up, such as START_SETUPS="a b a+cds b+cds".
 # then fault runs of b under the same load:
 #   otlp-refused  OTLP endpoint is a loopback port with nothing listening
 #   otlp-hang     OTLP endpoint accepts connections and never answers
@@ -288,6 +292,12 @@ echo "$COLUMNS_TSV" | tr ' ' '\t' >"$TSV"
 : >"$THREADS_TSV"
 : >"$SCHED_TSV"
 
+# setup_of NAME: the set-up a name runs, without its "+cds" and "+pipe" (b+cds+pipe -> b).
+setup_of() {
+  local what=${1%+pipe}
+  echo "${what%+cds}"
+}
+
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
   local what=$1
   LOG_PIPES=0
@@ -295,8 +305,14 @@ configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
     LOG_PIPES=1
     what=${what%+pipe}
   fi
+  local archive=""
+  if [[ $what == *+cds ]]; then
+    what=${what%+cds}
+    archive=$RUN_DIR/$what.jsa
+  fi
   APP_ENV=()
   APP_JVM=(${JAVA_OPTS})
+  if [[ -n $archive ]]; then APP_JVM+=("-XX:SharedArchiveFile=$archive"); fi
   APP_ARGS=(--port "$APP_PORT")
   if [[ $VIRTUAL_THREADS == 1 ]]; then APP_ARGS+=(--virtual-threads); fi
   APP_JAR=$JAR
@@ -523,6 +539,28 @@ start_only() {
   rm -f "$base.service.log" "$base.stdout.log"
 }
 
+# train_cds SETUP...: for each SETUP with "+cds", the dynamic AppCDS archive of the set-up
+# without it, unless written already: one start with -XX:ArchiveClassesAtExit, stopped after its
+# first 200 on /work (the JVM writes the archive as it exits).
+train_cds() {
+  local name what archive base
+  for name in "$@"; do
+    what=${name%+pipe}
+    [[ $what == *+cds ]] || continue
+    what=${what%+cds}
+    archive=$RUN_DIR/$what.jsa
+    [[ -s $archive ]] && continue
+    base=$RUN_DIR/cds-$what
+    configure "$what"
+    APP_JVM+=("-XX:ArchiveClassesAtExit=$archive")
+    launch_app "cds-$what" "$base"
+    stop_pid "$APP_PID"
+    rm -f "$base.service.log" "$base.stdout.log"
+    [[ -s $archive ]] || die "no AppCDS archive written for $what: $(tail -n 5 "$base.app.log")"
+    log "AppCDS archive of $what: $(($(stat -c %s "$archive") / 1048576)) MB, training start $STARTUP_MS ms"
+  done
+}
+
 # keep_log_samples BASE: keeps the head and tail of BASE.service.log and BASE.stdout.log as
 # .sample files and removes the logs (they grow by ~100 MB a run). Sets LOG_FILE_BYTES to their
 # sizes.
@@ -543,7 +581,8 @@ keep_log_samples() {
 # run, as Prometheus and an orchestrator would (see Prober): the warm-up warms the scrape too. Only
 # the lines of the window are counted. Sets PROBER_PID ("" for a set-up that is not probed).
 start_prober() {
-  local name=$1 base=$2
+  local name base=$2
+  name=$(setup_of "$1")
   local probes=() scrape=(--scrape "http://127.0.0.1:$APP_PORT/metrics" "$base.scrapes.txt")
   PROBER_PID=""
   case $name in
@@ -611,9 +650,10 @@ run_one() { # KIND(setup|fault) NAME ROUND
   if [[ -n $prober_pid ]]; then
     stop_pid "$prober_pid"
   fi
-  if [[ $name != a && $name != c && $name != c10 && $name != d ]]; then
-    http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed"
-  fi
+  case $(setup_of "$name") in
+    a | c | c10 | d) ;;
+    *) http_get "$APP_PORT" /metrics 30 >"$base.metrics.txt" || log "scraping /metrics failed" ;;
+  esac
   local light_p50=0 light_p99=0 light_cpu=0 light_served=0
   if ((LIGHT_DURATION > 0)); then
     http_get "$APP_PORT" /admin/stats 30 >"$base.stats-light-0.txt" || die "stats failed"
@@ -773,6 +813,7 @@ read -r -a SETUP_LIST <<<"$SETUPS"
 read -r -a FAULT_LIST <<<"$FAULTS"
 read -r -a START_LIST <<<"$START_SETUPS"
 if ((STARTS > 0 && ${#START_LIST[@]} > 0)); then
+  train_cds "${START_LIST[@]}"
   log "start-up pass: ${START_LIST[*]}, $STARTS starts each"
   printf 'setup\tstart\tstartup_ms\tmain_ms\tlogging_ms\tsetup_ms\tjetty_ms\tfirst_request_ms\n' >"$STARTS_TSV"
   for ((r = 1; r <= STARTS; r++)); do
@@ -782,6 +823,7 @@ if ((STARTS > 0 && ${#START_LIST[@]} > 0)); then
     done
   done
 fi
+if ((SLICES > 0 || ROUNDS > 0)); then train_cds "${SETUP_LIST[@]}"; fi
 if ((SLICES > 0)); then
   log "interleaved pass: $SETUPS, $SLICES cycles of ${SLICE} s (+ ${SLICE_LIGHT} s light) each"
   slices_pass
