@@ -298,18 +298,17 @@ setup_of() {
   echo "${what%+cds}"
 }
 
+# archive_of NAME: the AppCDS archive a name with "+cds" starts with ("" for any other name).
+archive_of() {
+  if [[ ${1%+pipe} == *+cds ]]; then echo "$RUN_DIR/$(setup_of "$1").jsa"; fi
+}
+
 configure() { # SETUP_OR_FAULT -> APP_ENV, APP_JVM, APP_ARGS, APP_JAR, LOG_PIPES
-  local what=$1
+  local what archive
+  what=$(setup_of "$1")
+  archive=$(archive_of "$1")
   LOG_PIPES=0
-  if [[ $what == *+pipe ]]; then
-    LOG_PIPES=1
-    what=${what%+pipe}
-  fi
-  local archive=""
-  if [[ $what == *+cds ]]; then
-    what=${what%+cds}
-    archive=$RUN_DIR/$what.jsa
-  fi
+  if [[ $1 == *+pipe ]]; then LOG_PIPES=1; fi
   APP_ENV=()
   APP_JVM=(${JAVA_OPTS})
   if [[ -n $archive ]]; then APP_JVM+=("-XX:SharedArchiveFile=$archive"); fi
@@ -545,11 +544,9 @@ start_only() {
 train_cds() {
   local name what archive base
   for name in "$@"; do
-    what=${name%+pipe}
-    [[ $what == *+cds ]] || continue
-    what=${what%+cds}
-    archive=$RUN_DIR/$what.jsa
-    [[ -s $archive ]] && continue
+    archive=$(archive_of "$name")
+    [[ -n $archive && ! -s $archive ]] || continue
+    what=$(setup_of "$name")
     base=$RUN_DIR/cds-$what
     configure "$what"
     APP_JVM+=("-XX:ArchiveClassesAtExit=$archive")
