@@ -19,6 +19,9 @@
 #   PORT_BASE=18180                        app and sink: +0, +1
 #   JAR=benchmarks/target/benchmarks.jar   the jar holding the app (another build's, with BUILD=0,
 #                                          to profile that build's (b))
+#   B_ENV=""                               more environment for (b), NAME=value separated by spaces
+#                                          (any setting of the SDK's, such as
+#                                          OBSERVABILITY_TRACING_SAMPLE_RATIO=1.0)
 #   B_LOGBACK=""                           a Logback configuration for (b) (an older build's (b)
 #                                          used one; without it, the SDK's default console)
 #   APP_JAVA=java VIRTUAL_THREADS=0        the app's java, and 1 to serve each request on a
@@ -47,6 +50,7 @@ BUILD=${BUILD:-1}
 PORT_BASE=${PORT_BASE:-18180}
 JAR=${JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 B_LOGBACK=${B_LOGBACK:-}
+B_ENV=${B_ENV:-}
 APP_JAVA=${APP_JAVA:-java}
 VIRTUAL_THREADS=${VIRTUAL_THREADS:-0}
 PKG=dev.observability.benchmarks.overhead
@@ -109,7 +113,8 @@ JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+De
 PIDS+=($!)
 
 profile_one() { # name mode [logback-config]: without one, set-up (b)'s default console
-  local name=$1 mode=$2 config=${3:-} pid s0 s1 logback=()
+  local name=$1 mode=$2 config=${3:-} pid s0 s1 logback=() more=()
+  if [[ $mode == sdk && -n $B_ENV ]]; then read -r -a more <<<"$B_ENV"; fi
   rm -f "$OUT/$name.service.log"
   if [[ -n $config ]]; then
     [[ $config == /* ]] || config=$HERE/$config
@@ -118,7 +123,7 @@ profile_one() { # name mode [logback-config]: without one, set-up (b)'s default 
   env OTEL_SERVICE_NAME=overhead-sdk "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$SINK_PORT" \
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OBSERVABILITY_TRACING_SAMPLE_RATIO=0.1 \
     "SENTRY_DSN=http://overhead@127.0.0.1:$SINK_PORT/1" OBSERVABILITY_SERVICE_ENVIRONMENT=benchmark \
-    "${PIN_APP[@]}" "$APP_JAVA" "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
+    "${more[@]}" "${PIN_APP[@]}" "$APP_JAVA" "${JAVA_OPTS[@]}" "-agentpath:$LIB" -cp "$JAR" \
     "${logback[@]}" "-Doverhead.log.file=$OUT/$name.service.log" \
     "$PKG.OverheadApp" --mode "$mode" --port "$APP_PORT" "${APP_FLAGS[@]}" >"$OUT/$name.stdout.log" \
     2>"$OUT/$name.app.log" &
@@ -197,7 +202,7 @@ owners "$OUT/b.collapsed" >"$OUT/b.owners.tsv"
   echo "# Added $EVENT per request by owner, (b) SDK against (a) bare"
   echo
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M'); $(nproc) CPUs; $("$APP_JAVA" -version 2>&1 | head -n 2 | tail -n 1)$([[ $VIRTUAL_THREADS == 1 ]] && echo "; requests on virtual threads")"
-  echo "- settings: EVENT=$EVENT WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN; async-profiler $PROFILER_VERSION ($START)"
+  echo "- settings: EVENT=$EVENT WARMUP=$WARMUP WARMUP_PIECES=$WARMUP_PIECES DURATION=$DURATION CONNECTIONS=$CONNECTIONS INTERVAL=$INTERVAL ALLOC_INTERVAL=$ALLOC_INTERVAL PIN=$PIN${B_ENV:+ B_ENV=\"$B_ENV\"}; async-profiler $PROFILER_VERSION ($START)"
   echo "- per request over the profiled window (the profiler's own share included): (a) $(cat "$OUT/a.per-request") $UNIT, (b) $(cat "$OUT/b.per-request") $UNIT"
   echo
   echo "| owner | where | (a) $UNIT / req | (b) $UNIT / req | (b) - (a) |"

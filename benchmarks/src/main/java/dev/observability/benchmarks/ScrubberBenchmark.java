@@ -21,9 +21,10 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The scrubber against a {@code java.util.regex} alternation of the same rules ({@link
  * ScrubberRegexBaseline}) on (a) clean log messages of 80 to 200 characters, (b) messages with one
- * secret each, (c) a 4 KB JSON body; and the scrubber alone on pathological inputs at n, 2n and 4n.
- * Set-up checks that both produce the same output on (a), (b) and (c), so both do the same work.
- * Times are per message.
+ * secret each, (c) a 4 KB JSON body, (d) the string attributes of an exported server span, each
+ * value checked by its key first ({@code scrubValue}); and the scrubber alone on pathological inputs
+ * at n, 2n and 4n. Set-up checks that both produce the same output on (a) to (d), so both do the
+ * same work. Times are per message (per attribute for (d)).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -73,6 +74,23 @@ public class ScrubberBenchmark {
 
   static final String JSON = json();
 
+  /**
+   * The string attributes of a server span as the tracing module exports it, key and value, with a
+   * custom attribute whose key is sensitive.
+   */
+  static final String[][] SPAN_ATTRIBUTES = {
+    {"http.request.method", "GET"},
+    {"url.path", "/api/v1/orders/84213/items"},
+    {"url.query", "page=2&sort=desc"},
+    {"url.scheme", "http"},
+    {"server.address", "orders.internal"},
+    {"client.address", "10.12.4.77"},
+    {"user_agent.original", "Mozilla/5.0 (X11; Linux x86_64) curl/8.5.0"},
+    {"network.protocol.version", "1.1"},
+    {"http.route", "/api/v1/orders/{id}/items"},
+    {"session.token", "4f9a8c1e77d2"}
+  };
+
   private final Scrubber scrubber = Scrubber.defaults();
   private final ScrubberRegexBaseline regex = new ScrubberRegexBaseline();
 
@@ -111,6 +129,14 @@ public class ScrubberBenchmark {
       if (!ours.equals(theirs)) {
         throw new IllegalStateException(
             "outputs differ on\n  " + text + "\nscrubber: " + ours + "\nregex:    " + theirs);
+      }
+    }
+    for (String[] attribute : SPAN_ATTRIBUTES) {
+      String ours = scrubber.scrubValue(attribute[0], attribute[1]);
+      String theirs = regex.scrubValue(attribute[0], attribute[1]);
+      if (!ours.equals(theirs)) {
+        throw new IllegalStateException(
+            "outputs differ on " + attribute[0] + "=" + attribute[1] + ": " + ours + ", " + theirs);
       }
     }
     for (String text : CLEAN) {
@@ -165,6 +191,22 @@ public class ScrubberBenchmark {
   @Benchmark
   public String json4k_regex() {
     return regex.scrub(JSON);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(10)
+  public void spanAttributes_scrubber(Blackhole bh) {
+    for (String[] attribute : SPAN_ATTRIBUTES) {
+      bh.consume(scrubber.scrubValue(attribute[0], attribute[1]));
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(10)
+  public void spanAttributes_regex(Blackhole bh) {
+    for (String[] attribute : SPAN_ATTRIBUTES) {
+      bh.consume(regex.scrubValue(attribute[0], attribute[1]));
+    }
   }
 
   /** Pathological inputs of {@code size} characters, for growth at n, 2n, 4n. */

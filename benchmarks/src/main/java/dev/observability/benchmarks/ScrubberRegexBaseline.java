@@ -125,6 +125,11 @@ final class ScrubberRegexBaseline {
   private final Matcher matcher = PATTERN.matcher("");
   private final Matcher keyMatcher = SENSITIVE_KEY.matcher("");
 
+  /** The value of field {@code key}: the mask when the key is sensitive, else scrubbed. */
+  String scrubValue(String key, String value) {
+    return keyMatcher.reset(key).matches() ? MASK : scrub(value);
+  }
+
   String scrub(String text) {
     Matcher m = matcher.reset(text);
     StringBuilder sb = null;
