@@ -3,6 +3,7 @@ package dev.observability.scrub;
 import io.micrometer.core.instrument.Counter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Detectors return a {@code long}: a match packs {@code start << 32 | end} (non-negative); a
  * miss is {@code ~resume}, the index at which the pass continues.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe. Its one mutable part is a bounded memo of the keys {@link #isSensitiveKey} has
+ * judged: field, attribute and header names come from code and repeat, while the key rules read a
+ * key character by character.
  */
 final class DefaultScrubber implements Scrubber {
 
@@ -40,6 +43,12 @@ final class DefaultScrubber implements Scrubber {
 
   /** Keys longer than this are judged by their last {@code MAX_KEY} characters. */
   private static final int MAX_KEY = 128;
+
+  /**
+   * Keys {@link #isSensitiveKey} remembers at most; further keys (a scanner's random header names,
+   * say) are judged on each call. Only keys of at most {@link #MAX_KEY} characters are remembered.
+   */
+  static final int MAX_KNOWN_KEYS = 4096;
 
   private static final int MAX_EMAIL_LOCAL = 64;
   private static final int MAX_EMAIL_DOMAIN = 255;
@@ -89,6 +98,7 @@ final class DefaultScrubber implements Scrubber {
   private final boolean emails;
   private final Pattern[] patterns;
   private final Counter @Nullable [] counters;
+  private final ConcurrentHashMap<String, Boolean> knownKeys = new ConcurrentHashMap<>();
 
   DefaultScrubber(
       String mask,
@@ -150,7 +160,23 @@ final class DefaultScrubber implements Scrubber {
 
   @Override
   public boolean isSensitiveKey(String key) {
-    return key != null && keys.isSensitive(key, 0, key.length());
+    if (key == null) {
+      return false;
+    }
+    Boolean known = knownKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean sensitive = keys.isSensitive(key, 0, key.length());
+    if (key.length() <= MAX_KEY && knownKeys.size() < MAX_KNOWN_KEYS) {
+      knownKeys.put(key, sensitive);
+    }
+    return sensitive;
+  }
+
+  /** How many keys {@link #isSensitiveKey} remembers now. */
+  int knownKeyCount() {
+    return knownKeys.size();
   }
 
   @Override

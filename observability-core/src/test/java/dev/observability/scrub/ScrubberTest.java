@@ -161,6 +161,43 @@ class ScrubberTest {
   }
 
   @Test
+  void isSensitiveKey_askedAgain_givesTheRulesAnswerFromMemory() {
+    DefaultScrubber fresh =
+        (DefaultScrubber) Scrubber.builder().addAllowedKeys("session_count").build();
+
+    for (int round = 0; round < 3; round++) {
+      assertThat(fresh.isSensitiveKey("X-Api-Key")).isTrue();
+      assertThat(fresh.isSensitiveKey("session_count")).isFalse();
+      assertThat(fresh.isSensitiveKey("url.path")).isFalse();
+      assertThat(fresh.scrubValue("X-Api-Key", "abc")).isEqualTo("[REDACTED]");
+    }
+    assertThat(fresh.knownKeyCount()).isEqualTo(3);
+  }
+
+  @Test
+  void isSensitiveKey_pastTheKeysItRemembers_judgesEachNewKeyByTheRules() {
+    DefaultScrubber fresh = (DefaultScrubber) Scrubber.builder().build();
+    for (int i = 0; i < DefaultScrubber.MAX_KNOWN_KEYS + 100; i++) {
+      assertThat(fresh.isSensitiveKey("field_" + i)).isFalse();
+    }
+    String longKey = "x".repeat(200) + "_password";
+
+    assertThat(fresh.isSensitiveKey("Authorization")).isTrue();
+    assertThat(fresh.isSensitiveKey("order_id")).isFalse();
+    assertThat(fresh.isSensitiveKey(longKey)).isTrue();
+    assertThat(fresh.knownKeyCount()).isEqualTo(DefaultScrubber.MAX_KNOWN_KEYS);
+  }
+
+  @Test
+  void isSensitiveKey_longKey_isJudgedButNotRemembered() {
+    DefaultScrubber fresh = (DefaultScrubber) Scrubber.builder().build();
+
+    assertThat(fresh.isSensitiveKey("y".repeat(300) + "-token")).isTrue();
+    assertThat(fresh.isSensitiveKey("y".repeat(300))).isFalse();
+    assertThat(fresh.knownKeyCount()).isZero();
+  }
+
+  @Test
   void scrubValue_sensitiveKey_returnsMaskAndCountsKeyRule() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Scrubber counted = Scrubber.builder().meterRegistry(registry).build();
