@@ -22,9 +22,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * The scrubber against a {@code java.util.regex} alternation of the same rules ({@link
  * ScrubberRegexBaseline}) on (a) clean log messages of 80 to 200 characters, (b) messages with one
  * secret each, (c) a 4 KB JSON body, (d) the string attributes of an exported server span, each
- * value checked by its key first ({@code scrubValue}); and the scrubber alone on pathological inputs
- * at n, 2n and 4n. Set-up checks that both produce the same output on (a) to (d), so both do the
- * same work. Times are per message (per attribute for (d)).
+ * value checked by its key first ({@code scrubValue}); and the scrubber alone on pathological
+ * inputs at n, 2n and 4n. Set-up checks that both produce the same output on (a) to (d), so both do
+ * the same work. Times are per message (per attribute for (d)).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
