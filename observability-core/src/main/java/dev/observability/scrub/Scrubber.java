@@ -3,9 +3,9 @@ package dev.observability.scrub;
 /**
  * Masks sensitive data: values of sensitive keys, and secrets found inside free text.
  *
- * <p>One policy serves every output of the SDK. Implementations are immutable and thread-safe;
- * every method runs in time linear in its input, never throws on any input, and is idempotent
- * (scrubbing scrubbed text changes nothing).
+ * <p>One policy serves every output of the SDK. Implementations never change what they mask and are
+ * thread-safe; every method runs in time linear in its input, never throws on any input, and is
+ * idempotent (scrubbing scrubbed text changes nothing).
  *
  * <p>The instance of a running SDK is {@code Observability.scrubber()} (or {@code
  * ModuleContext.scrubber()} inside a module), built from the {@code scrub.*} configuration. {@link
@@ -36,7 +36,8 @@ public interface Scrubber {
   /**
    * Whether {@code key} names sensitive data (a password, token, cookie, ...). Case and separators
    * do not matter: {@code apiKey}, {@code api_key}, {@code API-KEY} and {@code x-api-key} are
-   * alike. Allocates nothing.
+   * alike. Allocates nothing, except that the built-in scrubber remembers the answer the first time
+   * it sees a key (at most 4,096 keys of up to 128 characters).
    *
    * @param key the key
    * @return true when the key is sensitive

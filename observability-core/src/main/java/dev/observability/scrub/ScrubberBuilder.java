@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * value patterns, another mask, e-mail masking, and counting.
  *
  * <p>Setters reject bad input at once with an {@link IllegalArgumentException} that says what to
- * change. Not thread-safe; the built scrubber is immutable and thread-safe.
+ * change. Not thread-safe; the built scrubber's policy never changes, and it is thread-safe.
  */
 public final class ScrubberBuilder {
 

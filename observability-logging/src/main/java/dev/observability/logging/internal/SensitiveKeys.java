@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers which field names one scrubber deems sensitive: key-value and MDC keys are few and come
- * from code, while the scrubber normalises a key on every call. At most {@link #MAX_KEYS} names are
- * remembered (further ones are asked each time). Thread-safe.
+ * from code, while an encoder may be given any {@link Scrubber}, which may normalise a key on every
+ * call (the built-in one remembers keys too). At most {@link #MAX_KEYS} names are remembered
+ * (further ones are asked each time). Thread-safe.
  */
 final class SensitiveKeys {
 
